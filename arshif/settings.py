@@ -1,0 +1,159 @@
+"""Arshif settings: every deploy-time value comes from the environment (see README)."""
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from arshif.env import env_bool, env_int, env_list, env_path, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = env_path("ARCHIVE_DATA_DIR", BASE_DIR / "var")
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """The key from DJANGO_SECRET_KEY, else one generated once and kept in the data dir."""
+    given = env_str("DJANGO_SECRET_KEY")
+    if given:
+        return given
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        # O_EXCL: two processes starting at once must not write two different keys.
+        try:
+            with open(key_file, "x", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(50))
+            key_file.chmod(0o600)
+        except FileExistsError:
+            pass
+    key = key_file.read_text(encoding="ascii").strip()
+    if not key:
+        raise ImproperlyConfigured(f"{key_file} is empty: delete it to generate a new key")
+    return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "haystack",
+    "archive",
+    "search",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "arshif.urls"
+WSGI_APPLICATION = "arshif.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'arshif.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers (gunicorn workers) go on while the index worker or an import writes;
+    # IMMEDIATE transactions avoid "database is locked" on lock upgrades.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "ar"
+LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+def _search_connection(url: str) -> dict:
+    """Map SEARCH_URL to a haystack connection; empty means the embedded Whoosh index."""
+    if not url or url.startswith(("whoosh://", "/", ".")):
+        path = url.removeprefix("whoosh://") if url else str(DATA_DIR / "index")
+        return {"ENGINE": "search.backend.ArabicWhooshEngine", "PATH": path}
+    if url.startswith(("http://", "https://")):
+        return {
+            "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
+            "URL": url,
+            "INDEX_NAME": env_str("SEARCH_INDEX_NAME", "arshif"),
+        }
+    raise ImproperlyConfigured(
+        f"SEARCH_URL {url!r} is not understood: leave it empty for the embedded index, "
+        "give whoosh:///path/to/index, or an http(s):// Elasticsearch/OpenSearch URL"
+    )
+
+
+HAYSTACK_CONNECTIONS = {"default": _search_connection(env_str("SEARCH_URL"))}
+# Index writes go through the queue (search.queue), never from a web request.
+HAYSTACK_SIGNAL_PROCESSOR = "search.queue.QueueSignalProcessor"
+HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+
+# --- Archive ------------------------------------------------------------------------------------
+
+# Per-file limit for imports and uploads, in bytes.
+ARCHIVE_MAX_FILE_BYTES = env_int("ARCHIVE_MAX_FILE_MB", 20, minimum=1) * 1024 * 1024
+ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20, minimum=1)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
