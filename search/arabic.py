@@ -1,0 +1,543 @@
+"""Arabic text analysis as pure functions: normalisation, light stemming, tokenising.
+
+The pipeline mirrors Apache Lucene's ArabicAnalyzer (StandardTokenizer, LowerCaseFilter,
+DecimalDigitFilter, StopFilter, ArabicNormalizationFilter, ArabicStemFilter), so that
+``stem`` and ``analyze`` agree with Lucene term for term.  ``stems`` adds a few alternative
+stems for words light10 gets wrong; search/analysis.py indexes them at the same position.
+No Django or Whoosh imports: this module must stay usable from anywhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyarabic import araby
+
+__all__ = [
+    "ARABIC_STOPWORDS",
+    "Token",
+    "analyze",
+    "analyze_exact",
+    "detect_language",
+    "english_stem",
+    "fingerprint",
+    "fold_digits",
+    "is_stopword",
+    "iter_tokens",
+    "normalize",
+    "stem",
+    "stems",
+    "strip_diacritics",
+    "term_stems",
+    "token_terms",
+    "tokenize",
+]
+
+
+# --- character classes ------------------------------------------------------------------
+
+# pyarabic's DIACRITICS: harakat U+064B-065F, honorific marks U+0610-061A, superscript alef
+# U+0670 and most Quranic marks; we take the whole U+06D6-06ED block, since none of it is
+# spelling.  Lucene's ArabicNormalizer deletes only U+064B-0652, so U+0653-065F and U+0670
+# (هٰذا, الرحمٰن) are removed here beyond Lucene, to match the usual undiacritised spelling.
+_MARKS = frozenset(araby.DIACRITICS) | {chr(c) for c in range(0x06D6, 0x06EE)}
+
+_INVISIBLE = frozenset(
+    "\u00ad\u061c\u2060\ufeff"
+    + "".join(chr(c) for c in range(0x200B, 0x2010))
+    + "".join(chr(c) for c in range(0x202A, 0x202F))
+    + "".join(chr(c) for c in range(0x2066, 0x206A))
+)
+
+
+def _pure_mark_presentation_forms() -> frozenset[str]:
+    # Isolated/medial harakat forms (U+FE70..., U+FC5E...) NFKC-expand to a SPACE plus the
+    # mark, which would split a word in two; they carry no letters, so drop them up front.
+    found = set()
+    for cp in list(range(0xFB50, 0xFE00)) + list(range(0xFE70, 0xFF00)):
+        ch = chr(cp)
+        folded = unicodedata.normalize("NFKC", ch)
+        if folded != ch and all(c in " \u0640" or c in _MARKS for c in folded):
+            found.add(ch)
+    return frozenset(found)
+
+
+_PRE_TABLE = {ord(c): None for c in _INVISIBLE | _pure_mark_presentation_forms()}
+
+
+class _FoldingTable(dict):
+    """str.translate table that maps every Unicode decimal digit to ASCII on first sight."""
+
+    def __missing__(self, cp: int) -> int:
+        value = unicodedata.decimal(chr(cp), None)
+        result = cp if value is None else ord(str(value))
+        self[cp] = result
+        return result
+
+
+_DIGITS = _FoldingTable()
+
+# Persian/Urdu letter forms that Persian keyboards put into Arabic text, then Lucene's
+# ArabicNormalizer mappings (its tatweel and harakat deletions are in _NORMALIZE_TABLE).
+_LETTER_MAP = {
+    araby.ALEF_WASLA: araby.ALEF,  # ٱ
+    "\u06cc": araby.YEH,  # Persian yeh ی
+    "\u06d2": araby.YEH,  # yeh barree ے
+    "\u06a9": araby.KAF,  # keheh ک
+    "\u06c0": araby.HEH,  # heh with yeh above ۀ
+    "\u06c1": araby.HEH,  # heh goal ہ
+    "\u06be": araby.HEH,  # heh doachashmee ھ
+    "\u066b": ".",  # Arabic decimal separator, so ٣٫٥ folds to 3.5
+    "\u066c": ",",  # Arabic thousands separator
+    # Lucene ArabicNormalizer:
+    araby.ALEF_MADDA: araby.ALEF,
+    araby.ALEF_HAMZA_ABOVE: araby.ALEF,
+    araby.ALEF_HAMZA_BELOW: araby.ALEF,
+    araby.ALEF_MAKSURA: araby.YEH,
+    araby.TEH_MARBUTA: araby.HEH,
+}
+
+_NORMALIZE_TABLE = _FoldingTable(
+    {ord(k): v for k, v in _LETTER_MAP.items()}
+    | {ord(c): None for c in _MARKS | _INVISIBLE | {araby.TATWEEL}}
+)
+# For stopword matching: the stopword list is spelt with hamzas and alef maksura, so only
+# marks, tatweel and invisible characters may go.
+_STRIP_TABLE = {ord(c): None for c in _MARKS | _INVISIBLE | {araby.TATWEEL}}
+
+
+def _is_arabic_char(ch: str) -> bool:
+    cp = ord(ch)
+    return (
+        0x0600 <= cp <= 0x06FF
+        or 0x0750 <= cp <= 0x077F
+        or 0x08A0 <= cp <= 0x08FF
+        or 0xFB50 <= cp <= 0xFDFF
+        or 0xFE70 <= cp <= 0xFEFF
+    )
+
+
+def _is_latin_char(ch: str) -> bool:
+    cp = ord(ch)
+    return ch.isascii() or 0x00C0 <= cp <= 0x024F or 0x1E00 <= cp <= 0x1EFF
+
+
+# --- stopwords ----------------------------------------------------------------------------
+
+
+def _load_stopwords() -> frozenset[str]:
+    path = Path(__file__).with_name("arabic_stopwords.txt")
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.add(line)
+    return frozenset(words)
+
+
+ARABIC_STOPWORDS: frozenset[str] = _load_stopwords()
+
+
+# --- normalisation ------------------------------------------------------------------------
+
+
+def fold_digits(text: str) -> str:
+    """Replace every Unicode decimal digit (Arabic-Indic, Persian, ...) with its ASCII digit."""
+    return text.translate(_DIGITS)
+
+
+def _nfkc(text: str) -> str:
+    text = text.translate(_PRE_TABLE)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text
+
+
+def normalize(text: str) -> str:
+    """Fully normalise Arabic text: NFKC, letter variants, Lucene's normaliser, digits, case."""
+    return _nfkc(text).translate(_NORMALIZE_TABLE).lower()
+
+
+def strip_diacritics(text: str) -> str:
+    """Lowercase and drop marks, tatweel and invisible characters, keeping letter shapes."""
+    return _nfkc(text).translate(_STRIP_TABLE).lower()
+
+
+# Word frequencies are Zipfian, so per-word caches below pay for themselves many times over
+# when indexing; the public functions return fresh lists built from cached tuples.
+@functools.lru_cache(maxsize=100_000)
+def is_stopword(token_text: str) -> bool:
+    """True if the token is on Lucene's Arabic stopword list (على yes, the name علي no)."""
+    return strip_diacritics(token_text) in ARABIC_STOPWORDS
+
+
+# --- tokenising ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the original text; ``start``/``end`` index into that text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _char_class(chars) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+# A word starts with a letter or digit (not tatweel or a Quranic small letter, which would
+# normalise to nothing) and runs on through letters, digits, combining marks and invisible
+# joiners/bidi controls; digits separated by one . , ٫ ٬ stay one number, as in UAX #29.
+_IN_WORD = _char_class(_MARKS | _INVISIBLE | {chr(c) for c in range(0x0300, 0x0370)})
+_TOKEN_RE = re.compile(
+    r"[^\W_\u0640\u06d6-\u06ed]"
+    rf"(?:[^\W_]|[{_IN_WORD}]|(?<=\d)[.,\u066b\u066c](?=\d))*"
+)
+
+
+def iter_tokens(text: str):
+    """Yield the word ``Token``s of ``text`` lazily (see ``tokenize``)."""
+    for match in _TOKEN_RE.finditer(text):
+        yield Token(match.group(), match.start(), match.end())
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into words, keeping harakat, tatweel and ZWJ/ZWNJ inside the word."""
+    return list(iter_tokens(text))
+
+
+def token_terms(token_text: str) -> list[str]:
+    """Normalised term(s) for one raw token.
+
+    Usually one; none if the token normalises away; several when a single character
+    NFKC-expands to words (ﷺ is صلى الله عليه وسلم), minus any of those that are stopwords.
+    """
+    return list(_token_terms(token_text))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _token_terms(token_text: str) -> tuple[str, ...]:
+    parts = normalize(token_text).split()
+    if len(parts) > 1:
+        parts = [p for p in parts if not is_stopword(p)]
+    return tuple(parts)
+
+
+# --- Lucene light10 stemmer ---------------------------------------------------------------
+
+_PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
+_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
+
+
+def _stem_prefix(word: str) -> str:
+    n = len(word)
+    for prefix in _PREFIXES:
+        # Lucene: wa- needs a 4-letter word, the others leave at least 2 letters.
+        if (len(prefix) == 1 and n < 4) or n < len(prefix) + 2:
+            continue
+        if word.startswith(prefix):
+            return word[len(prefix) :]
+    return word
+
+
+def _stem_suffix(word: str) -> str:
+    # One pass in list order, each test against the already-shortened word, as Lucene does;
+    # that ordering is why قواته stops at قوات (ات is tested before ه is removed).
+    for suffix in _SUFFIXES:
+        if len(word) >= len(suffix) + 2 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+    return word
+
+
+def stem(word: str) -> str:
+    """Lucene's ArabicStemmer (light10) on an already-normalised word, exactly."""
+    return _stem_suffix(_stem_prefix(word))
+
+
+# Attached pronouns, longest first so هم wins over ه.
+_PRONOUNS = ("هما", "كما", "ها", "هم", "هن", "كم", "كن", "نا", "ه", "ك", "ي")
+
+
+def _pronoun_alternatives(base: str) -> list[str]:
+    # Only words whose pronoun sits on a ت: either a teh marbuta written open before the
+    # pronoun (سفارتها = سفارة + ها) or a feminine plural (قواته = قوات + ه).  Restricting
+    # to ت keeps عليهم away from علي and مالك away from مال.
+    for pronoun in _PRONOUNS:
+        if base.endswith(pronoun):
+            core = base[: -len(pronoun)]
+            break
+    else:
+        return []
+    if len(core) < 3 or not core.endswith("ت"):
+        return []
+    alternatives = [_stem_suffix(core)]
+    # A 3-letter core (بيت, موت, صوت) is a real ت; ي is too often a nisba (كويتي, بيروتي).
+    if len(core) >= 4 and pronoun != "ي":
+        alternatives.append(_stem_suffix(core[:-1] + "ه"))
+    return alternatives
+
+
+@functools.lru_cache(maxsize=100_000)
+def _stems(word: str) -> tuple[str, ...]:
+    result = [stem(word)]
+    bases = [_stem_prefix(word)]
+    candidates = [word]
+    if len(word) > 3 and word[0] in "وف" and word[1:3] == "لل":
+        # Lucene strips only one prefix, so وللحكومة keeps its لل; add the reading
+        # without the conjunction.
+        bases.append(_stem_prefix(word[1:]))
+        candidates.append(word[1:])
+    for candidate in candidates:
+        if len(candidate) >= 4 and candidate.startswith("لل"):
+            # لِ + الـ + a noun that itself starts with ل is written with only two lams
+            # (للاجئين = ل + اللاجئين); Lucene eats both and leaves اجئ.
+            bases.append(candidate[1:])
+    for base in bases:
+        result.append(_stem_suffix(base))
+        result.extend(_pronoun_alternatives(base))
+    return tuple(dict.fromkeys(s for s in result if s))
+
+
+def stems(word: str) -> list[str]:
+    """``[stem(word)]`` followed by alternative stems for forms light10 mis-stems."""
+    return list(_stems(word))
+
+
+# --- English (Porter) stemmer -------------------------------------------------------------
+# Porter (1980) as in Martin Porter's reference implementation, whose three departures from
+# the paper we keep (bli -> ble, logi -> log, 1-2 letter words untouched).  Whoosh has a
+# port, but importing it here is off limits and it has anchoring slips (added -> add,
+# activated -> activat); this one agrees with the Snowball Porter test vocabulary apart
+# from those three departures.
+
+
+def _is_consonant(word: str, i: int) -> bool:
+    ch = word[i]
+    if ch in "aeiou":
+        return False
+    if ch == "y":
+        return i == 0 or not _is_consonant(word, i - 1)
+    return True
+
+
+def _measure(stem_: str) -> int:
+    """Porter's m: the number of vowel-consonant sequences in [C](VC)^m[V]."""
+    m = 0
+    prev_vowel = False
+    for i in range(len(stem_)):
+        cons = _is_consonant(stem_, i)
+        if cons and prev_vowel:
+            m += 1
+        prev_vowel = not cons
+    return m
+
+
+def _has_vowel(stem_: str) -> bool:
+    return any(not _is_consonant(stem_, i) for i in range(len(stem_)))
+
+
+def _ends_double_consonant(word: str) -> bool:
+    return len(word) >= 2 and word[-1] == word[-2] and _is_consonant(word, len(word) - 1)
+
+
+def _ends_cvc(word: str) -> bool:
+    return (
+        len(word) >= 3
+        and _is_consonant(word, len(word) - 3)
+        and not _is_consonant(word, len(word) - 2)
+        and _is_consonant(word, len(word) - 1)
+        and word[-1] not in "wxy"
+    )
+
+
+_STEP2 = (
+    ("ational", "ate"),
+    ("tional", "tion"),
+    ("enci", "ence"),
+    ("anci", "ance"),
+    ("izer", "ize"),
+    ("bli", "ble"),
+    ("alli", "al"),
+    ("entli", "ent"),
+    ("eli", "e"),
+    ("ousli", "ous"),
+    ("ization", "ize"),
+    ("ation", "ate"),
+    ("ator", "ate"),
+    ("alism", "al"),
+    ("iveness", "ive"),
+    ("fulness", "ful"),
+    ("ousness", "ous"),
+    ("aliti", "al"),
+    ("iviti", "ive"),
+    ("biliti", "ble"),
+    ("logi", "log"),
+)
+_STEP3 = (
+    ("icate", "ic"),
+    ("ative", ""),
+    ("alize", "al"),
+    ("iciti", "ic"),
+    ("ical", "ic"),
+    ("ful", ""),
+    ("ness", ""),
+)
+_STEP4 = (
+    "al",
+    "ance",
+    "ence",
+    "er",
+    "ic",
+    "able",
+    "ible",
+    "ant",
+    "ement",
+    "ment",
+    "ent",
+    "ion",
+    "ou",
+    "ism",
+    "ate",
+    "iti",
+    "ous",
+    "ive",
+    "ize",
+)
+
+
+def _longest_suffix(word: str, suffixes) -> str | None:
+    # The reference implementation tests the one rule whose suffix matches; where two
+    # could (ational/tional, ement/ment/ent) it lists the longer first.
+    best = None
+    for suffix in suffixes:
+        if word.endswith(suffix) and (best is None or len(suffix) > len(best)):
+            best = suffix
+    return best
+
+
+def _replace_step(word: str, rules, min_measure: int) -> str:
+    suffix = _longest_suffix(word, [s for s, _ in rules])
+    if suffix is None:
+        return word
+    base = word[: -len(suffix)]
+    if _measure(base) > min_measure:
+        return base + dict(rules)[suffix]
+    return word
+
+
+def _step1(word: str) -> str:
+    if word.endswith("sses") or word.endswith("ies"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+
+    if word.endswith("eed"):
+        if _measure(word[:-3]) > 0:
+            word = word[:-1]
+    else:
+        for suffix in ("ed", "ing"):
+            if word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):
+                word = word[: -len(suffix)]
+                if word.endswith(("at", "bl", "iz")):
+                    word += "e"
+                elif _ends_double_consonant(word) and word[-1] not in "lsz":
+                    word = word[:-1]
+                elif _measure(word) == 1 and _ends_cvc(word):
+                    word += "e"
+                break
+
+    if word.endswith("y") and _has_vowel(word[:-1]):
+        word = word[:-1] + "i"
+    return word
+
+
+def _step4(word: str) -> str:
+    suffix = _longest_suffix(word, _STEP4)
+    if suffix is None:
+        return word
+    base = word[: -len(suffix)]
+    if suffix == "ion" and not base.endswith(("s", "t")):
+        return word
+    return base if _measure(base) > 1 else word
+
+
+def _step5(word: str) -> str:
+    if word.endswith("e"):
+        base = word[:-1]
+        m = _measure(base)
+        if m > 1 or (m == 1 and not _ends_cvc(base)):
+            word = base
+    if word.endswith("ll") and _measure(word) > 1:
+        word = word[:-1]
+    return word
+
+
+@functools.lru_cache(maxsize=50_000)
+def english_stem(word: str) -> str:
+    """Porter-stem a lowercase English word (words of 1-2 letters are left alone)."""
+    if len(word) <= 2:
+        return word
+    word = _step1(word)
+    word = _replace_step(word, _STEP2, 0)
+    word = _replace_step(word, _STEP3, 0)
+    word = _step4(word)
+    return _step5(word)
+
+
+def term_stems(term: str) -> list[str]:
+    """Stems for one normalised term: Arabic via ``stems``, Latin via Porter, else as is."""
+    return list(_term_stems(term))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _term_stems(term: str) -> tuple[str, ...]:
+    if any(_is_arabic_char(c) for c in term):
+        return _stems(term)
+    if any(c.isalpha() for c in term) and all(_is_latin_char(c) for c in term):
+        return (english_stem(term),)
+    return (term,)
+
+
+# --- whole-text helpers -------------------------------------------------------------------
+
+
+def _terms(text: str):
+    for token in iter_tokens(text):
+        if not is_stopword(token.text):
+            yield from _token_terms(token.text)
+
+
+def analyze(text: str) -> list[str]:
+    """Lucene ArabicAnalyzer: words, stopwords dropped, normalised, primary stem each."""
+    return [_term_stems(term)[0] for term in _terms(text)]
+
+
+def analyze_exact(text: str) -> list[str]:
+    """Like ``analyze`` but without stemming: the normalised surface forms."""
+    return list(_terms(text))
+
+
+def fingerprint(text: str) -> str:
+    """SHA-256 of the normalised, stopword-free word stream, for near-duplicate detection."""
+    return hashlib.sha256(" ".join(analyze_exact(text)).encode("utf-8")).hexdigest()
+
+
+def detect_language(text: str) -> str:
+    """Return "ar" or "en" by majority of Arabic-script vs Latin letters, "" if neither."""
+    arabic = latin = 0
+    for ch in text:
+        if ch.isalpha():
+            if _is_arabic_char(ch):
+                arabic += 1
+            elif _is_latin_char(ch):
+                latin += 1
+    if not arabic and not latin:
+        return ""
+    return "ar" if arabic >= latin else "en"
