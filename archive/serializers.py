@@ -1,0 +1,36 @@
+"""JSON shapes of articles in the public API (CONTRACTS.md)."""
+
+from archive.models import Article
+from search.highlight import snippet
+
+
+def article_summary(article: Article, snippet_html: str | None = None) -> dict:
+    if snippet_html is None:
+        snippet_html = snippet(article.standfirst or article.body, None)
+    return {
+        "id": article.pk,
+        "url": article.get_absolute_url(),
+        "title": article.title,
+        "source": article.source.name if article.source else None,
+        "section": article.section or None,
+        "language": article.language,
+        "published": article.published.isoformat() if article.published else None,
+        "source_url": article.url or None,
+        "snippet": snippet_html,
+    }
+
+
+def article_detail(article: Article) -> dict:
+    return {
+        **article_summary(article),
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "blocks": article.blocks,
+        "captions": article.captions,
+        "author": article.author,
+        "tags": [tag.name for tag in article.tags.all()],
+        "entities": [],
+        "needs_review": article.needs_review,
+        "created": article.created.isoformat(),
+        "updated": article.updated.isoformat(),
+    }

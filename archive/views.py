@@ -1,0 +1,23 @@
+"""Article pages and the article API."""
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from archive.models import Article
+from archive.serializers import article_detail
+
+
+def article_page(request, pk: int, slug: str = ""):
+    article = get_object_or_404(Article.objects.for_display(), pk=pk)
+    context = {
+        "article": article,
+        "direction": "rtl" if article.language == Article.Language.ARABIC else "ltr",
+    }
+    return render(request, "archive/article_detail.html", context)
+
+
+def article_api(request, pk: int):
+    article = Article.objects.for_display().filter(pk=pk).first()
+    if article is None:
+        return JsonResponse({"error": f"no article with id {pk}"}, status=404)
+    return JsonResponse(article_detail(article), json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,29 @@
+"""manage.py sync_index — bring the search index up to date with the database, then exit."""
+
+from django.core.management.base import BaseCommand
+from haystack import connections
+
+from archive.models import Article
+from search.queue import process_pending, rebuild_queue
+
+
+class Command(BaseCommand):
+    help = (
+        "Apply every queued index change; then, if the index still does not hold exactly as many "
+        "articles as the database (a new, wiped or stale index), re-index all of them."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rebuild", action="store_true", help="re-index every article")
+
+    def handle(self, *args, **options):
+        backend = connections["default"].get_backend()
+        applied = process_pending()
+        articles = Article.objects.count()
+        if options["rebuild"] or backend.doc_count() != articles:
+            self.stdout.write(f"re-indexing all {rebuild_queue()} articles")
+            applied += process_pending()
+        self.stdout.write(
+            f"index up to date: {applied} changes applied, "
+            f"{backend.doc_count()} of {articles} articles searchable"
+        )

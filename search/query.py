@@ -1,0 +1,151 @@
+"""Reader query syntax → a small, engine-neutral structure. Pure functions, never raise.
+
+Syntax (CONTRACTS.md): words are AND-ed; "a phrase"; a OR b; -word / -"phrase" excludes;
+word* is a prefix. Anything else (stray quotes, brackets, operators in odd places) degrades to
+plain words instead of failing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from search import arabic
+
+MAX_QUERY_CHARS = 500
+MAX_CLAUSES = 20
+MIN_PREFIX_CHARS = 2
+OR_WORDS = {"OR", "أو", "او"}
+AND_WORDS = {"AND", "و"}
+
+# A token: optional "-", then a quoted phrase or a run of non-space, non-quote characters.
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+# Query punctuation that is never part of a word.
+_STRIP = re.compile(r"[()\[\]{}^~:!+\\|&<>=;,.،؛؟?]+")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A query word as the index sees it: its normalised form and its stems."""
+
+    original: str
+    exact: str  # normalised, unstemmed
+    stems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Clause:
+    kind: str  # "term", "phrase" or "prefix"
+    words: tuple[Word, ...]
+    # In a phrase, how many stopwords were dropped before each word (positions they held).
+    gaps: tuple[int, ...] = ()
+
+    @property
+    def text(self) -> str:
+        joined = " ".join(word.original for word in self.words)
+        if self.kind == "phrase":
+            return f'"{joined}"'
+        return joined + ("*" if self.kind == "prefix" else "")
+
+
+@dataclass
+class ParsedQuery:
+    # A conjunction of disjunctions: every group must match; within a group any clause may.
+    groups: list[list[Clause]] = field(default_factory=list)
+    excluded: list[Clause] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups and not self.excluded
+
+    def positive_clauses(self) -> list[Clause]:
+        return [clause for group in self.groups for clause in group]
+
+    def words(self) -> list[Word]:
+        return [word for clause in self.positive_clauses() for word in clause.words]
+
+
+def analyse_words(text: str) -> tuple[list[Word], list[int]]:
+    """The index-side analysis of a run of query text, keeping stopword gaps for phrases."""
+    words: list[Word] = []
+    gaps: list[int] = []
+    skipped = 0
+    for token in arabic.tokenize(text):
+        if arabic.is_stopword(token.text):
+            skipped += 1
+            continue
+        exact = arabic.normalize(token.text)
+        if not exact:
+            continue
+        words.append(Word(token.text, exact, tuple(arabic.term_stems(exact))))
+        gaps.append(skipped)
+        skipped = 0
+    return words, gaps
+
+
+def _clause_for(raw: str, phrase: bool) -> Clause | None:
+    if phrase:
+        words, gaps = analyse_words(raw)
+        if not words:
+            return None
+        if len(words) == 1:
+            return Clause("term", tuple(words))
+        return Clause("phrase", tuple(words), tuple(gaps))
+    is_prefix = raw.endswith("*") and len(raw.rstrip("*")) > 0
+    cleaned = _STRIP.sub(" ", raw.replace("*", " ")).strip()
+    if not cleaned:
+        return None
+    if is_prefix:
+        prefix = arabic.normalize(cleaned)
+        # A prefix is matched against normalised forms; too short a prefix matches everything.
+        if " " not in cleaned and len(prefix) >= MIN_PREFIX_CHARS:
+            return Clause("prefix", (Word(cleaned, prefix, (prefix,)),))
+    words, gaps = analyse_words(cleaned)
+    if not words:
+        return None
+    if len(words) == 1:
+        return Clause("term", tuple(words))
+    # "al-Baghdadi" or "2014-2017" split into several words: keep them together as a phrase.
+    return Clause("phrase", tuple(words), tuple(gaps))
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse what a reader typed. Never raises; oddities are noted, not fatal."""
+    parsed = ParsedQuery()
+    text = (text or "").replace("\u201c", '"').replace("\u201d", '"').replace("\u00ab", '"')
+    text = text.replace("\u00bb", '"')
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        parsed.notes.append(f"query shortened to {MAX_QUERY_CHARS} characters")
+    if text.count('"') % 2:
+        # An unbalanced quote is a typo, not a phrase that runs to the end.
+        text = text.replace('"', " ")
+    pending_or = False
+    count = 0
+    for match in _TOKEN.finditer(text):
+        negated_phrase, phrase, bare = match.groups()
+        if bare is not None and bare in OR_WORDS:
+            pending_or = bool(parsed.groups)
+            continue
+        if bare is not None and bare in AND_WORDS and bare.isascii():
+            continue
+        negated = bool(negated_phrase) if phrase is not None else bare.startswith("-")
+        raw = phrase if phrase is not None else bare.lstrip("-")
+        clause = _clause_for(raw, phrase is not None)
+        if clause is None:
+            pending_or = False
+            continue
+        count += 1
+        if count > MAX_CLAUSES:
+            parsed.notes.append(f"only the first {MAX_CLAUSES} terms were used")
+            break
+        if negated:
+            parsed.excluded.append(clause)
+            pending_or = False
+        elif pending_or:
+            parsed.groups[-1].append(clause)
+            pending_or = False
+        else:
+            parsed.groups.append([clause])
+    return parsed

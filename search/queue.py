@@ -1,0 +1,156 @@
+"""The one way into the search index.
+
+Saving or deleting an article writes an IndexTask row in the same transaction (an outbox), so
+the queue holds exactly the committed changes. `process_pending` is the single writer: it takes a
+lock, reads a batch of tasks, looks each article up and (re)indexes or removes it in one index
+commit, then deletes those tasks. Web requests only ever insert rows; they never touch the index
+lock. The worker (`manage.py index_worker`), `import_articles` and `make run` all drain the queue
+through this function.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import signals
+from haystack import connections
+from haystack.signals import BaseSignalProcessor
+from haystack.utils import get_identifier
+
+from search.models import IndexTask
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+
+
+def _article_model():
+    from archive.models import Article
+
+    return Article
+
+
+class QueueSignalProcessor(BaseSignalProcessor):
+    """Haystack signal processor that queues instead of writing to the index."""
+
+    def setup(self):
+        article = _article_model()
+        signals.post_save.connect(self.enqueue, sender=article)
+        signals.post_delete.connect(self.enqueue, sender=article)
+        signals.m2m_changed.connect(self.enqueue_m2m, sender=article.tags.through)
+
+    def teardown(self):
+        article = _article_model()
+        signals.post_save.disconnect(self.enqueue, sender=article)
+        signals.post_delete.disconnect(self.enqueue, sender=article)
+        signals.m2m_changed.disconnect(self.enqueue_m2m, sender=article.tags.through)
+
+    def enqueue(self, sender, instance, **kwargs):
+        enqueue([instance.pk])
+
+    def enqueue_m2m(self, sender, instance, action, reverse, pk_set, **kwargs):
+        if not action.startswith("post_"):
+            return
+        # From the tag side (tag.articles.add(...)) the articles are in pk_set.
+        enqueue(sorted(pk_set or []) if reverse else [instance.pk])
+
+
+def enqueue(article_ids) -> None:
+    IndexTask.objects.bulk_create([IndexTask(article_id=pk) for pk in article_ids])
+
+
+def pending_count() -> int:
+    return IndexTask.objects.count()
+
+
+@contextmanager
+def writer_lock(blocking: bool = True) -> Iterator[bool]:
+    """One queue drainer at a time on this machine (an advisory lock file in the data dir).
+
+    Two drainers could otherwise apply an older state of an article after a newer one.
+    """
+    path = settings.DATA_DIR / "index-writer.lock"
+    with open(path, "a") as handle:
+        flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(handle, flags)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def process_pending(batch_size: int = BATCH_SIZE, *, blocking: bool = True) -> int:
+    """Apply every queued change to the index; return how many articles were applied.
+
+    With blocking=False, return 0 at once when another process is already draining.
+    """
+    applied = 0
+    with writer_lock(blocking) as locked:
+        if not locked:
+            return 0
+        while True:
+            batch = list(
+                IndexTask.objects.order_by("id").values_list("id", "article_id")[:batch_size]
+            )
+            if not batch:
+                break
+            applied += apply_batch({article_id for _, article_id in batch})
+            # Delete exactly the rows read: a task committed meanwhile (possibly with a lower id,
+            # on databases that commit out of id order) stays for the next round.
+            IndexTask.objects.filter(id__in=[task_id for task_id, _ in batch]).delete()
+    return applied
+
+
+def apply_batch(article_ids: set[int]) -> int:
+    """Bring the index in line with the database for these articles, in one index commit."""
+    connection = connections["default"]
+    index = connection.get_unified_index().get_index(_article_model())
+    backend = connection.get_backend()
+    with transaction.atomic():
+        # One consistent snapshot of the rows for the whole batch.
+        present = list(index.index_queryset().filter(pk__in=article_ids))
+    gone = [
+        get_identifier(f"archive.article.{pk}")
+        for pk in article_ids - {article.pk for article in present}
+    ]
+    if hasattr(backend, "apply"):
+        backend.apply(index, present, gone)
+    else:  # any other haystack backend: the generic calls
+        if present:
+            backend.update(index, present)
+        for identifier in gone:
+            backend.remove(identifier)
+    return len(article_ids)
+
+
+def rebuild_queue() -> int:
+    """Queue every article (used to bring a new or wiped index up to date)."""
+    ids = list(_article_model().objects.values_list("pk", flat=True))
+    for start in range(0, len(ids), 5000):
+        enqueue(ids[start : start + 5000])
+    return len(ids)
+
+
+def run_worker(interval: float = 1.0, stop_after: float | None = None) -> None:
+    """Drain the queue forever (or for `stop_after` seconds), polling every `interval` seconds."""
+    started = time.monotonic()
+    while stop_after is None or time.monotonic() - started < stop_after:
+        try:
+            done = process_pending()
+        except Exception:  # keep the worker alive; the tasks stay queued for the next round
+            log.exception("index worker: applying queued changes failed")
+            done = 0
+        if done:
+            log.info("index worker: applied %d article changes", done)
+        else:
+            time.sleep(interval)

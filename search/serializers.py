@@ -1,0 +1,19 @@
+"""JSON shapes of the public API (CONTRACTS.md). Plain functions over model instances."""
+
+from archive.serializers import article_summary
+from search.service import ResultPage
+
+
+def result_page(page: ResultPage) -> dict:
+    return {
+        "query": page.params.q,
+        "count": page.count,
+        "page": page.page,
+        "pages": page.pages,
+        "results": [article_summary(r.article, r.snippet_html) for r in page.results],
+        "facets": {
+            name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+            for name, values in page.facets.items()
+        },
+        "suggestion": page.suggestion,
+    }

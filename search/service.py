@@ -1,0 +1,235 @@
+"""Run a reader's search: the index when there are words to match, the database when browsing.
+
+Views validate input into SearchParams, call `run_search`, and render the ResultPage.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext as _
+from haystack import connections
+
+from archive.models import Article, Source
+from search.highlight import mark_all, snippet
+from search.query import ParsedQuery, parse_query
+from search.search_indexes import day_number
+
+# Every facet of the contract, in display order. Entity facets fill in with the gazetteer.
+FACETS = ("source", "section", "language", "year", "place", "person", "org", "tag")
+# The facets the index and the database can count today.
+COUNTED_FACETS = ("source", "section", "language", "year", "tag")
+SORTS = ("relevance", "newest", "oldest")
+MAX_PAGE_DEPTH = 1000  # results; deeper pages of a text search are refused
+FACET_LIMIT = 30
+
+
+class PageOutOfRange(Exception):
+    pass
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = ""
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort in SORTS and (self.sort != "relevance" or self.q.strip()):
+            return self.sort
+        return "relevance" if self.q.strip() else "newest"
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Result:
+    article: Article
+    title_html: str
+    snippet_html: str
+
+
+@dataclass
+class ResultPage:
+    params: SearchParams
+    count: int
+    page: int
+    pages: int
+    results: list[Result]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def run_search(params: SearchParams) -> ResultPage:
+    parsed = parse_query(params.q)
+    if params.page < 1:
+        raise PageOutOfRange(params.page)
+    if parsed.is_empty:
+        count, ids, facet_counts, suggestion = _browse(params)
+    else:
+        if (params.page - 1) * params.per_page >= MAX_PAGE_DEPTH:
+            raise PageOutOfRange(params.page)
+        count, ids, facet_counts, suggestion = _search_index(params, parsed)
+    pages = max(1, math.ceil(count / params.per_page))
+    if params.page > pages:
+        raise PageOutOfRange(params.page)
+    articles = Article.objects.for_display().in_bulk(ids)
+    query = None if parsed.is_empty else parsed
+    results = [
+        Result(
+            article=articles[pk],
+            title_html=mark_all(articles[pk].title, query),
+            snippet_html=snippet(_snippet_text(articles[pk]), query),
+        )
+        for pk in ids
+        if pk in articles  # deleted since the index last heard: the queue will catch up
+    ]
+    return ResultPage(
+        params=params,
+        count=count,
+        page=params.page,
+        pages=pages,
+        results=results,
+        facets=_label_facets(facet_counts, params.filters),
+        suggestion=suggestion,
+        notes=parsed.notes,
+    )
+
+
+def _snippet_text(article: Article) -> str:
+    return f"{article.standfirst}\n{article.body}" if article.standfirst else article.body
+
+
+def _search_index(params: SearchParams, parsed: ParsedQuery):
+    from search.backend import SearchRequest
+
+    backend = connections["default"].get_backend()
+    hits = backend.search_articles(
+        SearchRequest(
+            query=parsed,
+            filters={k: v for k, v in params.filters.items() if k in COUNTED_FACETS},
+            day_from=day_number(params.date_from) if params.date_from else None,
+            day_to=day_number(params.date_to) if params.date_to else None,
+            sort=params.effective_sort,
+            offset=(params.page - 1) * params.per_page,
+            limit=params.per_page,
+            facets=COUNTED_FACETS,
+        )
+    )
+    return hits.total, hits.ids, hits.facets, hits.suggestion
+
+
+# --- browsing from the database ---------------------------------------------------------------
+
+_DB_FILTERS = {
+    "source": "source__slug__in",
+    "section": "section__in",
+    "language": "language__in",
+    "year": "published__year__in",
+    "tag": "tags__name__in",
+}
+
+
+def _filtered(params: SearchParams, without: str = ""):
+    queryset = Article.objects.all()
+    if params.date_from:
+        queryset = queryset.filter(published__gte=params.date_from)
+    if params.date_to:
+        queryset = queryset.filter(published__lte=params.date_to)
+    for name, values in params.filters.items():
+        if values and name != without and name in _DB_FILTERS:
+            if name == "year":
+                values = [int(v) for v in values if v.isdigit()]
+            # A subquery keeps multi-valued filters (tags) from duplicating rows.
+            queryset = queryset.filter(pk__in=Article.objects.filter(**{_DB_FILTERS[name]: values}))
+    return queryset
+
+
+def _db_facet(params: SearchParams, name: str) -> list[tuple[str, int]]:
+    queryset = _filtered(params, without=name)
+    if name == "source":
+        rows = queryset.exclude(source=None).values_list("source__slug").annotate(n=Count("pk"))
+    elif name == "section":
+        rows = queryset.exclude(section="").values_list("section").annotate(n=Count("pk"))
+    elif name == "language":
+        rows = queryset.values_list("language").annotate(n=Count("pk"))
+    elif name == "year":
+        rows = (
+            queryset.exclude(published=None)
+            .annotate(y=ExtractYear("published"))
+            .values_list("y")
+            .annotate(n=Count("pk"))
+        )
+    elif name == "tag":
+        rows = queryset.exclude(tags=None).values_list("tags__name").annotate(n=Count("pk"))
+    else:
+        return []
+    counts = [(str(value), n) for value, n in rows.order_by()]
+    return sorted(counts, key=lambda item: (-item[1], item[0]))
+
+
+def _browse(params: SearchParams):
+    queryset = _filtered(params)
+    ordered = queryset.oldest_first() if params.sort == "oldest" else queryset.newest_first()
+    count = queryset.count()
+    start = (params.page - 1) * params.per_page
+    ids = list(ordered.values_list("pk", flat=True)[start : start + params.per_page])
+    facets = {name: _db_facet(params, name) for name in COUNTED_FACETS}
+    return count, ids, facets, None
+
+
+# --- labels -------------------------------------------------------------------------------------
+
+
+def _label_facets(counts: dict[str, list[tuple[str, int]]], filters) -> dict[str, list[FacetValue]]:
+    source_names = {}
+    if counts.get("source"):
+        slugs = [value for value, _ in counts["source"]]
+        source_names = dict(Source.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    languages = dict(Article.Language.choices)
+    labelled = {}
+    for name in FACETS:
+        selected = set(filters.get(name, []))
+        values = []
+        for value, count in counts.get(name, [])[:FACET_LIMIT]:
+            if name == "source":
+                label = source_names.get(value, value)
+            elif name == "language":
+                label = str(languages.get(value, value))
+            else:
+                label = value
+            values.append(FacetValue(value, label, count, value in selected))
+        # A selected value stays visible (to be unticked) even when it has no results now.
+        shown = {v.value for v in values}
+        values += [FacetValue(v, v, 0, True) for v in sorted(selected - shown)]
+        labelled[name] = values
+    return labelled
+
+
+def facet_title(name: str) -> str:
+    return {
+        "source": _("Source"),
+        "section": _("Section"),
+        "language": _("Language"),
+        "year": _("Year"),
+        "place": _("Places"),
+        "person": _("People"),
+        "org": _("Organisations"),
+        "tag": _("Tags"),
+    }[name]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from search import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search_page, name="results"),
+    path("api/search", views.search_api, name="api"),
+]

@@ -1,0 +1,252 @@
+"""manage.py import_articles: formats, idempotency, failures, exit status and summary."""
+
+import json
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from archive.models import Article, Original
+from tests.conftest import DATA, SEED
+
+JSONL = DATA / "records" / "articles.jsonl"
+
+
+def run_import(*paths, **options):
+    """Run the command like a user would; return (exit status, stdout, stderr)."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_articles", *map(str, paths), stdout=out, stderr=err, **options)
+        status = 0
+    except CommandError as error:
+        status = error.returncode
+        err.write(str(error))
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.django_db
+def test_jsonl_imports_every_record_and_second_run_skips_them_all():
+    status, out, _ = run_import(JSONL)
+    assert status == 0
+    assert out.strip().splitlines()[-1] == "imported 3, updated 0, skipped 0, failed 0"
+    assert Article.objects.count() == 3
+
+    status, out, _ = run_import(JSONL)
+    assert status == 0
+    assert out.strip().splitlines()[-1] == "imported 0, updated 0, skipped 3, failed 0"
+    assert Article.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_jsonl_fields_are_stored_as_given():
+    run_import(JSONL)
+    article = Article.objects.get(url="https://example.org/en/2019/02/coalition")
+    assert article.title == "Coalition ministers meet in Washington"
+    assert article.source.name == "Example Wire"
+    assert article.section == "World"
+    assert article.published.isoformat() == "2019-02-06"
+    assert article.language == "en"
+    assert [b["kind"] for b in article.blocks] == ["paragraph", "paragraph"]
+    assert list(article.tags.values_list("name", flat=True)) == ["ISIS"]
+    assert article.original.filename == "articles.jsonl"
+    assert article.original_record == 2
+    # No language given: detected from the text.
+    refugees = Article.objects.get(title__startswith="اللاجئون")
+    assert refugees.language == "ar"
+    assert refugees.url is None
+
+
+@pytest.mark.django_db
+def test_seed_imports_once_with_its_original_kept(tmp_path):
+    status, out, _ = run_import(SEED)
+    assert status == 0
+    assert out.strip().endswith("imported 1, updated 0, skipped 0, failed 0")
+    article = Article.objects.get()
+    assert article.section == "دوليات"
+    assert article.published is None
+    assert article.needs_review
+    assert bytes(article.original.content) == SEED.read_bytes()
+    # The same text under another name is the same article.
+    copy = tmp_path / "copy.txt"
+    shutil.copy(SEED, copy)
+    status, out, _ = run_import(copy)
+    assert out.strip().endswith("imported 0, updated 0, skipped 1, failed 0")
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_folder_is_walked_recursively(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    shutil.copy(SEED, tmp_path / "a" / "b" / "seed.txt")
+    shutil.copy(JSONL, tmp_path / "a" / "more.jsonl")
+    (tmp_path / "a" / "picture.jpg").write_bytes(b"\xff\xd8\xff")
+    status, out, _ = run_import(tmp_path)
+    assert status == 0
+    assert out.strip().endswith("imported 4, updated 0, skipped 0, failed 0")
+
+
+@pytest.mark.django_db
+def test_same_url_with_new_text_updates_in_place(tmp_path):
+    run_import(JSONL)
+    record = json.loads(JSONL.read_text().splitlines()[0])
+    record["title"] = "قسد تعلن السيطرة الكاملة على الباغوز"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(record, ensure_ascii=False))
+    status, out, _ = run_import(changed)
+    assert status == 0
+    assert out.strip().endswith("imported 0, updated 1, skipped 0, failed 0")
+    assert Article.objects.get(url=record["url"]).title == record["title"]
+    assert Article.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_bad_records_fail_alone_with_their_line_and_field(tmp_path):
+    good = json.loads(JSONL.read_text().splitlines()[0])
+    lines = [
+        json.dumps(good, ensure_ascii=False),
+        '{"title": "بلا نص"}',
+        "{not json",
+        json.dumps({"title": "تاريخ خاطئ", "body": "نص", "published": "next tuesday"}),
+        json.dumps({"title": "لغة", "body": "نص", "language": "fr"}),
+        json.dumps(["not", "an", "object"]),
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    status, out, err = run_import(path)
+    assert status == 1
+    assert out.strip().endswith("imported 1, updated 0, skipped 0, failed 5")
+    assert f"{path} (line 2): body: is missing or empty" in err
+    assert f"{path} (line 3): malformed JSON" in err
+    assert f"{path} (line 4): published: 'next tuesday' is not an ISO 8601 date" in err
+    assert f"{path} (line 5): language: must be one of ar, en" in err
+    assert f"{path} (line 6): must be an object" in err
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "the file is empty"),
+        ("blank.jsonl", b"\n\n  \n", "the file is empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "the file is binary"),
+        ("latin1.txt", "Caf\xe9 au lait\n\nUn article.".encode("latin-1"), "not valid UTF-8"),
+        ("broken.json", b'{"title": "x", "body": ', "malformed JSON at line 1"),
+        ("list.json", b"[]", "the JSON list is empty"),
+        ("noheader.csv", "headline,text\nا,ب\n".encode(), "must name the columns title and body"),
+        ("notes.docx", b"PK\x03\x04", "unsupported file type"),
+    ],
+)
+def test_unreadable_files_fail_with_a_clear_message_and_leave_nothing(
+    tmp_path, name, content, message
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    status, out, err = run_import(path)
+    assert status == 1
+    assert out.strip().endswith("imported 0, updated 0, skipped 0, failed 1")
+    assert f"{path}: " in err and message in err
+    assert Article.objects.count() == 0
+    assert Original.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_bad_file_does_not_stop_the_good_ones(tmp_path):
+    (tmp_path / "bad.json").write_bytes(b"{oops")
+    shutil.copy(JSONL, tmp_path / "good.jsonl")
+    status, out, err = run_import(tmp_path)
+    assert status == 1
+    assert out.strip().endswith("imported 3, updated 0, skipped 0, failed 1")
+    assert "bad.json: malformed JSON" in err
+
+
+@pytest.mark.django_db
+def test_missing_path_is_reported(tmp_path):
+    status, _, err = run_import(tmp_path / "nowhere.txt")
+    assert status == 1
+    assert "nowhere.txt: no such file or folder" in err
+
+
+@pytest.mark.django_db
+def test_csv_with_quoted_multiline_body_and_tags(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "title,body,url,published,tags,language\n"
+        '"الموصل بعد التحرير","الفقرة الأولى.\n\nالفقرة الثانية.",https://example.org/mosul,2017-07-10,"الموصل; العراق",ar\n'
+        '"Raqqa falls","The city fell.",https://example.org/raqqa,2017-10-17,,en\n',
+        encoding="utf-8",
+    )
+    status, out, _ = run_import(path)
+    assert status == 0, out
+    mosul = Article.objects.get(url="https://example.org/mosul")
+    assert mosul.paragraphs == ["الفقرة الأولى.", "الفقرة الثانية."]
+    assert sorted(mosul.tags.values_list("name", flat=True)) == ["العراق", "الموصل"]
+    assert mosul.original_record == 2
+
+
+@pytest.mark.django_db
+def test_csv_row_with_extra_cells_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("title,body\nأ,ب\nج,د,زائد\n", encoding="utf-8")
+    status, out, err = run_import(path)
+    assert status == 1
+    assert f"{path} (line 3): more cells than the header has columns" in err
+    assert out.strip().endswith("imported 1, updated 0, skipped 0, failed 1")
+
+
+@pytest.mark.django_db
+def test_dry_run_reports_but_writes_nothing():
+    status, out, _ = run_import(JSONL, dry_run=True)
+    assert status == 0
+    assert out.strip().endswith("dry run: would have imported 3, updated 0, skipped 0, failed 0")
+    assert Article.objects.count() == 0
+    assert Original.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_defaults_fill_what_the_file_does_not_say():
+    run_import(SEED, source="اندبندنت عربية", language="ar")
+    article = Article.objects.get()
+    assert article.source.name == "اندبندنت عربية"
+    # The file's own section wins over the default.
+    run_import(JSONL, section="منوعات")
+    assert Article.objects.get(url__contains="baghouz").section == "سوريا"
+
+
+@pytest.mark.django_db
+def test_utf8_bom_and_crlf_are_accepted(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(
+        b"\xef\xbb\xbf" + SEED.read_text(encoding="utf-8").replace("\n", "\r\n").encode()
+    )
+    status, out, _ = run_import(path)
+    assert status == 0
+    assert Article.objects.get().section == "دوليات"
+
+
+@pytest.mark.django_db
+def test_imported_articles_are_searchable_when_the_command_exits(client):
+    run_import(JSONL)
+    response = client.get("/api/search", {"q": "الباغوز"})
+    assert response.json()["count"] == 1
+
+
+@pytest.mark.django_db
+def test_a_record_failing_mid_transaction_leaves_nothing_behind(tmp_path):
+    run_import(JSONL)
+    first, second = (json.loads(line) for line in JSONL.read_text().splitlines()[:2])
+    originals = Original.objects.count()
+    # Article 1's URL with article 2's exact text: the update would make two identical articles.
+    clash = {**second, "url": first["url"], "tags": ["جديد"]}
+    path = tmp_path / "clash.json"
+    path.write_text(json.dumps(clash, ensure_ascii=False))
+    status, out, err = run_import(path)
+    assert status == 1
+    assert "the same text is already stored as article #" in err
+    unchanged = Article.objects.get(url=first["url"])
+    assert unchanged.title == first["title"]
+    assert sorted(unchanged.tags.values_list("name", flat=True)) == sorted(first["tags"])
+    assert Original.objects.count() == originals
+    assert not Article.objects.filter(tags__name="جديد").exists()
