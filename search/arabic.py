@@ -289,9 +289,9 @@ def _stems(word: str) -> tuple[str, ...]:
     result = [stem(word)]
     bases = [_stem_prefix(word)]
     candidates = [word]
-    if len(word) > 3 and word[0] in "وف" and word[1:3] == "لل":
-        # Lucene strips only one prefix, so وللحكومة keeps its لل; add the reading
-        # without the conjunction.
+    if len(word) > 4 and word[0] in "وف" and word[1:].startswith(("لل", "بال", "كال")):
+        # Lucene strips only one prefix, so وللحكومة keeps its لل and وبالتحالف its بال;
+        # add the reading without the conjunction.
         bases.append(_stem_prefix(word[1:]))
         candidates.append(word[1:])
     for candidate in candidates:

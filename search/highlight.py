@@ -103,10 +103,9 @@ def _render(text: str, tokens, marked: set[int], first: int, last: int) -> str:
     if open_mark:
         pieces.append("</mark>")
     html = "".join(pieces)
-    if first > 0:
-        html = "… " + html
-    if last < len(tokens) - 1:
-        html += " …"
+    # Text before the first word or after the last (a quote, a bracket) belongs to the snippet.
+    html = ("… " if first > 0 else escape(text[: tokens[0].start].lstrip())) + html
+    html += " …" if last < len(tokens) - 1 else escape(text[tokens[-1].end :].rstrip())
     return html
 
 
@@ -137,5 +136,4 @@ def mark_all(text: str, query: ParsedQuery | None) -> str:
     tokens = arabic.tokenize(text)
     if not tokens or query is None:
         return escape(text)
-    html = _render(text, tokens, Matcher(query).marked(tokens), 0, len(tokens) - 1)
-    return escape(text[: tokens[0].start]) + html + escape(text[tokens[-1].end :])
+    return _render(text, tokens, Matcher(query).marked(tokens), 0, len(tokens) - 1)

@@ -97,6 +97,8 @@ def test_stem_is_plain_light10():
         ("وللحكومة", "الحكومة"),
         ("للبنان", "لبنان"),
         ("بيوتهم", "بيوت"),
+        ("وبالتحالف", "التحالف"),
+        ("فبالحرب", "الحرب"),
     ],
 )
 def test_alternative_stems_join_forms_light10_splits(first, second):
