@@ -14,7 +14,11 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(autouse=True)
 def clean_index(request):
     """Each test starts with an empty search index (the database is reset by pytest-django)."""
-    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if not uses_db:
         yield
         return
     from haystack import connections

@@ -1,0 +1,59 @@
+"""Start real processes (scripts, gunicorn) against the test run's own database and index."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child_env() -> dict[str, str]:
+    """Environment that points a child process at this test's database and data dir."""
+    database = settings.DATABASES["default"]["NAME"]
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "arshif.settings",
+        "ARCHIVE_DATA_DIR": str(settings.DATA_DIR),
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SECRET_KEY": "test-only-secret-key-not-for-production",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    prelude = "import django; django.setup()\n"
+    return subprocess.run(
+        [sys.executable, "-c", prelude + code],
+        cwd=ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
