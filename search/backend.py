@@ -69,6 +69,8 @@ class SearchHits:
     # filter applied except its own, so a reader can widen a choice as well as narrow it.
     facets: dict[str, list[tuple[str, int]]]
     suggestion: str | None = None
+    # Matches with a known date per month (YYYYMM → count), for the timeline.
+    months: dict[int, int] = field(default_factory=dict)
 
 
 class _SearcherState:
@@ -276,7 +278,9 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         suggestion = None
         if not allowed:
             suggestion = self._suggest(searcher, request.query)
-        return SearchHits(len(allowed), ids, facets, suggestion)
+        days = self._days(state)
+        months = Counter(days[doc] // 100 for doc in allowed if days[doc])
+        return SearchHits(len(allowed), ids, facets, suggestion, dict(months))
 
     def _suggest(self, searcher, parsed: ParsedQuery) -> str | None:
         """A corrected query when this one found nothing: each unknown word → its nearest term."""

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils.translation import gettext as _
 from haystack import connections
 
@@ -26,6 +26,7 @@ COUNTED_FACETS = ("source", "section", "language", "year", "tag")
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE_DEPTH = 1000  # results; deeper pages of a text search are refused
 FACET_LIMIT = 30
+ONE_DAY = timedelta(days=1)
 
 
 class PageOutOfRange(Exception):
@@ -65,6 +66,24 @@ class Result:
 
 
 @dataclass
+class TimelineBar:
+    label: str
+    start: date
+    end: date
+    count: int
+
+
+@dataclass
+class Timeline:
+    granularity: str  # "year" or "month"
+    bars: list[TimelineBar]
+
+    @property
+    def highest(self) -> int:
+        return max((bar.count for bar in self.bars), default=0)
+
+
+@dataclass
 class ResultPage:
     params: SearchParams
     count: int
@@ -74,6 +93,7 @@ class ResultPage:
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     notes: list[str] = field(default_factory=list)
+    timeline: Timeline | None = None
 
 
 def run_search(params: SearchParams) -> ResultPage:
@@ -81,11 +101,11 @@ def run_search(params: SearchParams) -> ResultPage:
     if params.page < 1:
         raise PageOutOfRange(params.page)
     if parsed.is_empty:
-        count, ids, facet_counts, suggestion = _browse(params)
+        count, ids, facet_counts, suggestion, months = _browse(params)
     else:
         if (params.page - 1) * params.per_page >= MAX_PAGE_DEPTH:
             raise PageOutOfRange(params.page)
-        count, ids, facet_counts, suggestion = _search_index(params, parsed)
+        count, ids, facet_counts, suggestion, months = _search_index(params, parsed)
     pages = max(1, math.ceil(count / params.per_page))
     if params.page > pages:
         raise PageOutOfRange(params.page)
@@ -109,6 +129,7 @@ def run_search(params: SearchParams) -> ResultPage:
         facets=_label_facets(facet_counts, params.filters),
         suggestion=suggestion,
         notes=parsed.notes,
+        timeline=build_timeline(months),
     )
 
 
@@ -132,7 +153,7 @@ def _search_index(params: SearchParams, parsed: ParsedQuery):
             facets=COUNTED_FACETS,
         )
     )
-    return hits.total, hits.ids, hits.facets, hits.suggestion
+    return hits.total, hits.ids, hits.facets, hits.suggestion, hits.months
 
 
 # --- browsing from the database ---------------------------------------------------------------
@@ -191,7 +212,47 @@ def _browse(params: SearchParams):
     start = (params.page - 1) * params.per_page
     ids = list(ordered.values_list("pk", flat=True)[start : start + params.per_page])
     facets = {name: _db_facet(params, name) for name in COUNTED_FACETS}
-    return count, ids, facets, None
+    months = (
+        queryset.exclude(published=None)
+        .annotate(month=TruncMonth("published"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_month = {m.year * 100 + m.month: n for m, n in months}
+    return count, ids, facets, None, by_month
+
+
+# --- timeline -----------------------------------------------------------------------------------
+
+# Up to this many months between the first and last dated result, the timeline shows months.
+MONTHLY_SPAN = 36
+
+
+def build_timeline(months: dict[int, int]) -> Timeline | None:
+    """Bars per year (or per month over a short span), empty periods included, oldest first."""
+    if not months:
+        return None
+    first, last = min(months), max(months)
+    span = (last // 100 - first // 100) * 12 + (last % 100 - first % 100) + 1
+    if span <= MONTHLY_SPAN:
+        bars = []
+        year, month = divmod(first, 100)
+        for _ in range(span):
+            start = date(year, month, 1)
+            following = date(year + month // 12, month % 12 + 1, 1)
+            count = months.get(year * 100 + month, 0)
+            bars.append(TimelineBar(start.strftime("%Y-%m"), start, following - ONE_DAY, count))
+            year, month = following.year, following.month
+        return Timeline("month", bars)
+    per_year: dict[int, int] = {}
+    for key, count in months.items():
+        per_year[key // 100] = per_year.get(key // 100, 0) + count
+    bars = [
+        TimelineBar(str(year), date(year, 1, 1), date(year, 12, 31), per_year.get(year, 0))
+        for year in range(first // 100, last // 100 + 1)
+    ]
+    return Timeline("year", bars)
 
 
 # --- labels -------------------------------------------------------------------------------------

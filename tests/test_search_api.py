@@ -343,3 +343,41 @@ def test_deleted_and_edited_articles_leave_the_index(search, archive, indexed):
     assert titles(search(q="الموصل")) == []
     assert titles(search(q="قافلة إغاثة")) == ["قافلة إغاثة تصل إلى عرسال"]
     assert titles(search(q="مساعدات للاجئين")) == []
+
+
+def test_timeline_counts_results_per_year_with_empty_years(make_article, indexed):
+    from search.service import SearchParams, run_search
+
+    for n, year in enumerate((2012, 2015, 2015, 2016)):
+        make_article(f"خبر {n}", ["الحدود"], published=date(year, 3, 1))
+    make_article("بلا تاريخ", ["الحدود"])
+    indexed()
+    for q in ("", "الحدود"):
+        timeline = run_search(SearchParams(q=q)).timeline
+        assert timeline.granularity == "year"
+        assert [(bar.label, bar.count) for bar in timeline.bars] == [
+            ("2012", 1),
+            ("2013", 0),
+            ("2014", 0),
+            ("2015", 2),
+            ("2016", 1),
+        ]
+        assert timeline.bars[0].start == date(2012, 1, 1)
+        assert timeline.bars[0].end == date(2012, 12, 31)
+
+
+def test_timeline_shows_months_over_a_short_span(make_article, indexed):
+    from search.service import SearchParams, run_search
+
+    make_article("خبر أول", ["الحدود"], published=date(2019, 11, 5))
+    make_article("خبر ثان", ["الحدود"], published=date(2020, 2, 29))
+    indexed()
+    timeline = run_search(SearchParams(q="الحدود")).timeline
+    assert timeline.granularity == "month"
+    assert [(bar.label, bar.count) for bar in timeline.bars] == [
+        ("2019-11", 1),
+        ("2019-12", 0),
+        ("2020-01", 0),
+        ("2020-02", 1),
+    ]
+    assert timeline.bars[-1].end == date(2020, 2, 29)
