@@ -1,6 +1,7 @@
 """JSON shapes of articles in the public API (CONTRACTS.md)."""
 
 from archive.models import Article
+from search.entity_views import article_entities
 from search.highlight import snippet
 
 
@@ -29,7 +30,10 @@ def article_detail(article: Article) -> dict:
         "captions": article.captions,
         "author": article.author,
         "tags": [tag.name for tag in article.tags.all()],
-        "entities": [],
+        "entities": [
+            {"kind": e["kind"], "value": e["value"], "label": e["label"]}
+            for e in article_entities(article)
+        ],
         "needs_review": article.needs_review,
         "created": article.created.isoformat(),
         "updated": article.updated.isoformat(),

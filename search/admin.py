@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from search.models import IndexTask
+from search.models import Entity, IndexTask
+from search.tagging import retag_for_entity
 
 
 @admin.register(IndexTask)
@@ -14,3 +17,32 @@ class IndexTaskAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    """Gazetteer entries. Saving one re-tags the articles that may name it."""
+
+    list_display = ["name_en", "name_ar", "kind", "key", "article_count"]
+    list_filter = ["kind"]
+    search_fields = ["key", "name_ar", "name_en", "aliases"]
+    readonly_fields = ["updated"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_article_counts()
+
+    @admin.display(description=_("articles"), ordering="article_count")
+    def article_count(self, entity):
+        return entity.article_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = retag_for_entity(obj)
+        self.message_user(
+            request,
+            ngettext(
+                "Re-tagged: %(n)d article changed.", "Re-tagged: %(n)d articles changed.", changed
+            )
+            % {"n": changed},
+            messages.SUCCESS,
+        )

@@ -7,4 +7,4 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from search import checks  # noqa: F401  (registers the system checks)
+        from search import checks, signals  # noqa: F401  (registers checks and receivers)

@@ -42,6 +42,7 @@ from search.query import Clause, ParsedQuery
 VALUE_SEPARATOR = "\x1f"
 TITLE_BOOST = 2.0
 EXACT_BOOST = 1.5
+ALIAS_BOOST = 0.5
 # How long a writer waits for the index lock before failing loudly (never silently).
 WRITE_LOCK_TIMEOUT = 120.0
 UNKNOWN_DAY_LAST = 99_999_999
@@ -57,7 +58,7 @@ class SearchRequest:
     day_to: int | None = None
     sort: str = "relevance"  # relevance | newest | oldest
     offset: int = 0
-    limit: int = 20
+    limit: int | None = 20  # None: every match (exports, re-tagging)
     facets: tuple[str, ...] = ()
 
 
@@ -155,10 +156,13 @@ class ArabicWhooshBackend(WhooshSearchBackend):
             return
         writer = self.index.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
         try:
-            for identifier in identifiers_to_delete:
-                writer.delete_by_term(ID, identifier)
+            # One searcher for the whole batch: update_document() would open one per document.
+            stale = [*identifiers_to_delete, *(doc[ID] for doc in documents)]
+            with writer.searcher() as searcher:
+                for identifier in stale:
+                    writer.delete_by_term(ID, identifier, searcher=searcher)
             for doc in documents:
-                writer.update_document(**doc)
+                writer.add_document(**doc)
         except BaseException:
             writer.cancel()
             raise
@@ -228,11 +232,13 @@ class ArabicWhooshBackend(WhooshSearchBackend):
     def search_articles(self, request: SearchRequest) -> SearchHits:
         state = self._current()
         searcher = state.searcher
-        query = build_whoosh_query(request.query)
+        query, excluded = build_whoosh_query(request.query)
         if query is None:
             return SearchHits(0, [], {name: [] for name in request.facets})
 
         matched = set(searcher.docs_for_query(query))
+        if excluded is not None:
+            matched.difference_update(searcher.docs_for_query(excluded))
         if request.day_from is not None or request.day_to is not None:
             days = self._days(state)
             low = request.day_from or 1
@@ -259,7 +265,7 @@ class ArabicWhooshBackend(WhooshSearchBackend):
 
         ids: list[int] = []
         if allowed:
-            limit = request.offset + request.limit
+            limit = None if request.limit is None else request.offset + request.limit
             kwargs = {"limit": limit, "filter": allowed}
             if request.sort == "newest":
                 kwargs.update(sortedby="pubday", reverse=True)
@@ -315,6 +321,15 @@ def _render(clause: Clause, words: list[str]) -> str:
 
 
 def _clause_query(clause: Clause) -> wq.Query:
+    literal = _literal_query(clause)
+    if not clause.entities:
+        return literal
+    # The literal words keep the higher score; other names of the entity still match.
+    tagged = [wq.Term(kind, key, boost=ALIAS_BOOST) for kind, key in clause.entities]
+    return wq.Or([literal, *tagged])
+
+
+def _literal_query(clause: Clause) -> wq.Query:
     if clause.kind == "prefix":
         return wq.Prefix("exact", clause.words[0].exact)
     if clause.kind == "phrase":
@@ -334,16 +349,18 @@ def _clause_query(clause: Clause) -> wq.Query:
     return wq.Or(terms)
 
 
-def build_whoosh_query(parsed: ParsedQuery) -> wq.Query | None:
-    """ParsedQuery → Whoosh query over the stemmed, title and exact fields."""
+def build_whoosh_query(parsed: ParsedQuery) -> tuple[wq.Query | None, wq.Query | None]:
+    """ParsedQuery → (what must match, what must not), over the text, title and exact fields.
+
+    Exclusions are returned apart rather than as AndNot: Whoosh 2.7's AndNot skips wrongly
+    over the postings of verbatim (IDLIST) fields, and excluded entities live in those.
+    """
     required = [wq.Or([_clause_query(c) for c in group]) for group in parsed.groups]
     excluded = [_clause_query(c) for c in parsed.excluded]
     if not required and not excluded:
-        return None
+        return None, None
     positive = wq.And(required) if required else wq.Every()
-    if excluded:
-        return wq.AndNot(positive, wq.Or(excluded))
-    return positive
+    return positive, (wq.Or(excluded) if excluded else None)
 
 
 class ArabicWhooshEngine(BaseEngine):

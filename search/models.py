@@ -24,3 +24,72 @@ class IndexTask(models.Model):
 
     def __str__(self) -> str:
         return f"article {self.article_id}"
+
+
+class EntityQuerySet(models.QuerySet):
+    def with_article_counts(self):
+        return self.annotate(article_count=models.Count("mentions"))
+
+
+class Entity(models.Model):
+    """A place, person or organisation from the gazetteer, with every name it goes by.
+
+    Loaded from the reviewed data files in search/gazetteer/ (load_gazetteer) and editable in
+    the admin; tagging matches articles against the names and aliases held here.
+    """
+
+    class Kind(models.TextChoices):
+        PLACE = "place", _("place")
+        PERSON = "person", _("person")
+        ORG = "org", _("organisation")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # Stable within its kind (syria, isis, donald-trump): the facet value and the URL.
+    key = models.SlugField(_("key"), max_length=120)
+    name_ar = models.CharField(_("Arabic name"), max_length=300)
+    name_en = models.CharField(_("English name"), max_length=300)
+    # One alias per line: spellings, transliterations, acronyms, former names, in any script.
+    aliases = models.TextField(_("aliases"), blank=True, help_text=_("One name per line."))
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EntityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name_en"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="entity_key_per_kind")]
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
+
+    def __str__(self) -> str:
+        return f"{self.name_en} · {self.name_ar}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("search:entity", kwargs={"kind": self.kind, "key": self.key})
+
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def label(self, language: str) -> str:
+        return self.name_ar if language == "ar" else self.name_en
+
+
+class Mention(models.Model):
+    """How often an article names an entity (by any of its names)."""
+
+    article = models.ForeignKey(
+        "archive.Article", on_delete=models.CASCADE, related_name="mentions"
+    )
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
+    count = models.PositiveIntegerField(_("mentions"), default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "entity"], name="one_mention_row"),
+        ]
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+
+    def __str__(self) -> str:
+        return f"{self.entity.kind}:{self.entity.key} ×{self.count}"

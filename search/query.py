@@ -39,6 +39,9 @@ class Clause:
     words: tuple[Word, ...]
     # In a phrase, how many stopwords were dropped before each word (positions they held).
     gaps: tuple[int, ...] = ()
+    # Gazetteer entities this clause names, as (kind, key): articles tagged with them match too,
+    # whatever name they use ("ISIS" finds "داعش").
+    entities: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:

@@ -34,13 +34,16 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     language = FacetField()
     year = FacetField()
     tag = FacetField()
+    place = FacetField()
+    person = FacetField()
+    org = FacetField()
     pubday = DayField()
 
     def get_model(self):
         return Article
 
     def index_queryset(self, using=None):
-        return self.get_model().objects.for_display()
+        return self.get_model().objects.for_display().prefetch_related("mentions__entity")
 
     def prepare_text(self, article: Article) -> str:
         captions = [caption.get("text", "") for caption in article.captions]
@@ -63,6 +66,18 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_tag(self, article: Article) -> list[str]:
         return [tag.name for tag in article.tags.all()]
+
+    def _entity_keys(self, article: Article, kind: str) -> list[str]:
+        return [m.entity.key for m in article.mentions.all() if m.entity.kind == kind]
+
+    def prepare_place(self, article: Article) -> list[str]:
+        return self._entity_keys(article, "place")
+
+    def prepare_person(self, article: Article) -> list[str]:
+        return self._entity_keys(article, "person")
+
+    def prepare_org(self, article: Article) -> list[str]:
+        return self._entity_keys(article, "org")
 
     def prepare_pubday(self, article: Article) -> int:
         return day_number(article.published)

@@ -6,23 +6,24 @@ Views validate input into SearchParams, call `run_search`, and render the Result
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear, TruncMonth
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from haystack import connections
 
 from archive.models import Article, Source
 from search.highlight import mark_all, snippet
-from search.query import ParsedQuery, parse_query
+from search.models import Entity, Mention
+from search.query import Clause, ParsedQuery, parse_query
 from search.search_indexes import day_number
 
-# Every facet of the contract, in display order. Entity facets fill in with the gazetteer.
+# Every facet of the contract, in display order.
 FACETS = ("source", "section", "language", "year", "place", "person", "org", "tag")
-# The facets the index and the database can count today.
-COUNTED_FACETS = ("source", "section", "language", "year", "tag")
+ENTITY_FACETS = ("place", "person", "org")
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE_DEPTH = 1000  # results; deeper pages of a text search are refused
 FACET_LIMIT = 30
@@ -105,7 +106,9 @@ def run_search(params: SearchParams) -> ResultPage:
     else:
         if (params.page - 1) * params.per_page >= MAX_PAGE_DEPTH:
             raise PageOutOfRange(params.page)
+        parsed, other_forms = with_entities(parsed)
         count, ids, facet_counts, suggestion, months = _search_index(params, parsed)
+        parsed = for_highlighting(parsed, other_forms)
     pages = max(1, math.ceil(count / params.per_page))
     if params.page > pages:
         raise PageOutOfRange(params.page)
@@ -137,20 +140,69 @@ def _snippet_text(article: Article) -> str:
     return f"{article.standfirst}\n{article.body}" if article.standfirst else article.body
 
 
-def _search_index(params: SearchParams, parsed: ParsedQuery):
+def with_entities(parsed: ParsedQuery) -> tuple[ParsedQuery, list[str]]:
+    """Attach to each clause the entities it names, so any of their names matches too.
+
+    Returns the expanded query and the other names of those entities (for highlighting).
+    """
+    from search.tagging import matcher
+
+    names = matcher()
+    other_forms: list[str] = []
+
+    def expand(clause: Clause) -> Clause:
+        if clause.kind == "prefix":
+            return clause
+        named = names.entities_named_by(" ".join(word.original for word in clause.words))
+        if not named:
+            return clause
+        for entity in named:
+            other_forms.extend(names.surface_forms(entity.key))
+        refs = tuple(tuple(entity.key.split(":", 1)) for entity in named)
+        return replace(clause, entities=refs)
+
+    expanded = ParsedQuery(
+        groups=[[expand(clause) for clause in group] for group in parsed.groups],
+        excluded=[expand(clause) for clause in parsed.excluded],
+        notes=parsed.notes,
+    )
+    return expanded, other_forms
+
+
+def for_highlighting(parsed: ParsedQuery, other_forms: list[str]) -> ParsedQuery:
+    """The query plus an entity's other names, so an alias match is marked in the snippet."""
+    if not other_forms:
+        return parsed
+    extra = parse_query(" OR ".join(f'"{form}"' for form in dict.fromkeys(other_forms)))
+    alternatives = [clause for group in extra.groups for clause in group]
+    return ParsedQuery(groups=[*parsed.groups, alternatives], excluded=parsed.excluded)
+
+
+def all_matching_ids(params: SearchParams, parsed: ParsedQuery | None = None) -> list[int]:
+    """Every article matching a search, in its sort order (for exports and re-tagging)."""
+    parsed = parsed if parsed is not None else parse_query(params.q)
+    if parsed.is_empty:
+        queryset = _filtered(params)
+        ordered = queryset.oldest_first() if params.sort == "oldest" else queryset.newest_first()
+        return list(ordered.values_list("pk", flat=True))
+    parsed, _ = with_entities(parsed)
+    return _search_index(params, parsed, everything=True)[1]
+
+
+def _search_index(params: SearchParams, parsed: ParsedQuery, *, everything: bool = False):
     from search.backend import SearchRequest
 
     backend = connections["default"].get_backend()
     hits = backend.search_articles(
         SearchRequest(
             query=parsed,
-            filters={k: v for k, v in params.filters.items() if k in COUNTED_FACETS},
+            filters={k: v for k, v in params.filters.items() if k in FACETS},
             day_from=day_number(params.date_from) if params.date_from else None,
             day_to=day_number(params.date_to) if params.date_to else None,
             sort=params.effective_sort,
-            offset=(params.page - 1) * params.per_page,
-            limit=params.per_page,
-            facets=COUNTED_FACETS,
+            offset=0 if everything else (params.page - 1) * params.per_page,
+            limit=None if everything else params.per_page,
+            facets=() if everything else FACETS,
         )
     )
     return hits.total, hits.ids, hits.facets, hits.suggestion, hits.months
@@ -167,6 +219,17 @@ _DB_FILTERS = {
 }
 
 
+def _matching(name: str, values: list[str]):
+    """Ids of the articles having any of these values of one facet."""
+    if name in ENTITY_FACETS:
+        return Mention.objects.filter(entity__kind=name, entity__key__in=values).values(
+            "article_id"
+        )
+    if name == "year":
+        values = [int(v) for v in values if v.isdigit()]
+    return Article.objects.filter(**{_DB_FILTERS[name]: values}).values("pk")
+
+
 def _filtered(params: SearchParams, without: str = ""):
     queryset = Article.objects.all()
     if params.date_from:
@@ -174,11 +237,9 @@ def _filtered(params: SearchParams, without: str = ""):
     if params.date_to:
         queryset = queryset.filter(published__lte=params.date_to)
     for name, values in params.filters.items():
-        if values and name != without and name in _DB_FILTERS:
-            if name == "year":
-                values = [int(v) for v in values if v.isdigit()]
-            # A subquery keeps multi-valued filters (tags) from duplicating rows.
-            queryset = queryset.filter(pk__in=Article.objects.filter(**{_DB_FILTERS[name]: values}))
+        if values and name != without:
+            # A subquery keeps multi-valued filters (tags, entities) from duplicating rows.
+            queryset = queryset.filter(pk__in=_matching(name, values))
     return queryset
 
 
@@ -199,6 +260,12 @@ def _db_facet(params: SearchParams, name: str) -> list[tuple[str, int]]:
         )
     elif name == "tag":
         rows = queryset.exclude(tags=None).values_list("tags__name").annotate(n=Count("pk"))
+    elif name in ENTITY_FACETS:
+        rows = (
+            Mention.objects.filter(entity__kind=name, article__in=queryset)
+            .values_list("entity__key")
+            .annotate(n=Count("article_id"))
+        )
     else:
         return []
     counts = [(str(value), n) for value, n in rows.order_by()]
@@ -211,7 +278,7 @@ def _browse(params: SearchParams):
     count = queryset.count()
     start = (params.page - 1) * params.per_page
     ids = list(ordered.values_list("pk", flat=True)[start : start + params.per_page])
-    facets = {name: _db_facet(params, name) for name in COUNTED_FACETS}
+    facets = {name: _db_facet(params, name) for name in FACETS}
     months = (
         queryset.exclude(published=None)
         .annotate(month=TruncMonth("published"))
@@ -264,6 +331,13 @@ def _label_facets(counts: dict[str, list[tuple[str, int]]], filters) -> dict[str
         slugs = [value for value, _ in counts["source"]]
         source_names = dict(Source.objects.filter(slug__in=slugs).values_list("slug", "name"))
     languages = dict(Article.Language.choices)
+    language = get_language() or "ar"
+    entity_names = {}
+    for kind in ENTITY_FACETS:
+        keys = [value for value, _ in counts.get(kind, [])[:FACET_LIMIT]] + filters.get(kind, [])
+        if keys:
+            for entity in Entity.objects.filter(kind=kind, key__in=keys):
+                entity_names[kind, entity.key] = entity.label(language)
     labelled = {}
     for name in FACETS:
         selected = set(filters.get(name, []))
@@ -273,12 +347,16 @@ def _label_facets(counts: dict[str, list[tuple[str, int]]], filters) -> dict[str
                 label = source_names.get(value, value)
             elif name == "language":
                 label = str(languages.get(value, value))
+            elif name in ENTITY_FACETS:
+                label = entity_names.get((name, value), value)
             else:
                 label = value
             values.append(FacetValue(value, label, count, value in selected))
         # A selected value stays visible (to be unticked) even when it has no results now.
         shown = {v.value for v in values}
-        values += [FacetValue(v, v, 0, True) for v in sorted(selected - shown)]
+        for value in sorted(selected - shown):
+            label = entity_names.get((name, value)) or source_names.get(value) or value
+            values.append(FacetValue(value, label, 0, True))
         labelled[name] = values
     return labelled
 

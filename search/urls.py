@@ -1,6 +1,6 @@
 from django.urls import path
 
-from search import views
+from search import entity_views, views
 
 app_name = "search"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search_page, name="results"),
     path("api/search", views.search_api, name="api"),
+    path("entities/<str:kind>/<slug:key>/", entity_views.entity_page, name="entity"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from pathlib import Path
 
@@ -9,6 +10,13 @@ import pytest
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_78a0c063ebd393f5.txt"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database starts with the gazetteer loaded, as `make run` leaves a real one."""
+    with django_db_blocker.unblock():
+        _load_gazetteer()
 
 
 @pytest.fixture(autouse=True)
@@ -21,10 +29,26 @@ def clean_index(request):
     if not uses_db:
         yield
         return
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
     from haystack import connections
 
     connections["default"].get_backend().clear()
+    _load_gazetteer()
     yield
+
+
+def _load_gazetteer():
+    """Tagging needs the gazetteer; a flushed (transactional) test database has lost it."""
+    from search.models import Entity
+
+    if not Entity.objects.exists():
+        from django.core.management import call_command
+
+        call_command("load_gazetteer", stdout=io.StringIO())
 
 
 _counter = itertools.count(1)

@@ -71,7 +71,7 @@ def test_article_api_returns_the_contract_fields(client, seed_article):
     assert data["standfirst"].startswith("التحالف المكوّن")
     assert data["body"].count("\n\n") == 12 + 4 - 1
     assert data["tags"] == []
-    assert data["entities"] == []
+    assert {"kind": "place", "value": "raqqa", "label": "الرقة"} in data["entities"]
     assert data["created"] and data["updated"]
     assert set(data) >= {"snippet", "author"}
 
