@@ -29,16 +29,28 @@ messages: | $(BIN)/python
 
 run: $(VENV)/.runtime messages
 	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py load_gazetteer
 	$(BIN)/python manage.py import_articles seeds/
 	$(BIN)/python manage.py sync_index
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	@echo "Arshif: http://$(HOST):$(PORT)/  (index worker and gunicorn; Ctrl-C stops both)"
-	$(BIN)/python manage.py index_worker & worker=$$!; \
+	@echo "Arshif: http://$(HOST):$(PORT)/  (worker and gunicorn; Ctrl-C stops both)"
+	@# One worker process: applies index changes and runs background imports (admin uploads).
+	$(BIN)/python manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn arshif.wsgi --bind $(HOST):$(PORT) --access-logfile - --timeout 60
 
+# Browser tests use Debian's Chromium (/usr/bin/chromium) and axe-core from npm, installed into
+# the virtualenv; without them those tests are skipped with a warning (.ci/run requires them).
+AXE_VERSION := 4.14.1
+AXE_DIR := $(VENV)/axe
 test: $(VENV)/.dev messages
-	$(BIN)/python -m pytest
+	@if [ ! -f $(AXE_DIR)/node_modules/axe-core/package.json ] || ! grep -q '"version": "$(AXE_VERSION)"' $(AXE_DIR)/node_modules/axe-core/package.json; then \
+		if command -v npm >/dev/null 2>&1; then \
+			npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix $(AXE_DIR) axe-core@$(AXE_VERSION); \
+		else echo "WARNING: npm not found: the accessibility checks will be skipped"; fi; \
+	fi
+	@command -v chromium >/dev/null 2>&1 || echo "WARNING: no Chromium: the browser tests will be skipped (apt-get install chromium)"
+	ARSHIF_AXE=$(abspath $(AXE_DIR))/node_modules/axe-core $(BIN)/python -m pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -47,6 +59,12 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Import N generated articles into a throw-away data dir, time searches through the API;
+# numbers in bench-results/bench-N.json. `make bench N=2000` for a quicker run.
+N ?= 10000
+bench: $(VENV)/.runtime
+	$(BIN)/python -m search.bench --articles $(N)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

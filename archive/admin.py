@@ -1,12 +1,21 @@
-"""Admin for editors: articles with their parsed structure visible, sources, tags, originals."""
+"""Admin for editors: articles with their parsed structure visible, sources, tags, originals,
+the bulk upload (preview, then import) and the import history."""
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import Article, Original, Source, Tag
+from archive import jobs
+from archive.forms import UploadForm
+from archive.ingest.service import Defaults
+from archive.models import Article, ImportBatch, ImportOutcome, Original, Source, Tag
 
 # Editors paste bare domains; assume https like browsers do (and like Django 6 will).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -51,6 +60,8 @@ class ArticleAdmin(admin.ModelAdmin):
         "source",
         "section",
         ("published", admin.EmptyFieldListFilter),
+        "published_precision",
+        ("near_duplicate_of", admin.EmptyFieldListFilter),
         "created",
     ]
     search_fields = ["title", "standfirst", "body", "url", "author"]
@@ -61,6 +72,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "structure",
         "captions_view",
         "dropped_view",
+        "duplicates_view",
         "original_link",
         "content_hash",
         "created",
@@ -77,6 +89,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "section",
                     "language",
                     "published",
+                    "published_precision",
                     "author",
                     "url",
                     "tags",
@@ -84,6 +97,7 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         (_("Review"), {"fields": ["needs_review", "review_reason"]}),
+        (_("Also published as"), {"fields": ["duplicates_view"]}),
         (_("Parsed structure"), {"fields": ["structure", "captions_view", "dropped_view"]}),
         (_("Editing the structure"), {"classes": ["collapse"], "fields": ["blocks", "captions"]}),
         (
@@ -134,6 +148,114 @@ class ArticleAdmin(admin.ModelAdmin):
             rows,
         )
 
+    @admin.display(description=_("near-duplicates"))
+    def duplicates_view(self, article):
+        rows = []
+        if article.near_duplicate_of_id:
+            first = article.near_duplicate_of
+            rows.append((_("a near-duplicate of"), first, article.near_duplicate_similarity))
+        for copy in article.near_duplicates.select_related("source").order_by("pk"):
+            rows.append((_("copied by"), copy, copy.near_duplicate_similarity))
+        if not rows:
+            return "—"
+        return format_html_join(
+            "",
+            '<p>{} <a href="{}">#{} {}</a> — {} ({})</p>',
+            (
+                (
+                    label,
+                    reverse("admin:archive_article_change", args=[other.pk]),
+                    other.pk,
+                    other.title,
+                    other.source or _("unknown source"),
+                    f"{similarity:.0%}" if similarity is not None else "?",
+                )
+                for label, other, similarity in rows
+            ),
+        )
+
+    # Bulk upload ------------------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("upload/", wrap(self.upload_view), name="archive_article_upload"),
+            path(
+                "upload/<int:batch_id>/",
+                wrap(self.upload_preview_view),
+                name="archive_article_upload_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _upload_context(self, request, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Upload articles"),
+            "has_view_permission": self.has_view_permission(request),
+            **extra,
+        }
+
+    def upload_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            defaults = Defaults(
+                form.cleaned_data["source"].strip(),
+                form.cleaned_data["section"].strip(),
+                form.cleaned_data["language"],
+            )
+            batch = jobs.store_upload(form.cleaned_data["files"], defaults, request.user)
+            jobs.preview(batch)
+            return redirect("admin:archive_article_upload_preview", batch.pk)
+        context = self._upload_context(request, form=form)
+        return TemplateResponse(request, "admin/archive/article/upload.html", context)
+
+    def upload_preview_view(self, request, batch_id: int):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        batch = get_object_or_404(ImportBatch, pk=batch_id, origin=ImportBatch.Origin.UPLOAD)
+        report_url = reverse("admin:archive_importbatch_change", args=[batch.pk])
+        if batch.status != ImportBatch.Status.PREVIEW:
+            return redirect(report_url)
+        if request.method == "POST":
+            try:
+                queued = jobs.confirm(batch)
+            except Exception:  # recorded on the batch (status and error), shown on its page
+                messages.error(request, _("The import stopped with an error; see below."))
+                return redirect(report_url)
+            batch.refresh_from_db()
+            if queued:
+                messages.info(
+                    request,
+                    _(
+                        "The import of %(files)d file(s) runs in the background; "
+                        "this page shows its progress."
+                    )
+                    % {"files": batch.total_files},
+                )
+            else:
+                level = messages.WARNING if batch.failed else messages.SUCCESS
+                messages.add_message(request, level, batch.summary)
+            return redirect(report_url)
+        rows = [_preview_row(row) for row in batch.preview.get("outcomes", [])]
+        counts = {status: 0 for status in ("imported", "updated", "skipped", "failed")}
+        for row in rows:
+            counts[row["status"]] = counts.get(row["status"], 0) + 1
+        context = self._upload_context(
+            request,
+            title=_("Check the import"),
+            batch=batch,
+            rows=rows,
+            counts=counts,
+            background=jobs.total_size(batch) > settings.ARCHIVE_INLINE_IMPORT_BYTES,
+            unread_files=batch.preview.get("unread_files", 0),
+            unread_records=batch.preview.get("unread_records", 0),
+        )
+        return TemplateResponse(request, "admin/archive/article/upload_preview.html", context)
+
     @admin.display(description=_("original file"))
     def original_link(self, article):
         if not article.original_id:
@@ -148,7 +270,16 @@ class OriginalAdmin(admin.ModelAdmin):
     list_display = ["filename", "format", "size", "imported_at", "article_count"]
     list_filter = ["format"]
     search_fields = ["filename", "sha256"]
-    readonly_fields = ["filename", "sha256", "size", "format", "imported_at", "text_preview"]
+    readonly_fields = [
+        "filename",
+        "sha256",
+        "size",
+        "format",
+        "encoding",
+        "source_url",
+        "imported_at",
+        "text_preview",
+    ]
     exclude = ["content"]
 
     def get_queryset(self, request):
@@ -164,4 +295,152 @@ class OriginalAdmin(admin.ModelAdmin):
         return format_html('<pre dir="auto" style="white-space:pre-wrap">{}</pre>', text)
 
     def has_add_permission(self, request):
+        return False
+
+
+def _preview_row(row: dict) -> dict:
+    """A preview row with its duplicate references resolved: a stored article (linked) or
+    another file of the same upload (named)."""
+    preview = row.get("preview") or {}
+    links = []
+    for key, label in (
+        ("duplicate_of", _("duplicate of")),
+        ("updates", _("updates")),
+        ("near_duplicate_of", _("near-duplicate of")),
+    ):
+        target = preview.get(key)
+        if target in (None, ""):
+            continue
+        url = (
+            reverse("admin:archive_article_change", args=[target])
+            if isinstance(target, int)
+            else ""
+        )
+        similarity = preview.get("similarity") if key == "near_duplicate_of" else None
+        links.append(
+            {
+                "label": label,
+                "url": url,
+                "text": f"#{target}" if url else str(target),
+                "similarity": similarity,
+            }
+        )
+    return {**row, "preview": preview, "links": links}
+
+
+class ImportOutcomeInline(admin.TabularInline):
+    model = ImportOutcome
+    fields = ["position", "name", "status", "message", "article_link"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+    ordering = ["position"]
+
+    def get_queryset(self, request):
+        # The first 500 only: the whole list is under "file outcomes", filtered by import.
+        queryset = super().get_queryset(request).select_related("article")
+        ids = list(queryset.values_list("pk", flat=True)[:500])
+        return queryset.filter(pk__in=ids)
+
+    @admin.display(description=_("article"))
+    def article_link(self, outcome):
+        if not outcome.article_id:
+            return "—"
+        return format_html(
+            '<a href="{}">#{}</a>',
+            reverse("admin:archive_article_change", args=[outcome.article_id]),
+            outcome.article_id,
+        )
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """The import history: read-only, one page per import with its per-file outcomes."""
+
+    list_display = [
+        "__str__",
+        "created_by",
+        "status",
+        "progress_view",
+        "imported",
+        "updated",
+        "skipped",
+        "failed",
+    ]
+    list_filter = ["status", "origin", "background", "created"]
+    search_fields = ["outcomes__name", "source", "section"]
+    date_hierarchy = "created"
+    inlines = [ImportOutcomeInline]
+    fields = [
+        "origin",
+        "created_by",
+        "status",
+        "progress_view",
+        "summary_view",
+        "created",
+        "started",
+        "finished",
+        "background",
+        "source",
+        "section",
+        "language",
+        "files_view",
+        "error",
+        "outcomes_link",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("progress"))
+    def progress_view(self, batch):
+        if batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
+            return format_html(
+                '<progress max="{}" value="{}"></progress> {} / {}',
+                batch.total_files or 1,
+                batch.processed_files,
+                batch.processed_files,
+                batch.total_files,
+            )
+        return batch.progress
+
+    @admin.display(description=_("result"))
+    def summary_view(self, batch):
+        return batch.summary
+
+    @admin.display(description=_("files"))
+    def files_view(self, batch):
+        return (
+            format_html_join(
+                "",
+                '<div dir="auto">{} <small>{}</small></div>',
+                ((entry.get("name", ""), entry.get("size", "")) for entry in batch.files),
+            )
+            or "—"
+        )
+
+    @admin.display(description=_("every outcome"))
+    def outcomes_link(self, batch):
+        url = reverse("admin:archive_importoutcome_changelist") + f"?batch__id__exact={batch.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("all outcomes, with filters"))
+
+
+@admin.register(ImportOutcome)
+class ImportOutcomeAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "message", "article", "batch"]
+    list_filter = ["status", "batch"]
+    search_fields = ["name", "message"]
+    list_select_related = ["article", "batch"]
+    readonly_fields = ["batch", "position", "name", "status", "message", "article"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from archive.ingest import neardup
 from search import arabic
+
+
+class ReadableJSONEncoder(DjangoJSONEncoder):
+    """Arabic stored as itself, not as \\uXXXX escapes: rows are about five times smaller,
+    which keeps scans (facet counts, listings) off SQLite's overflow pages."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
 
 
 class Source(models.Model):
@@ -58,6 +70,11 @@ class Original(models.Model):
     content = models.BinaryField(_("content"))
     size = models.PositiveBigIntegerField(_("size in bytes"))
     format = models.CharField(_("format"), max_length=20)
+    encoding = models.CharField(
+        _("text encoding"), max_length=40, blank=True, help_text=_("As read at import.")
+    )
+    # Where the bytes came from when the file itself does not say: a WARC record's target URI.
+    source_url = models.URLField(_("captured from"), max_length=2000, blank=True)
     imported_at = models.DateTimeField(_("first imported"), auto_now_add=True)
 
     class Meta:
@@ -86,6 +103,11 @@ class Article(models.Model):
         ARABIC = "ar", _("Arabic")
         ENGLISH = "en", _("English")
 
+    class Precision(models.TextChoices):
+        DAY = "day", _("day")
+        MONTH = "month", _("month only")
+        YEAR = "year", _("year only")
+
     source = models.ForeignKey(
         Source,
         verbose_name=_("source"),
@@ -97,17 +119,35 @@ class Article(models.Model):
     title = models.CharField(_("title"), max_length=1000)
     standfirst = models.TextField(_("standfirst"), blank=True)
     # The body in reading order: [{"kind": "paragraph" | "heading", "text": "..."}].
-    blocks = models.JSONField(_("body structure"), default=list, blank=True)
+    blocks = models.JSONField(
+        _("body structure"), default=list, blank=True, encoder=ReadableJSONEncoder
+    )
     # Plain-text body derived from `blocks` on save; kept as a column for admin search and export.
     body = models.TextField(_("body"), editable=False)
     # [{"text": "...", "credit": "..."}]
-    captions = models.JSONField(_("captions"), default=list, blank=True)
+    captions = models.JSONField(
+        _("captions"), default=list, blank=True, encoder=ReadableJSONEncoder
+    )
     author = models.CharField(_("author"), max_length=300, blank=True)
     section = models.CharField(_("section"), max_length=200, blank=True, db_index=True)
     language = models.CharField(
-        _("language"), max_length=8, choices=Language.choices, default=Language.ARABIC
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ARABIC,
+        db_index=True,
     )
     published = models.DateField(_("published"), null=True, blank=True, db_index=True)
+    published_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=Precision.choices,
+        blank=True,
+        help_text=_(
+            "How much of the date is known: a month-only date is stored as the 1st, "
+            "a year-only one as 1 January."
+        ),
+    )
     url = models.URLField(_("original URL"), max_length=2000, null=True, blank=True, unique=True)
     content_hash = models.CharField(
         _("content hash"),
@@ -119,7 +159,9 @@ class Article(models.Model):
     needs_review = models.BooleanField(_("needs review"), default=False, db_index=True)
     review_reason = models.TextField(_("review reason"), blank=True)
     # Lines of the original the parser left out: [{"line": 1, "text": "...", "reason": "..."}].
-    dropped_lines = models.JSONField(_("dropped lines"), default=list, blank=True)
+    dropped_lines = models.JSONField(
+        _("dropped lines"), default=list, blank=True, encoder=ReadableJSONEncoder
+    )
     original = models.ForeignKey(
         Original,
         verbose_name=_("original file"),
@@ -131,6 +173,23 @@ class Article(models.Model):
     # Which record of the original this is (line of a JSONL/CSV file, index in a JSON list).
     original_record = models.PositiveIntegerField(_("record in original"), null=True, blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
+    # A wire copy or repost of an earlier article: imported, but linked to the first one stored.
+    near_duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("near-duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="near_duplicates",
+    )
+    near_duplicate_similarity = models.FloatField(
+        _("similarity"),
+        null=True,
+        blank=True,
+        help_text=_("Share of word triples the two bodies have in common (Jaccard)."),
+    )
+    # MinHash signature of the body (archive.ingest.neardup); b"" when too short to compare.
+    minhash = models.BinaryField(_("MinHash signature"), null=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -146,12 +205,52 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = self.body_from_blocks(self.blocks)
-        self.content_hash = self.hash_content(self.title, self.body)
+        self.refresh_derived()
+        if not self.published:
+            self.published_precision = ""
+        elif not self.published_precision:
+            self.published_precision = self.Precision.DAY
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("archive:article", kwargs={"pk": self.pk})
+
+    def refresh_derived(self) -> None:
+        """Body, content hash and (when the text changed) the MinHash signature, from blocks."""
+        body = self.body_from_blocks(self.blocks)
+        if getattr(self, "_derived_from", None) == (self.title, body) and self.minhash is not None:
+            return  # nothing changed since the last refresh (the analysis is the costly part)
+        self.body = body
+        content_hash = self.hash_content(self.title, self.body)
+        if content_hash != self.content_hash or self.minhash is None:
+            self.minhash = neardup.signature(self.shingles()) or b""
+        self.content_hash = content_hash
+        self._derived_from = (self.title, body)
+
+    def shingles(self) -> frozenset[str]:
+        cached = getattr(self, "_shingles", None)
+        if cached is None or cached[0] != self.body:
+            cached = (self.body, neardup.shingles(self.body))
+            self._shingles = cached
+        return cached[1]
+
+    @property
+    def published_format(self) -> str:
+        """A `date` filter format that shows no more of the date than is known."""
+        return {"month": "YEAR_MONTH_FORMAT", "year": "Y"}.get(
+            self.published_precision, "DATE_FORMAT"
+        )
+
+    def also_published(self) -> list[Article]:
+        """The other copies of this story: the first one stored and its near-duplicates."""
+        root = self.near_duplicate_of_id or self.pk
+        copies = (
+            Article.objects.filter(models.Q(pk=root) | models.Q(near_duplicate_of_id=root))
+            .exclude(pk=self.pk)
+            .select_related("source")
+            .order_by(models.F("published").asc(nulls_last=True), "pk")
+        )
+        return list(copies[:20])
 
     @property
     def paragraphs(self) -> list[str]:
@@ -164,3 +263,104 @@ class Article(models.Model):
     @staticmethod
     def hash_content(title: str, body: str) -> str:
         return arabic.fingerprint(f"{title}\n{body}")
+
+
+class ImportBatch(models.Model):
+    """One import: an admin upload (previewed, then confirmed) or a run of import_articles.
+
+    Its outcomes are the per-file (per-record) report; the counts and progress are kept up to
+    date while it runs, so the admin can show how far a background import has got.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("previewed, not confirmed")
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("stopped by an error")
+
+    class Origin(models.TextChoices):
+        UPLOAD = "upload", _("admin upload")
+        COMMAND = "command", _("import_articles")
+
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_batches",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW, db_index=True
+    )
+    background = models.BooleanField(_("in the background"), default=False)
+    # Defaults for what the files do not say.
+    source = models.CharField(_("default source"), max_length=200, blank=True)
+    section = models.CharField(_("default section"), max_length=200, blank=True)
+    language = models.CharField(_("default language"), max_length=8, blank=True)
+    # [{"name": "...", "size": 123}]
+    files = models.JSONField(_("files"), default=list, blank=True)
+    # Where uploaded files wait between preview and import (relative to the data dir).
+    upload_dir = models.CharField(_("upload folder"), max_length=500, blank=True)
+    total_files = models.PositiveIntegerField(_("files"), default=0)
+    processed_files = models.PositiveIntegerField(_("files done"), default=0)
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    # The dry run shown before confirming:
+    # {"outcomes": [{"name", "status", "message", "preview": {...}}], "unread_files": 0}.
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("import history")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_origin_display()} {self.created:%Y-%m-%d %H:%M}"
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"imported {self.imported}, updated {self.updated}, "
+            f"skipped {self.skipped}, failed {self.failed}"
+        )
+
+    @property
+    def progress(self) -> str:
+        return f"{self.processed_files} / {self.total_files}"
+
+
+class ImportOutcome(models.Model):
+    """What one import did with one file, or one record of a multi-record file."""
+
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("import"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    position = models.PositiveIntegerField(_("order"))
+    name = models.CharField(_("file (record)"), max_length=1000)
+    status = models.CharField(_("outcome"), max_length=10, db_index=True)
+    message = models.TextField(_("message"), blank=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_outcomes",
+    )
+
+    class Meta:
+        ordering = ["batch", "position"]
+        verbose_name = _("file outcome")
+        verbose_name_plural = _("file outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.status}"

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, render
 
 from archive.models import Article
 from archive.serializers import article_detail
+from search.entity_views import article_entities
+from search.related import related_articles
 
 
 def article_page(request, pk: int, slug: str = ""):
@@ -12,6 +14,10 @@ def article_page(request, pk: int, slug: str = ""):
     context = {
         "article": article,
         "direction": "rtl" if article.language == Article.Language.ARABIC else "ltr",
+        # Reading aids (search/related.py): more like this, and the URL to cite.
+        "related": related_articles(article),
+        "entities": article_entities(article),
+        "permalink": request.build_absolute_uri(article.get_absolute_url()),
     }
     return render(request, "archive/article_detail.html", context)
 

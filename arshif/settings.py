@@ -48,7 +48,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "haystack",
+    "django_tasks",
+    "django_tasks_db",
     "archive",
     "search",
 ]
@@ -104,6 +107,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language (Western digits, "," grouping, "6 فبراير 2019").
+FORMAT_MODULE_PATH = ["search.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -149,7 +154,22 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 
 # Per-file limit for imports and uploads, in bytes.
 ARCHIVE_MAX_FILE_BYTES = env_int("ARCHIVE_MAX_FILE_MB", 20, minimum=1) * 1024 * 1024
+# Zip and gzip (.warc.gz) archives: at most this many files, this much once unpacked (nested zips
+# included), and no entry expanding more than this many times its compressed size (zip bombs).
+ARCHIVE_ZIP_MAX_FILES = env_int("ARCHIVE_ZIP_MAX_FILES", 5000, minimum=1)
+ARCHIVE_MAX_UNPACKED_BYTES = env_int("ARCHIVE_MAX_UNPACKED_MB", 200, minimum=1) * 1024 * 1024
+ARCHIVE_MAX_COMPRESSION_RATIO = env_int("ARCHIVE_MAX_COMPRESSION_RATIO", 100, minimum=2)
+# Admin uploads up to this size (all files together) are imported during the request; larger
+# ones go to the background worker. Previews check at most ARCHIVE_PREVIEW_RECORDS records.
+ARCHIVE_INLINE_IMPORT_BYTES = env_int("ARCHIVE_INLINE_IMPORT_KB", 512, minimum=0) * 1024
+ARCHIVE_PREVIEW_RECORDS = env_int("ARCHIVE_PREVIEW_RECORDS", 200, minimum=1)
+# One admin upload may hold this many files (zip larger folders).
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("ARCHIVE_UPLOAD_MAX_FILES", 500, minimum=1)
 ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20, minimum=1)
+
+# Background jobs (large admin uploads) are rows in the database, run by the one worker process
+# (`manage.py worker`, started by `make run`) that also applies index changes.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -141,8 +141,16 @@ def rebuild_queue() -> int:
     return len(ids)
 
 
-def run_worker(interval: float = 1.0, stop_after: float | None = None) -> None:
-    """Drain the queue forever (or for `stop_after` seconds), polling every `interval` seconds."""
+def run_worker(
+    interval: float = 1.0,
+    stop_after: float | None = None,
+    jobs: Callable[[], bool] | None = None,
+) -> None:
+    """Drain the queue forever (or for `stop_after` seconds), polling every `interval` seconds.
+
+    `jobs`, when given, runs one background job per round (archive.jobs.run_next_job: imports)
+    and says whether it ran one; the same process thus stays the only index writer.
+    """
     started = time.monotonic()
     while stop_after is None or time.monotonic() - started < stop_after:
         try:
@@ -152,5 +160,11 @@ def run_worker(interval: float = 1.0, stop_after: float | None = None) -> None:
             done = 0
         if done:
             log.info("index worker: applied %d article changes", done)
-        else:
+        ran_job = False
+        if jobs is not None:
+            try:
+                ran_job = jobs()
+            except Exception:  # a failed job is recorded by its runner; keep serving
+                log.exception("worker: running a background job failed")
+        if not done and not ran_job:
             time.sleep(interval)

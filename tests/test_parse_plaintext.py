@@ -467,9 +467,10 @@ def test_labelled_date_at_the_bottom_is_used():
     assert parsed.published == date(2019, 2, 6)
 
 
-def test_hijri_only_date_is_consumed_but_not_converted():
+def test_hijri_only_date_is_consumed_and_converted_with_a_warning():
     parsed = parse_plaintext(article(TITLE, "1 جمادى الآخرة 1440 هـ", BODY_1, BODY_2))
-    assert parsed.published is None
+    assert parsed.published == date(2019, 2, 6)
+    assert parsed.published_precision == "day"
     assert parsed.dropped[0].reason == "hijri date line"
     assert "Hijri" in parsed.warnings[0]
 

@@ -32,9 +32,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from archive.ingest import dates
 from archive.ingest.types import Block, Caption, DroppedLine, ParsedArticle
 
-__all__ = ["NoArticleError", "parse_plaintext"]
+__all__ = ["NoArticleError", "parse_plaintext", "split_caption_credit"]
 
 
 class NoArticleError(ValueError):
@@ -256,6 +257,11 @@ def _is_share_buttons(text: str) -> bool:
 _FURNITURE_MAX_WORDS = max(rule.max_words for rule in _FURNITURE_RULES)
 
 
+def furniture_reason(text: str) -> str:
+    """Why a line of text is page furniture (cookie notice, share buttons …), or ""."""
+    return _furniture_reason(_clean_line(text))
+
+
 def _furniture_reason(text: str) -> str:
     """Why a line is page furniture, or "" if it may be article text."""
     words = _word_count(text)
@@ -364,6 +370,22 @@ def _caption_of(text: str) -> Caption | None:
     if match:
         return Caption(text[: match.start(1)].rstrip(), match.group(1).strip())
     return None
+
+
+def split_caption_credit(text: str) -> Caption:
+    """A caption known to be one (an HTML figcaption): its credit split off when it names one."""
+    text = _clean_line(text)
+    match = _BRACKETED_ENDING.search(text)
+    if match and (credit := _credit_in(match.group(1))):
+        return Caption(text[: match.start()].rstrip(" -–—:|،,"), credit)
+    match = _SLASH_CREDIT.search(text)
+    if match:
+        return Caption(text[: match.start(1)].rstrip(" -–—:|،,"), match.group(1).strip())
+    # "Caption text. Photo: Jane Doe" / "... - تصوير: سامر" after the last sentence.
+    tail = re.search(r"(?:^|[.!?؟]\s+|\s[-–—|]\s*)([^.!?؟\-–—|]{1,80})$", text)
+    if tail and _LABELLED_CREDIT.fullmatch(_fold(tail.group(1))):
+        return Caption(text[: tail.start(1)].rstrip(" -–—:|،,"), _credit_in(tail.group(1)))
+    return Caption(text, "")
 
 
 _DATELINE_LEAD = _rx(rf"^[^.!?؟]{{0,60}}?(?:[(\[]\s*{_AGENCY}\s*[)\]]|[-–—]\s*{_AGENCY})\s*[-–—:]")
@@ -505,6 +527,7 @@ class _Meta:
     published: date | None = None
     updated: date | None = None
     hijri: bool = False
+    hijri_date: dates.FoundDate | None = None
 
     @property
     def reason(self) -> str:
@@ -537,6 +560,7 @@ def _read_meta_piece(piece: str, near_top: bool, meta: _Meta) -> bool:
             return True
         if _HIJRI_DATE.fullmatch(rest):
             meta.hijri = True
+            meta.hijri_date = meta.hijri_date or dates.parse_date(rest)
             return True
     if near_top:
         when = _parse_date(folded)
@@ -545,6 +569,7 @@ def _read_meta_piece(piece: str, near_top: bool, meta: _Meta) -> bool:
             return True
         if _HIJRI_DATE.fullmatch(folded):
             meta.hijri = True
+            meta.hijri_date = meta.hijri_date or dates.parse_date(folded)
             return True
         if name := _author_in(piece):
             meta.author = f"{meta.author}, {name}" if meta.author else name
@@ -635,6 +660,7 @@ class _Found:
     published: date | None = None
     updated: date | None = None
     hijri: bool = False
+    hijri_date: dates.FoundDate | None = None
     extra_published: list[date] = field(default_factory=list)
     crumbs: list[str] = field(default_factory=list)
     footer_section: str = ""
@@ -651,6 +677,7 @@ class _Found:
                 self.extra_published.append(meta.published)
         self.updated = self.updated or meta.updated
         self.hijri = self.hijri or meta.hijri
+        self.hijri_date = self.hijri_date or meta.hijri_date
 
 
 def _read_lines(text: str) -> list[_Line]:
@@ -841,7 +868,12 @@ def _section(found: _Found, title: str, warnings: list[str]) -> str:
 
 def _date_warnings(found: _Found) -> list[str]:
     warnings = []
-    if found.published is None:
+    if found.published is None and found.hijri_date is not None:
+        warnings.append(
+            f"Publication date {found.hijri_date.date.isoformat()} "
+            f"{found.hijri_date.note}; check it."
+        )
+    elif found.published is None:
         message = (
             "No publication date found; published is left empty "
             "(dates mentioned inside the body are never used)."
@@ -849,7 +881,7 @@ def _date_warnings(found: _Found) -> list[str]:
         if found.updated:
             message += f" An update date ({found.updated.isoformat()}) was found but not used."
         if found.hijri:
-            message += " A Hijri date line was found; Hijri dates are not converted."
+            message += " A Hijri date line was found but could not be converted."
         warnings.append(message)
     elif found.extra_published:
         others = ", ".join(day.isoformat() for day in found.extra_published)
@@ -887,6 +919,7 @@ def parse_plaintext(text: str) -> ParsedArticle:
         )
 
     warnings = _date_warnings(found)
+    published = found.published or (found.hijri_date.date if found.hijri_date else None)
     section = _section(found, title_line.text, warnings)
     language_sample = " ".join(
         [title_line.text, standfirst.text if standfirst else "", *(b.text for b in blocks)]
@@ -900,7 +933,8 @@ def parse_plaintext(text: str) -> ParsedArticle:
         section=section,
         url=found.url,
         language=_detect_language(language_sample),
-        published=found.published,
+        published=published,
+        published_precision=dates.DAY if published else "",
         tags=found.tags,
         dropped=[DroppedLine(line.number, line.text, line.reason) for line in lines if line.reason],
         warnings=warnings,

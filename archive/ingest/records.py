@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from archive.ingest import dates
+from archive.ingest.sanitize import plain_text
 from archive.ingest.types import Block, ParsedArticle
 
 KNOWN_KEYS = {
@@ -52,7 +54,11 @@ class RecordResult:
 
 
 def body_blocks(body: str) -> list[Block]:
-    """Split a plain-text body into paragraphs on blank lines (single newlines when none)."""
+    """Split a plain-text body into paragraphs on blank lines (single newlines when none).
+
+    A body exported with HTML markup (<p>…</p>) is reduced to its text, one block per paragraph.
+    """
+    body = plain_text(body, keep_paragraphs=True)
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
     chunks = _BLANK_LINES.split(body) if _BLANK_LINES.search(body) else body.split("\n")
     return [Block("paragraph", " ".join(chunk.split())) for chunk in chunks if chunk.strip()]
@@ -60,17 +66,29 @@ def body_blocks(body: str) -> list[Block]:
 
 def parse_published(value) -> date | None:
     """ISO 8601 date or datetime; empty means unknown."""
+    found = parse_published_date(value)
+    return found.date if found else None
+
+
+def parse_published_date(value) -> dates.FoundDate | None:
+    """ISO 8601 first; then a written date ("6 فبراير 2019", "شباط 2019") with its precision.
+
+    Relative dates ("yesterday", "الشهر الماضي") have nothing to be relative to: an error.
+    """
     if value in (None, ""):
         return None
     if not isinstance(value, str):
         raise RecordError("must be an ISO 8601 date such as 2019-02-06", "published")
     text = value.strip()
     try:
-        return date.fromisoformat(text[:10]) if len(text) == 10 else _parse_datetime(text)
+        day = date.fromisoformat(text[:10]) if len(text) == 10 else _parse_datetime(text)
+        return dates.FoundDate(day, dates.DAY)
     except ValueError:
-        raise RecordError(
-            f"{value!r} is not an ISO 8601 date such as 2019-02-06", "published"
-        ) from None
+        pass
+    found = dates.parse_date(text)
+    if found is None:
+        raise RecordError(f"{value!r} is not an ISO 8601 date such as 2019-02-06", "published")
+    return found
 
 
 def _parse_datetime(text: str) -> date:
@@ -120,7 +138,8 @@ def article_from_record(record) -> ParsedArticle:
     url = _text_field(record, "url")
     if url and not re.match(r"^https?://\S+$", url):
         raise RecordError(f"{url!r} is not an http(s) URL", "url")
-    published = parse_published(record.get("published"))
+    found = parse_published_date(record.get("published"))
+    published = found.date if found else None
     article = ParsedArticle(
         title=title,
         blocks=blocks,
@@ -131,10 +150,13 @@ def article_from_record(record) -> ParsedArticle:
         url=url,
         language=language,
         published=published,
+        published_precision=found.precision if found else "",
         tags=_tags(record.get("tags")),
     )
     if published is None:
         article.warnings.append("no publication date given")
+    elif found.note:
+        article.warnings.append(f"publication date {found.note}")
     return article
 
 

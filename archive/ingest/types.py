@@ -46,10 +46,14 @@ class ParsedArticle:
     url: str = ""
     language: str = ""  # "ar" / "en"; empty means "detect it"
     published: date | None = None
+    # How much of `published` is known: "day", "month", "year"; "" when published is None.
+    published_precision: str = ""
     tags: list[str] = field(default_factory=list)
     dropped: list[DroppedLine] = field(default_factory=list)
     # Things an editor should look at (e.g. "no publication date found").
     warnings: list[str] = field(default_factory=list)
+    # What the import did that needs no review (markup removed, text repaired): for the report.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def body_text(self) -> str:

@@ -1,21 +1,25 @@
 """manage.py import_articles PATH [PATH ...] — see README and CONTRACTS for the contract."""
 
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.ingest.service import FAILED, Defaults, ingest_paths
+from archive.ingest.service import FAILED, Defaults, Importer, supported
+from archive.jobs import record_command_run
 from search.queue import process_pending
 
 
 class Command(BaseCommand):
     help = (
-        "Import articles from files or folders (.txt scraped text, .json, .jsonl, .csv). "
+        f"Import articles from files, folders or archives ({supported()}). "
         "Idempotent: the same URL or the same text is never stored twice."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", type=Path, help="files or folders (recursive)")
+        parser.add_argument(
+            "paths", nargs="+", type=Path, help="files, folders (recursive) or .zip/.warc archives"
+        )
         parser.add_argument("--source", default="", help="source for articles that name none")
         parser.add_argument("--section", default="", help="section for articles that name none")
         parser.add_argument(
@@ -24,10 +28,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="report what would happen; write nothing"
         )
+        progress = parser.add_mutually_exclusive_group()
+        progress.add_argument(
+            "--progress",
+            action="store_true",
+            default=None,
+            help="show a progress bar on stderr (the default when stderr is a terminal)",
+        )
+        progress.add_argument(
+            "--no-progress", action="store_false", dest="progress", help="never show one"
+        )
 
     def handle(self, *args, **options):
         defaults = Defaults(options["source"], options["section"], options["language"])
-        report = ingest_paths(options["paths"], defaults, dry_run=options["dry_run"])
+        show = options["progress"]
+        if show is None:
+            show = self.stderr.isatty() if hasattr(self.stderr, "isatty") else sys.stderr.isatty()
+        bar = _ProgressBar(self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr)
+        importer = Importer(
+            defaults, dry_run=options["dry_run"], progress=bar.update if show else None
+        )
+        try:
+            report = importer.run_paths(options["paths"])
+        finally:
+            bar.close()
         verbosity = options["verbosity"]
         for outcome in report.outcomes:
             if outcome.status == FAILED:
@@ -36,9 +60,30 @@ class Command(BaseCommand):
                 detail = f" ({outcome.message})" if outcome.message else ""
                 self.stdout.write(f"{outcome.name}: {outcome.status}{detail}")
         if not options["dry_run"]:
+            record_command_run(report, options["paths"], defaults)
             # Contract: what the command imported is searchable when it exits.
             process_pending()
         prefix = "dry run: would have " if options["dry_run"] else ""
         self.stdout.write(prefix + report.summary())
         if report.failed:
             raise CommandError(f"{len(report.failed)} failed", returncode=1)
+
+
+class _ProgressBar:
+    """tqdm on stderr, created on the first file (so it knows the total)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._bar = None
+
+    def update(self, done: int, total: int, name: str) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="file", file=self._stream, dynamic_ncols=True)
+        self._bar.set_postfix_str(Path(name).name[-40:], refresh=False)
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()

@@ -1,12 +1,15 @@
-"""manage.py index_worker — the single index writer, run beside the web server."""
+"""manage.py index_worker — the single index writer, run beside the web server.
 
+Since background imports arrived it is the same process as `manage.py worker` (archive app): one
+worker applies index changes and runs queued imports, so there is still one index writer.
+"""
+
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
-
-from search.queue import run_worker
 
 
 class Command(BaseCommand):
-    help = "Apply queued index changes in batches as they are committed, until stopped."
+    help = "Apply queued index changes (and run background imports) until stopped; see `worker`."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -14,8 +17,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        self.stdout.write("index worker: waiting for changes (Ctrl-C to stop)")
-        try:
-            run_worker(interval=options["interval"])
-        except KeyboardInterrupt:
-            self.stdout.write("index worker: stopped")
+        call_command(
+            "worker", interval=options["interval"], stdout=self.stdout._out, stderr=self.stderr._out
+        )

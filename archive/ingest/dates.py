@@ -1,0 +1,348 @@
+"""Dates as Arabic and English news pages write them, with how precise they are. Pure functions.
+
+``parse_date(text, base=None)`` reads one date written on its own ("الأربعاء 6 فبراير (شباط) 2019
+م", "شباط 2019", "15 فيفري 2019", "٦/٢/٢٠١٩", "1 جمادى الآخرة 1440 هـ", "Published February 6,
+2019") and returns a ``FoundDate`` with its precision ("day", "month" or "year"), or ``None``.
+
+It never invents: a date without a year, or relative to "now" ("الحالي", "الشهر الماضي", "منذ
+ساعتين", "yesterday"), is only read against a known ``base`` date (the article's own date, for
+mentions in its body); without one it stays unknown. A month-only date is stored as the 1st with
+precision "month", a year-only one as 1 January with precision "year".
+
+dateparser does the final reading; the pre-normaliser below handles what it misses: month names
+written twice ("12 يوليو (تموز) 2018"), Levantine and Maghrebi month names (شباط, فيفري, جانفي,
+غشت …), Arabic-Indic digits, the Gregorian "م" after a year, Arabic weekdays next to a month name,
+"this month" words, and Hijri dates (converted with hijridate, Umm al-Qura calendar).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+__all__ = ["DAY", "MONTH", "PRECISIONS", "YEAR", "FoundDate", "normalise", "parse_date"]
+
+DAY, MONTH, YEAR = "day", "month", "year"
+PRECISIONS = (DAY, MONTH, YEAR)
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    date: date
+    precision: str  # DAY, MONTH or YEAR
+    note: str = ""  # how it was read, when an editor should know (Hijri, relative to base)
+
+
+# --- normalising ------------------------------------------------------------------------------
+
+_MARKS = re.compile(
+    "[\u0610-\u061a\u064b-\u065f\u0670\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_DIGITS = str.maketrans(
+    {
+        **{chr(0x0660 + d): str(d) for d in range(10)},
+        **{chr(0x06F0 + d): str(d) for d in range(10)},
+    }
+)
+_ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+
+# Every spelling of each Gregorian month, in folded form (see _fold): Egyptian/Gulf, Levantine
+# (Syriac), Maghrebi (French) and Moroccan names, and English.
+_MONTH_NAMES = {
+    1: "يناير كانون الثاني جانفي جانفييه january jan",
+    2: "فبراير فبرايل شباط فيفري february feb",
+    3: "مارس اذار march mar",
+    4: "ابريل نيسان افريل april apr",
+    5: "مايو ايار ماي may",
+    6: "يونيو يونيه حزيران جوان june jun",
+    7: "يوليو يوليه تموز جويليه جويلية يوليوز july jul",
+    8: "اغسطس اغسطوس اب اوت غشت august aug",
+    9: "سبتمبر ايلول شتنبر september sept sep",
+    10: "اكتوبر تشرين الاول october oct",
+    11: "نوفمبر تشرين الثاني نونبر november nov",
+    12: "ديسمبر كانون الاول دجنبر december dec",
+}
+_ENGLISH_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+_MULTIWORD = ("كانون الثاني", "كانون الاول", "تشرين الاول", "تشرين الثاني")
+
+
+def _month_lookup() -> dict[str, int]:
+    table = {}
+    for number, names in _MONTH_NAMES.items():
+        words = names
+        for multi in _MULTIWORD:
+            if multi in words:
+                table[multi] = number
+                words = words.replace(multi, "")
+        for word in words.split():
+            table[word] = number
+    return table
+
+
+_MONTH_NUMBER = _month_lookup()
+_MONTH_ALTERNATION = "|".join(sorted(map(re.escape, _MONTH_NUMBER), key=len, reverse=True))
+_MONTH = rf"(?<![^\W\d_])(?:{_MONTH_ALTERNATION})\.?(?![^\W\d_])"
+_MONTH_RX = re.compile(_MONTH, re.IGNORECASE)
+# "يوليو (تموز)" / "تموز (يوليو)" / "July (تموز)": the second name in brackets repeats the first.
+_BRACKETED_MONTH = re.compile(rf"\s*[(\[]\s*(?:{_MONTH})\s*[)\]]", re.IGNORECASE)
+
+_HIJRI_MONTHS = {
+    "محرم": 1,
+    "صفر": 2,
+    "ربيع الاول": 3,
+    "ربيع اول": 3,
+    "ربيع الثاني": 4,
+    "ربيع الاخر": 4,
+    "ربيع ثاني": 4,
+    "جمادي الاولي": 5,
+    "جمادي الاول": 5,
+    "جمادي الثانيه": 6,
+    "جمادي الثاني": 6,
+    "جمادي الاخره": 6,
+    "جمادي الاخر": 6,
+    "رجب": 7,
+    "شعبان": 8,
+    "رمضان": 9,
+    "شوال": 10,
+    "ذو القعده": 11,
+    "ذي القعده": 11,
+    "ذو الحجه": 12,
+    "ذي الحجه": 12,
+}
+_HIJRI_NAMES = [
+    name.replace("_", " ")
+    for name in (
+        "محرم صفر ربيع_الأول ربيع_الآخر جمادى_الأولى جمادى_الآخرة رجب شعبان رمضان شوال "
+        "ذو_القعدة ذو_الحجة"
+    ).split()
+]
+_HIJRI_ALTERNATION = "|".join(
+    sorted((name.replace(" ", r"\s+") for name in _HIJRI_MONTHS), key=len, reverse=True)
+)
+_HIJRI = re.compile(
+    rf"(?P<d>\d{{1,2}})\s+(?P<m>{_HIJRI_ALTERNATION})\s+(?P<y>\d{{4}})\s*(?:هـ|ه\b|ھ)?",
+)
+
+_WEEKDAYS = re.compile(
+    r"(?<![^\W\d_])(?:يوم\s+)?(?:ال)?(?:احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت)(?![^\W\d_])\s*[,،]?"
+)
+# Words around a date that carry no date: labels, "on", the Gregorian marker after a year.
+_NOISE = re.compile(
+    r"(?<![^\W\d_])(?:نشر(?:ت)?|تاريخ\s+النشر|بتاريخ|التاريخ|تاريخ|في|الموافق|الساعه|توقيت"
+    r"|published|posted|on|at|date)(?![^\W\d_])\s*[:：]?",
+    re.IGNORECASE,
+)
+_GREGORIAN_MARK = re.compile(r"(?<=\d)\s*م(?![^\W\d_])")
+_AM_PM = (
+    (re.compile(r"(?<![^\W\d_])(?:ص|صباحا|صباح)(?![^\W\d_])"), "AM"),
+    (re.compile(r"(?<![^\W\d_])(?:م|مساء|مساءا|ظهرا|عصرا)(?![^\W\d_])"), "PM"),
+)
+_TIMEZONE = re.compile(
+    r"\(?\s*(?:ت\.?\s?غ|بتوقيت\s+\S+(?:\s+\S+)?|توقيت\s+\S+(?:\s+\S+)?)\s*\)?",
+)
+
+# Relative to a base date.
+_CURRENT = r"(?:الحالي|الجاري|هذا|الراهن)"
+_THIS_MONTH = re.compile(rf"(?:من\s+)?(?:الشهر|شهر)\s+{_CURRENT}|(?:من\s+)?هذا\s+الشهر")
+_LAST_MONTH = re.compile(r"(?:من\s+)?(?:الشهر|شهر)\s+(?:الماضي|المنصرم|السابق)")
+_MONTH_THEN_CURRENT = re.compile(rf"(?P<mon>{_MONTH})\s+{_CURRENT}(?![^\W\d_])", re.IGNORECASE)
+_MONTH_THEN_PAST = re.compile(
+    rf"(?P<mon>{_MONTH})\s+(?:الماضي|المنصرم|السابق)(?![^\W\d_])", re.IGNORECASE
+)
+_MONTH_THEN_NEXT = re.compile(
+    rf"(?P<mon>{_MONTH})\s+(?:المقبل|القادم|المقبله)(?![^\W\d_])", re.IGNORECASE
+)
+_THIS_YEAR = re.compile(rf"(?:العام|عام|السنه|سنه)\s+{_CURRENT}")
+_RELATIVE_WORDS = re.compile(
+    r"(?<![^\W\d_])(?:امس|اليوم|غدا|البارحه|منذ|قبل|بعد|الماضي|المقبل|القادم|yesterday|today"
+    r"|tomorrow|ago|last|next|this)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_YEAR4 = re.compile(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)")
+_NUMERIC_WITH_YEAR = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{2}|\d{4})(?!\d)")
+_ISO = re.compile(
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?"
+    r"(?:[T\s]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?",
+    re.IGNORECASE,
+)
+_DAY_NUMBER = re.compile(r"(?<!\d)(?:[0-2]?\d|3[01])(?!\d)")
+
+
+def _fold(text: str) -> str:
+    return _MARKS.sub("", text).translate(_DIGITS).translate(_ALEF)
+
+
+def normalise(text: str) -> str:
+    """Folded text with month names in English and Arabic-only date noise removed."""
+    text = " ".join(_fold(text).split())
+    text = _BRACKETED_MONTH.sub("", text)
+    text = _TIMEZONE.sub(" ", text)
+    text = _GREGORIAN_MARK.sub("", text)
+    text = _WEEKDAYS.sub(" ", text)
+    text = _NOISE.sub(" ", text)
+    text = _MONTH_RX.sub(lambda m: _english_month(m.group(0)), text)
+    for pattern, replacement in _AM_PM:
+        text = pattern.sub(replacement, text)
+    text = text.replace("،", ",").replace("؛", ";")
+    return " ".join(text.split()).strip(" ,;:-–—|")
+
+
+def _english_month(name: str) -> str:
+    return _ENGLISH_MONTHS[_MONTH_NUMBER[" ".join(name.lower().rstrip(".").split())] - 1]
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from dateparser.date import DateDataParser
+
+    # Absolute dates only: "relative-time" would read "3 hours ago" against today.
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "DATE_ORDER": "DMY",
+            "PREFER_DAY_OF_MONTH": "first",
+            "PARSERS": ["absolute-time", "custom-formats"],
+            "STRICT_PARSING": False,
+        },
+    )
+
+
+def parse_date(text: str, base: date | None = None) -> FoundDate | None:
+    """Read `text` as one date; `base` is the date that relative words refer to, if known."""
+    if not text or not text.strip() or len(text) > 200:
+        return None
+    folded = " ".join(_BRACKETED_MONTH.sub("", _fold(text)).split())
+    iso = _ISO.fullmatch(folded.strip())
+    if iso:
+        return _from_iso(iso)
+
+    hijri = _HIJRI.search(folded)
+    if hijri:
+        # A line with both calendars ("1 جمادى الآخرة 1440 هـ - 6 فبراير 2019 م"): the Gregorian
+        # half is exact, the conversion may be a day off.
+        rest = (folded[: hijri.start()] + " " + folded[hijri.end() :]).strip(" -–—|/,،")
+        if rest and (_MONTH_RX.search(rest) or _NUMERIC_WITH_YEAR.search(rest)):
+            found = parse_date(rest, base)
+            if found:
+                return found
+        return _from_hijri(hijri)
+
+    relative = _resolve_relative(folded, base)
+    if relative is False:
+        return None
+    note = ""
+    if relative is not None:
+        folded, note = relative
+    text = normalise(folded)
+    if not text or _RELATIVE_WORDS.search(text):
+        return None
+    has_year = bool(_YEAR4.search(text) or _NUMERIC_WITH_YEAR.search(text))
+    month_name = re.search("|".join(_ENGLISH_MONTHS), text)
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        return FoundDate(date(year, 1, 1), YEAR, note) if MIN_YEAR <= year <= MAX_YEAR else None
+    if not has_year:
+        if base is None or not month_name:
+            return None
+        text = f"{text} {base.year}"
+        note = note or f"year taken from the article's date ({base.isoformat()})"
+    data = _parser().get_date_data(text)
+    if data is None or data.date_obj is None:
+        return None
+    found = data.date_obj.date()
+    if not MIN_YEAR <= found.year <= MAX_YEAR:
+        return None
+    without_year = _YEAR4.sub(" ", text)
+    if data.period == YEAR or (month_name is None and not _NUMERIC_WITH_YEAR.search(text)):
+        return FoundDate(date(found.year, 1, 1), YEAR, note)
+    if data.period == MONTH or (month_name and not _DAY_NUMBER.search(without_year)):
+        return FoundDate(date(found.year, found.month, 1), MONTH, note)
+    return FoundDate(found, DAY, note)
+
+
+def _from_iso(match: re.Match) -> FoundDate | None:
+    year, month = int(match["y"]), int(match["m"])
+    try:
+        if match["d"]:
+            value, precision = date(year, month, int(match["d"])), DAY
+        else:
+            value, precision = date(year, month, 1), MONTH
+    except ValueError:
+        return None
+    return FoundDate(value, precision) if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+def _from_hijri(match: re.Match) -> FoundDate | None:
+    from hijridate import Hijri
+
+    month = _HIJRI_MONTHS[" ".join(match["m"].split())]
+    day, year = int(match["d"]), int(match["y"])
+    try:
+        gregorian = Hijri(year, month, day).to_gregorian()
+    except (OverflowError, ValueError):
+        return None
+    value = date(gregorian.year, gregorian.month, gregorian.day)
+    return FoundDate(
+        value,
+        DAY,
+        f"converted from the Hijri date {day} {_HIJRI_NAMES[month - 1]} {year} AH "
+        "(Umm al-Qura calendar; a local calendar may differ by a day)",
+    )
+
+
+def _resolve_relative(folded: str, base: date | None) -> tuple[str, str] | bool | None:
+    """Replace "this month"-style words with the month/year they mean against `base`.
+
+    Returns the rewritten text and a note, None when there is nothing relative, or False when the
+    text is relative but no base is known (the date stays unknown).
+    """
+    patterns = (_THIS_MONTH, _LAST_MONTH, _MONTH_THEN_CURRENT, _MONTH_THEN_PAST, _MONTH_THEN_NEXT)
+    if not any(p.search(folded) for p in (*patterns, _THIS_YEAR)):
+        return None
+    if base is None:
+        return False
+    text = folded
+
+    def month_year(year: int, month: int) -> str:
+        return f"{_ENGLISH_MONTHS[month - 1]} {year}"
+
+    text = _THIS_MONTH.sub(lambda m: " " + month_year(base.year, base.month), text)
+    previous = (base.year, base.month - 1) if base.month > 1 else (base.year - 1, 12)
+    text = _LAST_MONTH.sub(lambda m: " " + month_year(*previous), text)
+
+    def named(match: re.Match, shift: str) -> str:
+        month = _MONTH_NUMBER[" ".join(match["mon"].lower().rstrip(".").split())]
+        year = base.year
+        if shift == "past" and month >= base.month:
+            year -= 1
+        elif shift == "next" and month <= base.month:
+            year += 1
+        return month_year(year, month)
+
+    text = _MONTH_THEN_CURRENT.sub(lambda m: named(m, "current"), text)
+    text = _MONTH_THEN_PAST.sub(lambda m: named(m, "past"), text)
+    text = _MONTH_THEN_NEXT.sub(lambda m: named(m, "next"), text)
+    text = _THIS_YEAR.sub(f" {base.year}", text)
+    return text, f"read against the article's date ({base.isoformat()})"
+
+
+def parse_datetime_value(value: str) -> FoundDate | None:
+    """An ISO 8601 date/datetime as found in page metadata, else any date `parse_date` reads."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    iso = _ISO.match(value)
+    if iso and iso.end() >= min(len(value), 10):
+        return _from_iso(iso)
+    try:
+        return FoundDate(datetime.fromisoformat(value.replace("Z", "+00:00")).date(), DAY)
+    except ValueError:
+        return parse_date(value)

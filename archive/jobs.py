@@ -1,0 +1,303 @@
+"""Import batches: admin uploads (stored, previewed, then imported inline or in the background)
+and the history of command-line runs.
+
+Background imports are django-tasks tasks kept in the database (django-tasks-db): enqueuing is a
+row written beside the ImportBatch, so it works the same on SQLite and on PostgreSQL with several
+web machines, survives restarts, and needs no broker. The one worker process (`manage.py worker`,
+also reachable as `index_worker`) runs them between rounds of index updates, so there is still a
+single index writer. The task API is Django 6's `django.tasks`: on Django 6 the backport goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import time
+import traceback
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+
+from archive.ingest.service import (
+    FAILED,
+    IMPORTED,
+    SKIPPED,
+    UPDATED,
+    Defaults,
+    Importer,
+    Outcome,
+    Report,
+)
+from archive.models import ImportBatch, ImportOutcome
+
+log = logging.getLogger(__name__)
+
+UPLOADS = "uploads"
+# Unconfirmed previews are removed after this long.
+STALE_AFTER_SECONDS = 24 * 3600
+_COUNTERS = {IMPORTED: "imported", UPDATED: "updated", SKIPPED: "skipped", FAILED: "failed"}
+
+
+def upload_root() -> Path:
+    return settings.DATA_DIR / UPLOADS
+
+
+def _safe_name(name: str) -> str:
+    """A file name safe to write: no folders, no leading dots, Arabic letters kept."""
+    base = Path(name.replace("\\", "/")).name
+    base = re.sub(r"[^\w.\- ]+", "_", base).strip(" .") or "file"
+    return base[-150:]
+
+
+def store_upload(files, defaults: Defaults, user=None) -> ImportBatch:
+    """Keep uploaded files in the data dir until the import is confirmed; returns the batch."""
+    folder = Path(UPLOADS) / uuid.uuid4().hex
+    target = settings.DATA_DIR / folder
+    target.mkdir(parents=True)
+    entries = []
+    for number, upload in enumerate(files, start=1):
+        stored = folder / f"{number:04d}-{_safe_name(upload.name)}"
+        with open(settings.DATA_DIR / stored, "wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        entries.append({"name": upload.name, "path": str(stored), "size": upload.size})
+    return ImportBatch.objects.create(
+        origin=ImportBatch.Origin.UPLOAD,
+        created_by=user if user is not None and user.is_authenticated else None,
+        status=ImportBatch.Status.PREVIEW,
+        source=defaults.source,
+        section=defaults.section,
+        language=defaults.language,
+        files=entries,
+        upload_dir=str(folder),
+        total_files=len(entries),
+    )
+
+
+def _defaults(batch: ImportBatch) -> Defaults:
+    return Defaults(batch.source, batch.section, batch.language)
+
+
+def _stored_files(batch: ImportBatch) -> list[tuple[Path, str]]:
+    return [(settings.DATA_DIR / entry["path"], entry["name"]) for entry in batch.files]
+
+
+def preview(batch: ImportBatch) -> Report:
+    """Dry-run the real import over the stored files; keep what it found on the batch."""
+    files = _stored_files(batch)
+    importer = Importer(
+        _defaults(batch), dry_run=True, record_limit=settings.ARCHIVE_PREVIEW_RECORDS
+    )
+    report = importer.run_paths([path for path, _ in files], names=dict(files))
+    batch.preview = {
+        "outcomes": [outcome.as_dict() for outcome in report.outcomes],
+        "unread_files": report.unread_files,
+        "unread_records": report.unread_records,
+    }
+    batch.save(update_fields=["preview"])
+    return report
+
+
+def total_size(batch: ImportBatch) -> int:
+    return sum(entry.get("size", 0) for entry in batch.files)
+
+
+def confirm(batch: ImportBatch) -> bool:
+    """Import a previewed batch: now when it is small, else queued. True when it was queued."""
+    if total_size(batch) <= settings.ARCHIVE_INLINE_IMPORT_BYTES:
+        run_batch(batch.pk)
+        return False
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW).update(
+            status=ImportBatch.Status.QUEUED, background=True
+        )
+        if claimed:
+            run_import_batch.enqueue(batch.pk)
+    return True
+
+
+@task()
+def run_import_batch(batch_id: int) -> str:
+    """The background task: import a confirmed upload."""
+    return run_batch(batch_id)
+
+
+def run_batch(batch_id: int) -> str:
+    """Import every file of a batch, saving outcomes and progress file by file.
+
+    Runs at most once at a time per batch: the status moves to "running" in one conditional
+    update. A batch interrupted by a stopped worker is queued again at the worker's next start
+    (resume_interrupted) and goes on after the last file it finished; importing is idempotent,
+    so a file that was half done is skipped where it had got to.
+    """
+    claimed = ImportBatch.objects.filter(
+        pk=batch_id, status__in=[ImportBatch.Status.PREVIEW, ImportBatch.Status.QUEUED]
+    ).update(status=ImportBatch.Status.RUNNING, started=timezone.now())
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if not claimed:
+        return f"batch {batch_id} is {batch.status}; nothing to do"
+    importer = Importer(_defaults(batch))
+    position = batch.outcomes.count()
+    try:
+        for done, (path, name) in enumerate(_stored_files(batch), start=1):
+            if done <= batch.processed_files:
+                continue
+            outcomes = importer.run_file_path(path, name)
+            position = save_outcomes(batch, outcomes, position)
+            ImportBatch.objects.filter(pk=batch_id).update(processed_files=done)
+            if batch.background:
+                _drain_index()
+    except Exception:
+        log.exception("import batch %s failed", batch_id)
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportBatch.Status.FAILED,
+            finished=timezone.now(),
+            error=traceback.format_exc(limit=5)[-4000:],
+        )
+        raise
+    ImportBatch.objects.filter(pk=batch_id).update(
+        status=ImportBatch.Status.DONE, finished=timezone.now()
+    )
+    remove_upload(batch)
+    batch.refresh_from_db()
+    return batch.summary
+
+
+def save_outcomes(batch: ImportBatch, outcomes: list[Outcome], position: int) -> int:
+    """Store outcomes and add them to the batch's counts; returns the next position."""
+    rows = []
+    for outcome in outcomes:
+        position += 1
+        rows.append(
+            ImportOutcome(
+                batch=batch,
+                position=position,
+                name=outcome.name[:1000],
+                status=outcome.status,
+                message=outcome.message,
+                article_id=outcome.article_id,
+            )
+        )
+    with transaction.atomic():
+        ImportOutcome.objects.bulk_create(rows, batch_size=500)
+        counts: dict = {}
+        for outcome in outcomes:
+            field = _COUNTERS[outcome.status]
+            counts[field] = counts.get(field, 0) + 1
+        if counts:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                **{field: F(field) + count for field, count in counts.items()}
+            )
+    return position
+
+
+def record_command_run(report: Report, paths, defaults: Defaults, user=None) -> ImportBatch:
+    """Keep an `import_articles` run in the import history."""
+    now = timezone.now()
+    batch = ImportBatch.objects.create(
+        origin=ImportBatch.Origin.COMMAND,
+        status=ImportBatch.Status.DONE,
+        started=now,
+        finished=now,
+        source=defaults.source,
+        section=defaults.section,
+        language=defaults.language,
+        files=[{"name": str(path)} for path in paths],
+        total_files=len(paths),
+        processed_files=len(paths),
+    )
+    save_outcomes(batch, report.outcomes, 0)
+    return batch
+
+
+def remove_upload(batch: ImportBatch) -> None:
+    if batch.upload_dir:
+        shutil.rmtree(settings.DATA_DIR / batch.upload_dir, ignore_errors=True)
+
+
+def remove_stale_uploads() -> int:
+    """Delete upload folders of previews nobody confirmed within a day."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=STALE_AFTER_SECONDS)
+    stale = ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEW, created__lt=cutoff)
+    removed = 0
+    for batch in stale.exclude(upload_dir=""):
+        remove_upload(batch)
+        removed += 1
+    stale.update(upload_dir="")
+    return removed
+
+
+def _drain_index() -> None:
+    """In the worker, an import is the index writer's turn too: keep search up to date."""
+    from search.queue import process_pending
+
+    try:
+        process_pending(blocking=False)
+    except Exception:  # the tasks stay queued; the worker loop retries
+        log.exception("applying index changes during an import failed")
+
+
+# --- the worker's job runner ------------------------------------------------------------------
+
+
+def resume_interrupted() -> int:
+    """Queue again the background imports a stopped worker left running (at worker start)."""
+    interrupted = list(
+        ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING, background=True)
+    )
+    for batch in interrupted:
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED)
+            run_import_batch.enqueue(batch.pk)
+        log.info("import batch %s was interrupted: queued again", batch.pk)
+    return len(interrupted)
+
+
+_last_cleanup = 0.0
+
+
+def run_next_job() -> bool:
+    """Run one queued background job, if any; True when one ran. Called by the worker loop.
+
+    The claim is django-tasks-db's own (its db_worker's loop, one task at a time): the task row
+    is locked and marked as claimed in one exclusive transaction, then run and its result stored.
+    """
+    global _last_cleanup
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
+
+    if time.monotonic() - _last_cleanup > 3600:
+        _last_cleanup = time.monotonic()
+        try:
+            remove_stale_uploads()
+        except Exception:
+            log.exception("removing stale uploads failed")
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=1,
+        worker_id=_WORKER_ID,
+        excluded_queue_names=[],
+    )
+    ready = DBTaskResult.objects.ready().filter(backend_name="default", queue_name="default")
+    with exclusive_transaction(ready.db):
+        task_result = ready.get_locked()
+        if task_result is not None:
+            task_result.claim(_WORKER_ID)
+    if task_result is None:
+        return False
+    worker.run_task(task_result)
+    return True
+
+
+_WORKER_ID = f"arshif-{uuid.uuid4().hex[:16]}"
