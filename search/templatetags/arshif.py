@@ -1,0 +1,24 @@
+"""Template helpers for the reader's pages."""
+
+from django import template
+from django.utils.translation import get_language_bidi
+
+from search import ui
+
+register = template.Library()
+
+
+@register.simple_tag
+def timeline_chart(timeline, base_query="", total_count=None):
+    """`{% timeline_chart timeline "source=x&q=y" 120 as chart %}`: geometry for timeline.html."""
+    chart = ui.timeline_chart(timeline, base_query or "", get_language_bidi())
+    if chart is not None:
+        total = total_count if isinstance(total_count, int) else None
+        chart["undated"] = max(0, total - chart["total"]) if total is not None else 0
+    return chart
+
+
+@register.filter
+def text_direction(language_code: str) -> str:
+    """ "rtl" for content in a right-to-left language, else "ltr"."""
+    return "rtl" if (language_code or "").split("-")[0] in {"ar", "fa", "he", "ur"} else "ltr"
