@@ -342,6 +342,8 @@ class EntityMatcher:
 
     def _select(self, a: _Analysis) -> Iterator[tuple[int, int, tuple[str | None, ...]]]:
         raw = []
+        if not self._patterns:  # an empty gazetteer: pyahocorasick cannot search at all
+            return
         for end, (length, candidates, fast) in self._automaton.iter(a.string):
             j = a.term_ending_at(end)
             i = j - length + 1

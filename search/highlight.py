@@ -56,7 +56,15 @@ class Matcher:
         return any(exact.startswith(prefix) for prefix in self.prefixes)
 
     def marked(self, tokens: list[arabic.Token]) -> set[int]:
-        marked = {i for i, token in enumerate(tokens) if self._word_matches(token.text)}
+        # Decide once per distinct word: a text repeats its vocabulary many times over.
+        verdicts: dict[str, bool] = {}
+        marked = set()
+        for i, token in enumerate(tokens):
+            verdict = verdicts.get(token.text)
+            if verdict is None:
+                verdict = verdicts[token.text] = self._word_matches(token.text)
+            if verdict:
+                marked.add(i)
         if self.phrases:
             # Positions of the words that count (stopwords are skipped, as in the index).
             content = [i for i, token in enumerate(tokens) if _word_keys(token.text)[0]]
@@ -73,9 +81,12 @@ def _same_word(token_text: str, word: Word) -> bool:
 def _phrase_hits(tokens, content: list[int], phrase: list[Word]) -> set[int]:
     hits: set[int] = set()
     size = len(phrase)
+    first, rest = phrase[0], phrase[1:]
     for start in range(len(content) - size + 1):
+        if not _same_word(tokens[content[start]].text, first):
+            continue
         window = content[start : start + size]
-        if all(_same_word(tokens[i].text, word) for i, word in zip(window, phrase, strict=True)):
+        if all(_same_word(tokens[i].text, w) for i, w in zip(window[1:], rest, strict=True)):
             hits.update(range(window[0], window[-1] + 1))
     return hits
 
@@ -109,9 +120,14 @@ def _render(text: str, tokens, marked: set[int], first: int, last: int) -> str:
     return html
 
 
+# Snippets look for their passage in the first this-many characters of the text: results
+# pages highlight 20 bodies per request, and a long article's opening pages hold the gist.
+SNIPPET_SCAN_CHARS = 12_000
+
+
 def snippet(text: str, query: ParsedQuery | None, words: int = SNIPPET_WORDS) -> str:
     """The window of `words` words holding the most matches, as HTML; the opening if none match."""
-    tokens = arabic.tokenize(text)
+    tokens = arabic.tokenize(text[:SNIPPET_SCAN_CHARS])
     if not tokens:
         return ""
     marked = Matcher(query).marked(tokens) if query is not None else set()

@@ -112,7 +112,7 @@ def run_search(params: SearchParams) -> ResultPage:
     pages = max(1, math.ceil(count / params.per_page))
     if params.page > pages:
         raise PageOutOfRange(params.page)
-    articles = Article.objects.for_display().in_bulk(ids)
+    articles = result_articles(ids)
     query = None if parsed.is_empty else parsed
     results = [
         Result(
@@ -134,6 +134,26 @@ def run_search(params: SearchParams) -> ResultPage:
         notes=parsed.notes,
         timeline=build_timeline(months),
     )
+
+
+# What a result row shows; the parsed structure and provenance columns stay in the database.
+RESULT_FIELDS = (
+    "title",
+    "standfirst",
+    "body",
+    "section",
+    "language",
+    "published",
+    "url",
+    "created",
+    "updated",
+    "source__name",
+    "source__slug",
+)
+
+
+def result_articles(ids) -> dict[int, Article]:
+    return Article.objects.select_related("source").only(*RESULT_FIELDS).in_bulk(ids)
 
 
 def _snippet_text(article: Article) -> str:
@@ -260,16 +280,44 @@ def _db_facet(params: SearchParams, name: str) -> list[tuple[str, int]]:
         )
     elif name == "tag":
         rows = queryset.exclude(tags=None).values_list("tags__name").annotate(n=Count("pk"))
-    elif name in ENTITY_FACETS:
-        rows = (
-            Mention.objects.filter(entity__kind=name, article__in=queryset)
-            .values_list("entity__key")
-            .annotate(n=Count("article_id"))
-        )
     else:
         return []
     counts = [(str(value), n) for value, n in rows.order_by()]
     return sorted(counts, key=lambda item: (-item[1], item[0]))
+
+
+def _entity_facets(params: SearchParams) -> dict[str, list[tuple[str, int]]]:
+    """place/person/org counts in one grouped query per distinct filter set."""
+    keys = dict(Entity.objects.values_list("pk", "kind"))
+    names = dict(Entity.objects.values_list("pk", "key"))
+    result: dict[str, list[tuple[str, int]]] = {kind: [] for kind in ENTITY_FACETS}
+    by_filter: dict[tuple, list[str]] = {}
+    for kind in ENTITY_FACETS:
+        # Each facet is counted with every filter but its own; kinds without a filter of
+        # their own share one query.
+        own = kind if params.filters.get(kind) else ""
+        by_filter.setdefault((own,), []).append(kind)
+    for (without,), kinds in by_filter.items():
+        mentions = Mention.objects.all()
+        if _has_filters(params, without):
+            mentions = mentions.filter(article__in=_filtered(params, without=without))
+        rows = mentions.values_list("entity_id").annotate(n=Count("article_id")).order_by()
+        for entity_id, n in rows:
+            kind = keys.get(entity_id)
+            if kind in kinds:
+                result[kind].append((names[entity_id], n))
+    return {
+        kind: sorted(counts, key=lambda item: (-item[1], item[0]))
+        for kind, counts in result.items()
+    }
+
+
+def _has_filters(params: SearchParams, without: str = "") -> bool:
+    return bool(
+        params.date_from
+        or params.date_to
+        or any(values for name, values in params.filters.items() if name != without)
+    )
 
 
 def _browse(params: SearchParams):
@@ -278,7 +326,8 @@ def _browse(params: SearchParams):
     count = queryset.count()
     start = (params.page - 1) * params.per_page
     ids = list(ordered.values_list("pk", flat=True)[start : start + params.per_page])
-    facets = {name: _db_facet(params, name) for name in FACETS}
+    facets = {name: _db_facet(params, name) for name in FACETS if name not in ENTITY_FACETS}
+    facets.update(_entity_facets(params))
     months = (
         queryset.exclude(published=None)
         .annotate(month=TruncMonth("published"))

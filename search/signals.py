@@ -1,13 +1,20 @@
 """Keep entity mentions in step with the text, in the same transaction as the article."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from archive.models import Article
-from search.tagging import tag_article
+from search.models import Entity
+from search.tagging import invalidate, tag_article
 
 
 @receiver(post_save, sender=Article, dispatch_uid="tag-article-entities")
-def tag_saved_article(sender, instance, raw=False, **kwargs):
+def tag_saved_article(sender, instance, created=False, raw=False, **kwargs):
     if not raw:  # fixtures load rows as they are
-        tag_article(instance)
+        tag_article(instance, created=created)
+
+
+@receiver(post_save, sender=Entity, dispatch_uid="entity-saved")
+@receiver(post_delete, sender=Entity, dispatch_uid="entity-deleted")
+def forget_matcher(sender, **kwargs):
+    invalidate()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import threading
+import time
 
-from django.db import transaction
 from django.db.models import Count, Max
 
 from search import entities
@@ -19,7 +19,7 @@ from search.gazetteer import load_entities
 from search.models import Entity, Mention
 
 _cache_lock = threading.Lock()
-_cache: dict = {"version": None, "matcher": None, "by_key": {}}
+_cache: dict = {"version": None, "matcher": None, "by_key": {}, "checked": 0.0}
 
 
 def _full_key(kind: str, key: str) -> str:
@@ -54,10 +54,26 @@ def _pure_entity(row: Entity) -> entities.Entity:
     return entities.Entity(key=key, kind=row.kind, **names)
 
 
+# How long a process trusts its matcher before asking the database whether the gazetteer
+# changed: one query per article would cost more than tagging it during a bulk import.
+RECHECK_SECONDS = 2.0
+
+
+def invalidate() -> None:
+    """Forget the matcher, so the next tagging sees entity edits made in this process."""
+    with _cache_lock:
+        _cache["checked"] = 0.0
+
+
 def matcher() -> entities.EntityMatcher:
-    """The matcher for the entities as they are in the database now (rebuilt when they change)."""
+    """The matcher for the entities as they are in the database (rebuilt when they change)."""
+    now = time.monotonic()
+    with _cache_lock:
+        if _cache["matcher"] is not None and now - _cache["checked"] < RECHECK_SECONDS:
+            return _cache["matcher"]
     version = _version()
     with _cache_lock:
+        _cache["checked"] = now
         if _cache["version"] != version:
             rows = list(Entity.objects.all())
             pure = [_pure_entity(row) for row in rows]
@@ -65,13 +81,28 @@ def matcher() -> entities.EntityMatcher:
                 version=version,
                 matcher=entities.EntityMatcher(pure),
                 by_key={_full_key(row.kind, row.key): row.pk for row in rows},
+                names={_full_key(row.kind, row.key): (row.name_ar, row.name_en) for row in rows},
             )
         return _cache["matcher"]
 
 
-def entity_ids_by_key() -> dict[str, int]:
-    matcher()
-    return _cache["by_key"]
+def entities_in(text: str, language: str = "ar") -> list[dict]:
+    """The entities a text names, most mentioned first (for an import preview)."""
+    found = matcher().find(text)
+    names = _cache.get("names", {})
+    listed = []
+    for key, count in sorted(found.items(), key=lambda item: (-item[1], item[0])):
+        kind, value = key.split(":", 1)
+        name_ar, name_en = names.get(key, (value, value))
+        listed.append(
+            {
+                "kind": kind,
+                "value": value,
+                "text": name_ar if language == "ar" else name_en,
+                "count": count,
+            }
+        )
+    return listed
 
 
 def article_text(article) -> str:
@@ -79,22 +110,27 @@ def article_text(article) -> str:
     return "\n".join([article.title, article.standfirst, *captions, article.body])
 
 
-def tag_article(article) -> bool:
-    """Replace the article's mentions with what the text says now; True if they changed."""
+def tag_article(article, *, created: bool = False) -> bool:
+    """Replace the article's mentions with what the text says now; True if they changed.
+
+    `created`: the article is new, so it has no mentions to compare or remove.
+    """
     found = matcher().find(article_text(article))
-    ids = entity_ids_by_key()
+    ids = _cache["by_key"]
     wanted = {ids[key]: count for key, count in found.items() if key in ids}
-    current = dict(article.mentions.values_list("entity_id", "count"))
-    if wanted == current:
-        return False
-    with transaction.atomic():
-        article.mentions.exclude(entity_id__in=wanted).delete()
-        for entity_id, count in wanted.items():
-            if current.get(entity_id) != count:
-                Mention.objects.update_or_create(
-                    article=article, entity_id=entity_id, defaults={"count": count}
-                )
-    return True
+    if wanted:
+        # The matcher may be up to RECHECK_SECONDS old: drop entities deleted meanwhile.
+        alive = set(Entity.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        wanted = {pk: count for pk, count in wanted.items() if pk in alive}
+    if not created:
+        current = dict(article.mentions.values_list("entity_id", "count"))
+        if wanted == current:
+            return False
+        article.mentions.all().delete()
+    Mention.objects.bulk_create(
+        [Mention(article=article, entity_id=pk, count=count) for pk, count in wanted.items()]
+    )
+    return bool(wanted) or not created
 
 
 def retag(articles) -> int:
@@ -119,6 +155,7 @@ def retag_for_entity(entity) -> int:
     from search.query import parse_query
     from search.service import SearchParams, all_matching_ids
 
+    invalidate()
     names = [entity.name_ar, entity.name_en, *entity.alias_list()]
     query = " OR ".join(f'"{name}"' for name in dict.fromkeys(n for n in names if n.strip()))
     candidates = set(entity.mentions.values_list("article_id", flat=True))

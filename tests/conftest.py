@@ -38,6 +38,9 @@ def clean_index(request):
 
     connections["default"].get_backend().clear()
     _load_gazetteer()
+    from search.tagging import invalidate
+
+    invalidate()  # entities a previous test created were rolled back with it
     yield
 
 

@@ -508,3 +508,23 @@ def test_whoosh_highlight_marks_original_diacritised_word(index):
         hit = searcher.search(q)[0]
         hit.results.formatter = highlight.HtmlFormatter(tagname="mark")
         assert re.search(r"<mark[^>]*>المكوّن</mark> من", hit.highlights("content"))
+
+
+@pytest.mark.parametrize("mode", ["index", "query"])
+@pytest.mark.parametrize("stem", [True, False])
+def test_fused_analyzer_equals_the_filter_chain_on_the_seed(mode, stem):
+    from pathlib import Path
+
+    from search.analysis import chained_exact_analyzer, chained_stemmed_analyzer
+
+    seed = next((Path(__file__).parent.parent / "seeds").glob("*.txt")).read_text("utf-8")
+    fused = stemmed_analyzer() if stem else exact_analyzer()
+    chained = chained_stemmed_analyzer() if stem else chained_exact_analyzer()
+
+    def run(analyzer):
+        return [
+            (t.text, t.pos, t.startchar, t.endchar)
+            for t in analyzer(seed, positions=True, chars=True, mode=mode)
+        ]
+
+    assert run(fused) == run(chained)

@@ -487,3 +487,9 @@ def test_loader_names_the_bad_line(tmp_path):
         load_entities(tmp_path)
     (tmp_path / "a.jsonl").write_text(json.dumps(good), encoding="utf-8")
     assert load_entities(tmp_path) == [Entity("place:x", "place", "س", "X")]
+
+
+def test_an_empty_gazetteer_tags_nothing_instead_of_failing():
+    from search.entities import EntityMatcher
+
+    assert EntityMatcher([]).find("واشنطن تطمئن الحلفاء") == {}

@@ -198,6 +198,7 @@ def test_entity_page_shows_names_counts_timeline_and_companions(
     assert "<h1" in html and "الرقة" in html and "Raqqa" in html
     assert "عودة إلى الرقة" in html and seed.title in html
     assert "/entities/org/isis/" in html  # named with it in the seed
+    assert "timeline" in html and "to=2018-05-31" in html  # a bar links to its period
     assert client.get("/entities/place/atlantis/").status_code == 404
 
 
@@ -209,3 +210,9 @@ def test_load_gazetteer_is_idempotent_and_keeps_admin_aliases(db):
     call_command("load_gazetteer", stdout=out)
     assert "0 entities created" in out.getvalue()
     assert "القطر العربي السوري" in Entity.objects.get(pk=syria.pk).aliases
+
+
+def test_article_page_links_its_entities(client, seed):
+    html = client.get(f"/articles/{seed.pk}/").content.decode()
+    assert 'href="/entities/place/raqqa/"' in html
+    assert 'href="/entities/person/donald-trump/"' in html
