@@ -16,6 +16,7 @@ engine-neutral structures (search.query), so another engine can replace this one
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import threading
@@ -60,6 +61,9 @@ class SearchRequest:
     offset: int = 0
     limit: int | None = 20  # None: every match (exports, re-tagging)
     facets: tuple[str, ...] = ()
+    # With an empty query: count every document (facets and timeline of a browse) instead of
+    # matching nothing.
+    match_all: bool = False
 
 
 @dataclass
@@ -237,10 +241,14 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         state = self._current()
         searcher = state.searcher
         query, excluded = build_whoosh_query(request.query)
-        if query is None:
+        if query is None and not request.match_all:
             return SearchHits(0, [], {name: [] for name in request.facets})
 
-        matched = set(searcher.docs_for_query(query))
+        if query is None:
+            # Counting only (the listing itself comes from the database): every live document.
+            matched = set(searcher.reader().all_doc_ids())
+        else:
+            matched = set(searcher.docs_for_query(query))
         if excluded is not None:
             matched.difference_update(searcher.docs_for_query(excluded))
         if request.day_from is not None or request.day_to is not None:
@@ -252,23 +260,29 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         active = {name: set(values) for name, values in request.filters.items() if values}
         facet_names = set(request.facets) | set(active)
         values = {name: self._facet_values(state, name) for name in facet_names}
-        counts = {name: Counter() for name in request.facets}
-        allowed = set()
-        for doc in matched:
-            failing = [
-                name for name, wanted in active.items() if wanted.isdisjoint(values[name][doc])
-            ]
-            if not failing:
-                allowed.add(doc)
-            if len(failing) > 1:
-                continue
-            for name, counter in counts.items():
-                # A facet is counted over docs passing every filter except its own.
-                if not failing or failing == [name]:
-                    counter.update(values[name][doc])
+        # A facet is counted over the documents passing every filter except its own, so the
+        # documents failing exactly one filter count for that filter's facet only.
+        failing_only: dict[str, list[int]] = {name: [] for name in active}
+        if active:
+            allowed = set()
+            for doc in matched:
+                failing = [
+                    name for name, wanted in active.items() if wanted.isdisjoint(values[name][doc])
+                ]
+                if not failing:
+                    allowed.add(doc)
+                elif len(failing) == 1:
+                    failing_only[failing[0]].append(doc)
+        else:
+            allowed = matched
+        counts = {}
+        for name in request.facets:
+            per_doc = values[name].__getitem__
+            docs = itertools.chain(allowed, failing_only.get(name, ()))
+            counts[name] = Counter(itertools.chain.from_iterable(map(per_doc, docs)))
 
         ids: list[int] = []
-        if allowed:
+        if allowed and query is not None and request.limit != 0:
             limit = None if request.limit is None else request.offset + request.limit
             kwargs = {"limit": limit, "filter": allowed}
             if request.sort == "newest":
@@ -286,7 +300,7 @@ class ArabicWhooshBackend(WhooshSearchBackend):
             for name, counter in counts.items()
         }
         suggestion = None
-        if not allowed:
+        if not allowed and query is not None:
             suggestion = self._suggest(searcher, request.query)
         days = self._days(state)
         months = Counter(days[doc] // 100 for doc in allowed if days[doc])

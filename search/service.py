@@ -321,11 +321,39 @@ def _has_filters(params: SearchParams, without: str = "") -> bool:
 
 
 def _browse(params: SearchParams):
+    """The listing and its count from the database; facets and timeline from the index.
+
+    Counting facets in SQL means a grouped scan per facet over the whole archive (~0.8 s at
+    10k articles); the index keeps every document's facet values in memory per searcher, so the
+    same counts cost a pass over a list. The index trails the database only by the queue.
+    """
+    from search.backend import SearchRequest
+
     queryset = _filtered(params)
     ordered = queryset.oldest_first() if params.sort == "oldest" else queryset.newest_first()
     count = queryset.count()
     start = (params.page - 1) * params.per_page
     ids = list(ordered.values_list("pk", flat=True)[start : start + params.per_page])
+    backend = connections["default"].get_backend()
+    if not hasattr(backend, "search_articles"):
+        return count, ids, *_db_facets_and_months(params)
+    hits = backend.search_articles(
+        SearchRequest(
+            query=ParsedQuery(),
+            filters={k: v for k, v in params.filters.items() if k in FACETS},
+            day_from=day_number(params.date_from) if params.date_from else None,
+            day_to=day_number(params.date_to) if params.date_to else None,
+            limit=0,
+            facets=FACETS,
+            match_all=True,
+        )
+    )
+    return count, ids, hits.facets, None, hits.months
+
+
+def _db_facets_and_months(params: SearchParams):
+    """Facets and timeline from SQL, for an engine without per-document facet caches."""
+    queryset = _filtered(params)
     facets = {name: _db_facet(params, name) for name in FACETS if name not in ENTITY_FACETS}
     facets.update(_entity_facets(params))
     months = (
@@ -335,8 +363,7 @@ def _browse(params: SearchParams):
         .annotate(n=Count("pk"))
         .order_by()
     )
-    by_month = {m.year * 100 + m.month: n for m, n in months}
-    return count, ids, facets, None, by_month
+    return facets, None, {m.year * 100 + m.month: n for m, n in months}
 
 
 # --- timeline -----------------------------------------------------------------------------------

@@ -4,10 +4,14 @@ Set before arshif.settings is imported, so the database, search index, originals
 of a test run never touch var/ (each pytest-xdist worker imports this on its own: its own dir).
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ["ARCHIVE_DATA_DIR"] = tempfile.mkdtemp(prefix="arshif-test-")
+# The data dir is this run's alone: leave nothing behind in /tmp.
+atexit.register(shutil.rmtree, os.environ["ARCHIVE_DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 
 from arshif.settings import *  # noqa: F403
