@@ -14,7 +14,7 @@ os.environ["ARCHIVE_DATA_DIR"] = tempfile.mkdtemp(prefix="arshif-test-")
 atexit.register(shutil.rmtree, os.environ["ARCHIVE_DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 
-from arshif.settings import *  # noqa: F403
+from arshif.settings import *
 from arshif.settings import DATA_DIR, DATABASES, STATIC_ROOT
 
 # A file, not :memory:, so a gunicorn or worker started by a test can open the same database.
