@@ -47,6 +47,19 @@ class Matcher:
                 self.exact.add(clause.words[0].exact)
                 self.stems.update(clause.words[0].stems)
 
+    def first_hint(self, text: str) -> int | None:
+        """Where in `text` a match may start (an offset into the normalised text), or None."""
+        needles = set(self.exact) | self.stems | set(self.prefixes)
+        for phrase in self.phrases:
+            needles.add(phrase[0].exact)
+            needles.update(phrase[0].stems)
+        # A one-letter stem (light10 can leave one) would be found everywhere: no hint then.
+        if not needles or min(len(n) for n in needles) < 2:
+            return 0 if needles else None
+        normalised = arabic.normalize(text)
+        found = [i for i in (normalised.find(n) for n in needles) if i >= 0]
+        return min(found) if found else None
+
     def _word_matches(self, word: str) -> bool:
         exact, stems = _word_keys(word)
         if not exact:
@@ -91,7 +104,16 @@ def _phrase_hits(tokens, content: list[int], phrase: list[Word]) -> set[int]:
     return hits
 
 
-def _render(text: str, tokens, marked: set[int], first: int, last: int) -> str:
+def _render(
+    text: str,
+    tokens,
+    marked: set[int],
+    first: int,
+    last: int,
+    *,
+    cut_before: bool = False,
+    cut_after: bool = False,
+) -> str:
     """HTML for tokens[first..last] with the original text between them.
 
     Neighbouring marked words share one <mark>, so a phrase reads as one highlight.
@@ -115,8 +137,10 @@ def _render(text: str, tokens, marked: set[int], first: int, last: int) -> str:
         pieces.append("</mark>")
     html = "".join(pieces)
     # Text before the first word or after the last (a quote, a bracket) belongs to the snippet.
-    html = ("… " if first > 0 else escape(text[: tokens[0].start].lstrip())) + html
-    html += " …" if last < len(tokens) - 1 else escape(text[tokens[-1].end :].rstrip())
+    cut_before = cut_before or first > 0
+    cut_after = cut_after or last < len(tokens) - 1
+    html = ("… " if cut_before else escape(text[: tokens[0].start].lstrip())) + html
+    html += " …" if cut_after else escape(text[tokens[-1].end :].rstrip())
     return html
 
 
@@ -125,15 +149,26 @@ def _render(text: str, tokens, marked: set[int], first: int, last: int) -> str:
 SNIPPET_SCAN_CHARS = 12_000
 
 
-def snippet(text: str, query: ParsedQuery | None, words: int = SNIPPET_WORDS) -> str:
-    """The window of `words` words holding the most matches, as HTML; the opening if none match."""
-    tokens = arabic.tokenize(text[:SNIPPET_SCAN_CHARS])
-    if not tokens:
-        return ""
-    marked = Matcher(query).marked(tokens) if query is not None else set()
-    if not marked:
-        return _render(text, tokens, set(), 0, min(len(tokens), words) - 1)
-    # Slide a window over the marked positions and keep the densest one.
+# Enough text for the opening snippet, and the stretch read around a first match.
+OPENING_CHARS = 1_500
+REGION_CHARS = 1_500
+
+
+def _tokens_between(text: str, start: int, end: int) -> list[arabic.Token]:
+    """Tokens of text[start:end] with offsets into `text`; words cut by the edges dropped."""
+    tokens = [
+        arabic.Token(t.text, t.start + start, t.end + start)
+        for t in arabic.iter_tokens(text[start:end])
+    ]
+    if start > 0 and tokens and tokens[0].start == start:
+        tokens = tokens[1:]
+    if end < len(text) and tokens and tokens[-1].end == end:
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _densest(marked: set[int], words: int) -> int:
+    """The first position of the `words`-long window holding the most marked words."""
     positions = sorted(marked)
     best_start, best_count, j = positions[0], 0, 0
     for i, start in enumerate(positions):
@@ -141,10 +176,54 @@ def snippet(text: str, query: ParsedQuery | None, words: int = SNIPPET_WORDS) ->
             j += 1
         if j - i > best_count:
             best_start, best_count = start, j - i
-    # Give the first match a little context before it.
-    first = max(0, best_start - words // 6)
-    last = min(len(tokens) - 1, first + words - 1)
-    return _render(text, tokens, marked, first, last)
+    return best_start
+
+
+def snippet(text: str, query: ParsedQuery | None, words: int = SNIPPET_WORDS) -> str:
+    """The window of `words` words holding the most matches, as HTML; the opening if none match.
+
+    Only the stretch around the first likely match is tokenised: a results page highlights
+    twenty bodies per request. Every way a word can match (exact form, stem, prefix) leaves its
+    normalised form inside the normalised text, so a substring search finds where to look.
+    """
+    text = text[:SNIPPET_SCAN_CHARS]
+    matcher = Matcher(query) if query is not None else None
+    hint = matcher.first_hint(text) if matcher else None
+    if hint is not None:
+        # Normalising only removes characters, so the match sits at or after `hint`.
+        start = max(0, hint - 600)
+        tokens = _tokens_between(text, start, start + REGION_CHARS + (hint - start))
+        marked = matcher.marked(tokens) if tokens else set()
+        if not marked:  # a stem inside another word, or heavy tashkeel shifted the match
+            tokens = arabic.tokenize(text)
+            marked = matcher.marked(tokens)
+        if marked:
+            first = max(0, _densest(marked, words) - words // 6)
+            last = min(len(tokens) - 1, first + words - 1)
+            return _render(
+                text,
+                tokens,
+                marked,
+                first,
+                last,
+                cut_before=_words_before(text, tokens[0].start),
+                cut_after=_words_after(text, tokens[last].end),
+            )
+    tokens = _tokens_between(text, 0, min(len(text), OPENING_CHARS))
+    if not tokens:
+        return ""
+    last = min(len(tokens), words) - 1
+    return _render(text, tokens, set(), 0, last, cut_after=_words_after(text, tokens[last].end))
+
+
+def _words_before(text: str, offset: int) -> bool:
+    # A word ends within the few characters before `offset` if any does at all (punctuation and
+    # spaces between words are short), so a bounded look is enough.
+    return next(arabic.iter_tokens(text[max(0, offset - 200) : offset]), None) is not None
+
+
+def _words_after(text: str, offset: int) -> bool:
+    return next(arabic.iter_tokens(text[offset : offset + 200]), None) is not None
 
 
 def mark_all(text: str, query: ParsedQuery | None) -> str:
