@@ -124,7 +124,8 @@ def _render(
     for index in range(first, last + 1):
         token = tokens[index]
         gap = escape(_SPACES.sub(" ", text[position : token.start]))
-        if open_mark and index not in marked:
+        # A highlight runs across spaces only: punctuation between two matches ends it.
+        if open_mark and (index not in marked or gap.strip()):
             pieces.append("</mark>")
             open_mark = False
         pieces.append(gap)

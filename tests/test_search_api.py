@@ -382,3 +382,10 @@ def test_timeline_shows_months_over_a_short_span(make_article, indexed):
         ("2020-02", 1),
     ]
     assert timeline.bars[-1].end == date(2020, 2, 29)
+
+
+def test_a_highlight_does_not_run_across_punctuation(search, make_article, indexed):
+    make_article("تقرير", ['تبرز "قوات سوريا الديمقراطية" (قسد) في المنطقة.'])
+    indexed()
+    snippet = search(q='"قوات سوريا الديمقراطية" قسد')["results"][0]["snippet"]
+    assert "<mark>قوات سوريا الديمقراطية</mark>&quot; (<mark>قسد</mark>)" in snippet
