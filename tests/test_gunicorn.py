@@ -1,8 +1,6 @@
 """The archive served by a real gunicorn, as `make run` serves it."""
 
 import json
-import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from io import StringIO
@@ -13,7 +11,7 @@ from django.db import connection
 
 from archive.models import Article
 from tests.conftest import SEED
-from tests.processes import ROOT, child_env, free_port, wait_for_http
+from tests.processes import serve_gunicorn
 
 
 @pytest.fixture
@@ -21,37 +19,8 @@ def gunicorn(transactional_db):
     call_command("import_articles", str(SEED), stdout=StringIO(), stderr=StringIO())
     article_id = Article.objects.get().pk
     connection.close()
-    env = child_env()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "arshif.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(base + "/")
+    with serve_gunicorn() as base:
         yield base, article_id
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def fetch(url: str) -> tuple[int, dict, bytes]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import warnings
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED
-from tests.processes import ROOT, child_env, free_port, wait_for_http
+from tests.processes import ROOT, serve_gunicorn
 
 CHROMIUM = os.environ.get("ARSHIF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -114,21 +113,6 @@ def axe_script() -> str:
     _missing("axe-core is not installed (make test runs npm install axe-core)")
 
 
-_static_collected = False
-
-
-def _collect_static(env) -> None:
-    global _static_collected
-    if not _static_collected:
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        _static_collected = True
-
-
 def build_archive(make_article) -> dict:
     """The seed article plus a small archive across years, sources and both languages."""
     from django.core.management import call_command
@@ -187,36 +171,5 @@ def live_archive(transactional_db, make_article, indexed):
     articles = build_archive(make_article)
     indexed()
     connection.close()
-    env = child_env()
-    _collect_static(env)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "arshif.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            # The browser may still hold a connection open when the test ends.
-            "--graceful-timeout",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(base + "/")
+    with serve_gunicorn() as base:
         yield base, articles
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
