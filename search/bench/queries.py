@@ -236,7 +236,7 @@ QUERY_MIX: dict[str, list[Params]] = {
         "حلب -إدلب -حماة",
         "المعارضة -تركيا",
         "غزة -حماس",
-        "attack -rebels",
+        "attack -hostages",
     ),
     "prefix": _q(
         "انتخاب*",
