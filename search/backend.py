@@ -5,8 +5,9 @@ What the stock haystack Whoosh backend gets wrong, and what this one does instea
 - facet fields keep whole values verbatim (multi-valued, exact counts), not split and stemmed;
 - one searcher is reused across queries and refreshed only when the index changed, and the
   index is opened without mmap, so a query does not pay for opening the index;
-- facet counts and date ranges use per-searcher caches of each document's values instead of a
-  Whoosh query per filter (a date range as a query is Whoosh's slowest query type);
+- queries are evaluated over posting lists held as numpy arrays (search.postings), read once per
+  segment: matching, BM25, phrases, facet counts, date ranges and ranking are vectorised instead
+  of Whoosh's pure-Python matcher walk, and a date range is a mask, not Whoosh's slowest query;
 - writes take the index lock with a generous timeout and fail loudly instead of silently
   dropping deletes, and a whole batch of updates and deletes is one commit.
 
@@ -16,11 +17,9 @@ engine-neutral structures (search.query), so another engine can replace this one
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 
 from haystack.backends import BaseEngine
@@ -29,24 +28,26 @@ from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
-from whoosh import query as wq
-from whoosh import sorting
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import IDLIST, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 
 from search.analysis import exact_analyzer, stemmed_analyzer
+from search.postings import (
+    TITLE_BOOST,
+    UNKNOWN_DAY_LAST,
+    Evaluator,
+    IndexView,
+    Segment,
+    ranked,
+)
 from search.query import Clause, ParsedQuery
 
 # Multi-valued facet values are joined with the ASCII unit separator, which no value contains.
 VALUE_SEPARATOR = "\x1f"
-TITLE_BOOST = 2.0
-EXACT_BOOST = 1.5
-ALIAS_BOOST = 0.5
 # How long a writer waits for the index lock before failing loudly (never silently).
 WRITE_LOCK_TIMEOUT = 120.0
-UNKNOWN_DAY_LAST = 99_999_999
 
 
 @dataclass
@@ -79,12 +80,14 @@ class SearchHits:
 
 
 class _SearcherState:
-    """A searcher plus caches that are valid exactly as long as it is."""
+    """A searcher and its documents as arrays (search.postings), valid exactly as long as it is."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, segments: dict[str, Segment]):
         self.searcher = searcher
-        self.values: dict[str, list[tuple[str, ...]]] = {}
-        self.days: list[int] | None = None
+        self.view = IndexView(searcher, segments, day_field="pubday")
+        # Segments merged away since are dropped from the cache.
+        for key in set(segments) - self.view.segment_keys():
+            del segments[key]
 
 
 class ArabicWhooshBackend(WhooshSearchBackend):
@@ -92,6 +95,7 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         super().__init__(connection_alias, **connection_options)
         self._state: _SearcherState | None = None
         self._state_lock = threading.Lock()
+        self._segments: dict[str, Segment] = {}
 
     # --- schema and set-up ----------------------------------------------------------------
 
@@ -207,104 +211,67 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         with self._state_lock:
             state = self._state
             if state is None:
-                self._state = _SearcherState(self.index.searcher())
+                self._state = _SearcherState(self.index.searcher(), self._segments)
             elif not state.searcher.up_to_date():
-                self._state = _SearcherState(state.searcher.refresh())
+                self._state = _SearcherState(state.searcher.refresh(), self._segments)
             return self._state
 
     def doc_count(self) -> int:
         return self._current().searcher.doc_count()
 
-    def _facet_values(self, state: _SearcherState, name: str) -> list[tuple[str, ...]]:
-        values = state.values.get(name)
-        if values is None:
-            reader = state.searcher.reader()
-            per_doc: list[list[str]] = [[] for _ in range(reader.doc_count_all())]
-            if name in reader.indexed_field_names():
-                for term in reader.lexicon(name):
-                    text = term.decode("utf-8")
-                    for docnum in reader.postings(name, term).all_ids():
-                        per_doc[docnum].append(text)
-            values = state.values[name] = [tuple(items) for items in per_doc]
-        return values
-
-    def _days(self, state: _SearcherState) -> list[int]:
-        if state.days is None:
-            reader = state.searcher.reader()
-            if reader.has_column("pubday"):
-                state.days = list(reader.column_reader("pubday"))
-            else:
-                state.days = [0] * reader.doc_count_all()
-        return state.days
-
     def search_articles(self, request: SearchRequest) -> SearchHits:
         state = self._current()
-        searcher = state.searcher
-        query, excluded = build_whoosh_query(request.query)
-        if query is None and not request.match_all:
+        view = state.view
+        parsed = request.query
+        if parsed.is_empty and not request.match_all:
             return SearchHits(0, [], {name: [] for name in request.facets})
-
-        if query is None:
+        if parsed.is_empty:
             # Counting only (the listing itself comes from the database): every live document.
-            matched = set(searcher.reader().all_doc_ids())
+            matched, scores = view.live.copy(), None
         else:
-            matched = set(searcher.docs_for_query(query))
-        if excluded is not None:
-            matched.difference_update(searcher.docs_for_query(excluded))
+            matched, scores = Evaluator(view, self._field_boosts()).evaluate(parsed)
         if request.day_from is not None or request.day_to is not None:
-            days = self._days(state)
-            low = request.day_from or 1
-            high = request.day_to or UNKNOWN_DAY_LAST
-            matched = {doc for doc in matched if low <= days[doc] <= high}
+            days = view.days()
+            matched &= (days >= (request.day_from or 1)) & (
+                days <= (request.day_to or UNKNOWN_DAY_LAST)
+            )
 
-        active = {name: set(values) for name, values in request.filters.items() if values}
-        facet_names = set(request.facets) | set(active)
-        values = {name: self._facet_values(state, name) for name in facet_names}
-        # A facet is counted over the documents passing every filter except its own, so the
-        # documents failing exactly one filter count for that filter's facet only.
-        failing_only: dict[str, list[int]] = {name: [] for name in active}
-        if active:
-            allowed = set()
-            for doc in matched:
-                failing = [
-                    name for name, wanted in active.items() if wanted.isdisjoint(values[name][doc])
-                ]
-                if not failing:
-                    allowed.add(doc)
-                elif len(failing) == 1:
-                    failing_only[failing[0]].append(doc)
-        else:
-            allowed = matched
-        counts = {}
-        for name in request.facets:
-            per_doc = values[name].__getitem__
-            docs = itertools.chain(allowed, failing_only.get(name, ()))
-            counts[name] = Counter(itertools.chain.from_iterable(map(per_doc, docs)))
-
-        ids: list[int] = []
-        if allowed and query is not None and request.limit != 0:
-            limit = None if request.limit is None else request.offset + request.limit
-            kwargs = {"limit": limit, "filter": allowed}
-            if request.sort == "newest":
-                kwargs.update(sortedby="pubday", reverse=True)
-            elif request.sort == "oldest":
-                kwargs["sortedby"] = sorting.TranslateFacet(
-                    _unknown_last, sorting.FieldFacet("pubday")
-                )
-            results = searcher.search(query, **kwargs)
-            for hit in results[request.offset : limit]:
-                ids.append(int(searcher.stored_fields(hit.docnum)[DJANGO_ID]))
-
-        facets = {
-            name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-            for name, counter in counts.items()
+        # A facet is counted over the documents passing every filter except its own, so a
+        # reader can widen a choice as well as narrow it.
+        having = {
+            name: view.having(name, values) for name, values in request.filters.items() if values
         }
+        allowed = matched.copy()
+        for mask in having.values():
+            allowed &= mask
+        facets = {}
+        for name in request.facets:
+            among = allowed
+            if name in having:
+                among = matched.copy()
+                for other, mask in having.items():
+                    if other != name:
+                        among &= mask
+            facets[name] = view.count(name, among)
+
+        total = int(allowed.sum())
+        ids: list[int] = []
+        if total and scores is not None and request.limit != 0:
+            page = ranked(view, allowed, scores, request.sort, request.offset, request.limit)
+            stored = state.searcher.stored_fields
+            ids = [int(stored(int(docnum))[DJANGO_ID]) for docnum in page]
         suggestion = None
-        if not allowed and query is not None:
-            suggestion = self._suggest(searcher, request.query)
-        days = self._days(state)
-        months = Counter(days[doc] // 100 for doc in allowed if days[doc])
-        return SearchHits(len(allowed), ids, facets, suggestion, dict(months))
+        if not total and not parsed.is_empty:
+            suggestion = self._suggest(state.searcher, parsed)
+        return SearchHits(total, ids, facets, suggestion, view.months(allowed))
+
+    def _field_boosts(self) -> dict[str, float]:
+        """Boosts Whoosh multiplied into the stored weights, to be divided out when scoring."""
+        return {
+            name: self.schema[name].format.field_boost
+            for name in self.schema.names()
+            if getattr(self.schema[name], "format", None) is not None
+        }
 
     def _suggest(self, searcher, parsed: ParsedQuery) -> str | None:
         """A corrected query when this one found nothing: each unknown word → its nearest term."""
@@ -328,50 +295,10 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         return " ".join(parts) if changed else None
 
 
-def _unknown_last(day: int) -> int:
-    return day or UNKNOWN_DAY_LAST
-
-
 def _render(clause: Clause, words: list[str]) -> str:
     if clause.kind == "phrase":
         return '"' + " ".join(words) + '"'
     return " ".join(words) + ("*" if clause.kind == "prefix" else "")
-
-
-def _clause_query(clause: Clause) -> wq.Query:
-    literal = _literal_query(clause)
-    if not clause.entities:
-        return literal
-    # The literal words keep the higher score; other names of the entity still match.
-    tagged = [wq.Term(kind, key, boost=ALIAS_BOOST) for kind, key in clause.entities]
-    return wq.Or([literal, *tagged])
-
-
-def _literal_query(clause: Clause) -> wq.Query:
-    if clause.kind == "prefix":
-        return wq.Prefix("exact", clause.words[0].exact)
-    if clause.kind == "phrase":
-        slop = 1 + max(clause.gaps or (0,))
-        return wq.Phrase("text", [word.stems[0] for word in clause.words], slop=slop)
-    word = clause.words[0]
-    terms: list[wq.Query] = [wq.Term("text", stem) for stem in word.stems]
-    terms += [wq.Term("title", stem) for stem in word.stems]
-    terms.append(wq.Term("exact", word.exact, boost=EXACT_BOOST))
-    return wq.Or(terms)
-
-
-def build_whoosh_query(parsed: ParsedQuery) -> tuple[wq.Query | None, wq.Query | None]:
-    """ParsedQuery → (what must match, what must not), over the text, title and exact fields.
-
-    Exclusions are returned apart rather than as AndNot: Whoosh 2.7's AndNot skips wrongly
-    over the postings of verbatim (IDLIST) fields, and excluded entities live in those.
-    """
-    required = [wq.Or([_clause_query(c) for c in group]) for group in parsed.groups]
-    excluded = [_clause_query(c) for c in parsed.excluded]
-    if not required and not excluded:
-        return None, None
-    positive = wq.And(required) if required else wq.Every()
-    return positive, (wq.Or(excluded) if excluded else None)
 
 
 class ArabicWhooshEngine(BaseEngine):

@@ -6,6 +6,7 @@ exactly as written. Pure functions; output is safe HTML (only <mark> is added).
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import lru_cache
 from html import escape
@@ -40,25 +41,39 @@ class Matcher:
         self.phrases: list[list[Word]] = []
         for clause in query.positive_clauses():
             if clause.kind == "prefix":
-                self.prefixes.append(clause.words[0].exact)
-            elif clause.kind == "phrase":
+                self.prefixes.extend(arabic.prefix_forms(clause.words[0].exact))
+            elif clause.kind == "phrase" and len(clause.words) > 1:
                 self.phrases.append(list(clause.words))
             else:
                 self.exact.add(clause.words[0].exact)
                 self.stems.update(clause.words[0].stems)
 
-    def first_hint(self, text: str) -> int | None:
-        """Where in `text` a match may start (an offset into the normalised text), or None."""
+    @functools.cached_property
+    def _hint_pattern(self) -> re.Pattern | None:
         needles = set(self.exact) | self.stems | set(self.prefixes)
         for phrase in self.phrases:
             needles.add(phrase[0].exact)
             needles.update(phrase[0].stems)
+        needles.discard("")
         # A one-letter stem (light10 can leave one) would be found everywhere: no hint then.
         if not needles or min(len(n) for n in needles) < 2:
-            return 0 if needles else None
-        normalised = arabic.normalize(text)
-        found = [i for i in (normalised.find(n) for n in needles) if i >= 0]
-        return min(found) if found else None
+            return None
+        return arabic.spelling_regex(frozenset(needles))
+
+    def first_hint(self, text: str, start: int = 0) -> int | None:
+        """Where in the original `text`, from `start` on, a match may begin; None if nowhere.
+
+        Every way a word can match (exact form, stem, prefix) contains the normalised form of
+        a needle, so a search for any spelling of the needles finds where to look.
+        """
+        if start >= len(text):
+            return None
+        pattern = self._hint_pattern
+        if pattern is None:
+            has_needles = self.exact or self.stems or self.prefixes or self.phrases
+            return start if has_needles else None
+        found = pattern.search(text, start)
+        return found.start() if found else None
 
     def _word_matches(self, word: str) -> bool:
         exact, stems = _word_keys(word)
@@ -66,7 +81,7 @@ class Matcher:
             return False
         if exact in self.exact or not stems.isdisjoint(self.stems):
             return True
-        return any(exact.startswith(prefix) for prefix in self.prefixes)
+        return exact.startswith(tuple(self.prefixes)) if self.prefixes else False
 
     def marked(self, tokens: list[arabic.Token]) -> set[int]:
         # Decide once per distinct word: a text repeats its vocabulary many times over.
@@ -80,9 +95,13 @@ class Matcher:
                 marked.add(i)
         if self.phrases:
             # Positions of the words that count (stopwords are skipped, as in the index).
-            content = [i for i, token in enumerate(tokens) if _word_keys(token.text)[0]]
+            keys = [_word_keys(token.text) for token in tokens]
+            content = [i for i, (exact, _) in enumerate(keys) if exact]
+            present = {exact for exact, _ in keys}.union(*(stems for _, stems in keys))
             for phrase in self.phrases:
-                marked.update(_phrase_hits(tokens, content, phrase))
+                # Most phrases (an entity's other names) are nowhere in the text: skip those.
+                if all(w.exact in present or not present.isdisjoint(w.stems) for w in phrase):
+                    marked.update(_phrase_hits(tokens, content, phrase))
         return marked
 
 
@@ -94,12 +113,21 @@ def _same_word(token_text: str, word: Word) -> bool:
 def _phrase_hits(tokens, content: list[int], phrase: list[Word]) -> set[int]:
     hits: set[int] = set()
     size = len(phrase)
-    first, rest = phrase[0], phrase[1:]
+    # Whether a word is the phrase's k-th, decided once per distinct word.
+    verdicts: list[dict[str, bool]] = [{} for _ in phrase]
+
+    def same(index: int, k: int) -> bool:
+        text = tokens[index].text
+        verdict = verdicts[k].get(text)
+        if verdict is None:
+            verdict = verdicts[k][text] = _same_word(text, phrase[k])
+        return verdict
+
     for start in range(len(content) - size + 1):
-        if not _same_word(tokens[content[start]].text, first):
+        if not same(content[start], 0):
             continue
         window = content[start : start + size]
-        if all(_same_word(tokens[i].text, w) for i, w in zip(window[1:], rest, strict=True)):
+        if all(same(index, k) for k, index in enumerate(window[1:], start=1)):
             hits.update(range(window[0], window[-1] + 1))
     return hits
 
@@ -152,15 +180,15 @@ SNIPPET_SCAN_CHARS = 12_000
 
 # Enough text for the opening snippet, and the stretch read around a first match.
 OPENING_CHARS = 1_500
-REGION_CHARS = 1_500
+REGION_BEFORE_CHARS = 250
+REGION_CHARS = 600
+# Stretches tried before settling for the opening (each after a needle found inside a word).
+REGIONS_TRIED = 4
 
 
 def _tokens_between(text: str, start: int, end: int) -> list[arabic.Token]:
     """Tokens of text[start:end] with offsets into `text`; words cut by the edges dropped."""
-    tokens = [
-        arabic.Token(t.text, t.start + start, t.end + start)
-        for t in arabic.iter_tokens(text[start:end])
-    ]
+    tokens = arabic.tokenize_span(text, start, end)
     if start > 0 and tokens and tokens[0].start == start:
         tokens = tokens[1:]
     if end < len(text) and tokens and tokens[-1].end == end:
@@ -184,20 +212,19 @@ def snippet(text: str, query: ParsedQuery | None, words: int = SNIPPET_WORDS) ->
     """The window of `words` words holding the most matches, as HTML; the opening if none match.
 
     Only the stretch around the first likely match is tokenised: a results page highlights
-    twenty bodies per request. Every way a word can match (exact form, stem, prefix) leaves its
-    normalised form inside the normalised text, so a substring search finds where to look.
+    twenty bodies per request, and a regex over the text as written finds where to look.
     """
     text = text[:SNIPPET_SCAN_CHARS]
     matcher = Matcher(query) if query is not None else None
-    hint = matcher.first_hint(text) if matcher else None
-    if hint is not None:
-        # Normalising only removes characters, so the match sits at or after `hint`.
-        start = max(0, hint - 600)
-        tokens = _tokens_between(text, start, start + REGION_CHARS + (hint - start))
+    position = 0
+    for _ in range(REGIONS_TRIED if matcher else 0):
+        hint = matcher.first_hint(text, position)
+        if hint is None:
+            break
+        start = max(0, hint - REGION_BEFORE_CHARS)
+        end = min(len(text), hint + REGION_CHARS)
+        tokens = _tokens_between(text, start, end)
         marked = matcher.marked(tokens) if tokens else set()
-        if not marked:  # a stem inside another word, or heavy tashkeel shifted the match
-            tokens = arabic.tokenize(text)
-            marked = matcher.marked(tokens)
         if marked:
             first = max(0, _densest(marked, words) - words // 6)
             last = min(len(tokens) - 1, first + words - 1)
@@ -210,6 +237,8 @@ def snippet(text: str, query: ParsedQuery | None, words: int = SNIPPET_WORDS) ->
                 cut_before=_words_before(text, tokens[0].start),
                 cut_after=_words_after(text, tokens[last].end),
             )
+        # The needle sat inside another word (a stem within a longer one): look further on.
+        position = max(end, hint + 1)
     tokens = _tokens_between(text, 0, min(len(text), OPENING_CHARS))
     if not tokens:
         return ""

@@ -71,8 +71,13 @@ class Entity(models.Model):
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
+    @staticmethod
+    def label_field(language: str) -> str:
+        """The column naming an entity in the interface language."""
+        return "name_ar" if language == "ar" else "name_en"
+
     def label(self, language: str) -> str:
-        return self.name_ar if language == "ar" else self.name_en
+        return getattr(self, self.label_field(language))
 
 
 class Mention(models.Model):

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -408,12 +408,17 @@ def _label_facets(counts: dict[str, list[tuple[str, int]]], filters) -> dict[str
         source_names = dict(Source.objects.filter(slug__in=slugs).values_list("slug", "name"))
     languages = dict(Article.Language.choices)
     language = get_language() or "ar"
-    entity_names = {}
+    # One query for the shown entities of every kind, and only the name columns.
+    shown = Q()
     for kind in ENTITY_FACETS:
         keys = [value for value, _ in counts.get(kind, [])[:FACET_LIMIT]] + filters.get(kind, [])
         if keys:
-            for entity in Entity.objects.filter(kind=kind, key__in=keys):
-                entity_names[kind, entity.key] = entity.label(language)
+            shown |= Q(kind=kind, key__in=keys)
+    entity_names = {}
+    if shown:
+        name = Entity.label_field(language)
+        for kind, key, label in Entity.objects.filter(shown).values_list("kind", "key", name):
+            entity_names[kind, key] = label
     labelled = {}
     for name in FACETS:
         selected = set(filters.get(name, []))

@@ -389,3 +389,17 @@ def test_a_highlight_does_not_run_across_punctuation(search, make_article, index
     indexed()
     snippet = search(q='"قوات سوريا الديمقراطية" قسد')["results"][0]["snippet"]
     assert "<mark>قوات سوريا الديمقراطية</mark>&quot; (<mark>قسد</mark>)" in snippet
+
+
+def test_prefix_matches_words_behind_the_article_and_clitics(search, make_article, indexed):
+    make_article("الحوثيون يعلنون", ["أعلن الحوثيون هدنة."])
+    make_article("غارات على مواقع للحوثيين", ["استهدفت الغارات مواقع للحوثيين في الحديدة."])
+    make_article("حوثي سابق يتحدث", ["تحدث حوثي سابق إلى الصحافة."])
+    make_article("تقرير آخر", ["لا علاقة له بالموضوع."])
+    indexed()
+    data = search(q="حوث*")
+    assert data["count"] == 3
+    assert "تقرير آخر" not in titles(data)
+    snippets = " ".join(result["snippet"] for result in data["results"])
+    assert "<mark>الحوثيون</mark>" in snippets
+    assert "<mark>للحوثيين</mark>" in snippets

@@ -1,0 +1,496 @@
+"""Whoosh postings as numpy arrays, and a reader's query evaluated over them.
+
+Whoosh scores a query by walking a tree of matchers in pure Python, one posting at a time. A
+common word has ~8k postings at 10k articles, and each query word here is a union of its
+alternative stems in the body and title, its exact form and the names of the entities it names:
+hundreds of milliseconds per query, before facets. Here each posting list is read once into
+arrays (document numbers, term frequencies) and a query becomes a few vectorised operations on
+arrays as long as the index: unions, intersections, BM25, phrase positions, date ranges, facet
+counts (one bincount each) and the top of the ranking.
+
+Whoosh never changes a segment once written (merging writes a new one), so everything read from
+a segment is cached under its id and survives searcher refreshes; only deletions change, and the
+mask of live documents is rebuilt from them for every new searcher. After a commit, only the new
+segment is read.
+
+This module is the Whoosh engine's own business (search.backend); nothing outside it sees Whoosh.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+
+from search import arabic
+from search.query import Clause, ParsedQuery
+
+# BM25 (as Lucene and Whoosh use it).
+K1 = 1.2
+B = 0.75
+TITLE_BOOST = 2.0
+EXACT_BOOST = 1.5
+# An article tagged with an entity the query names, under another of its names: it matches, but
+# below the articles using the reader's own words.
+ALIAS_BOOST = 0.5
+# A prefix matching more forms than this uses the most frequent ones.
+MAX_PREFIX_TERMS = 2000
+# Posting lists kept per segment (least recently used dropped first): bounded memory, and the
+# Zipfian vocabulary of queries means the ones that matter stay.
+MAX_CACHED_TERMS = 20_000
+UNKNOWN_DAY_LAST = 99_999_999
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_TF = np.zeros(0, dtype=np.float32)
+
+
+def posting_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a fresh leaf matcher, read a block at a time."""
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    if isinstance(matcher, W3LeafMatcher):
+        # Whoosh's own block arrays, instead of a Python call per posting.
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.append(np.asarray(matcher._ids, dtype=np.int64))
+            weights.append(np.asarray(matcher._weights, dtype=np.float32))
+            matcher._next_block()
+    else:
+        found_ids, found_weights = [], []
+        while matcher.is_active():
+            found_ids.append(matcher.id())
+            found_weights.append(matcher.weight())
+            matcher.next()
+        ids.append(np.asarray(found_ids, dtype=np.int64))
+        weights.append(np.asarray(found_weights, dtype=np.float32))
+    if not ids:
+        return _EMPTY_IDS, _EMPTY_TF
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def position_keys(matcher, decode: Callable[[bytes], list[int]]) -> np.ndarray:
+    """Every (document, position) of a fresh leaf matcher as one sorted int64: doc << 32 | pos."""
+    keys: list[np.ndarray] = []
+    while matcher.is_active():
+        doc = matcher.id()
+        positions = np.asarray(decode(matcher.value()), dtype=np.int64)
+        keys.append((doc << 32) | positions)
+        matcher.next()
+    return np.concatenate(keys) if keys else _EMPTY_IDS
+
+
+class _Lru(dict):
+    """A dict that forgets its least recently used entries beyond `limit`."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def get_or(self, key, compute):
+        try:
+            value = self.pop(key)
+        except KeyError:
+            value = compute()
+        self[key] = value
+        while len(self) > self.limit:
+            del self[next(iter(self))]
+        return value
+
+
+class Segment:
+    """What has been read from one (immutable) segment, in its own document numbers."""
+
+    def __init__(self, key: str, doc_count: int):
+        self.key = key
+        self.doc_count = doc_count
+        self.lock = threading.Lock()
+        self.postings = _Lru(MAX_CACHED_TERMS)
+        self.positions = _Lru(MAX_CACHED_TERMS // 4)
+        self.prefixes = _Lru(MAX_CACHED_TERMS // 4)
+        self.lengths: dict[str, np.ndarray] = {}
+        self.days: np.ndarray | None = None
+        # facet → (values, document of each (document, value) pair, value index of each pair)
+        self.facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+
+    def term(self, reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        def read():
+            try:
+                return posting_arrays(_unfiltered(reader.postings(field, text)))
+            except TermNotFound:
+                return _EMPTY_IDS, _EMPTY_TF
+
+        with self.lock:
+            return self.postings.get_or((field, text), read)
+
+    def expand_prefix(self, reader, field: str, prefix: str) -> tuple[str, ...]:
+        """This segment's terms starting with `prefix` (its own lexicon: no merge across)."""
+
+        def read():
+            terms = reader.expand_prefix(field, prefix)
+            return tuple(t.decode("utf-8") if isinstance(t, bytes) else t for t in terms)
+
+        with self.lock:
+            return self.prefixes.get_or((field, prefix), read)
+
+    def term_positions(self, reader, field: str, text: str) -> np.ndarray:
+        def read():
+            try:
+                matcher = _unfiltered(reader.postings(field, text))
+            except TermNotFound:
+                return _EMPTY_IDS
+            return position_keys(matcher, matcher.format.decode_positions)
+
+        with self.lock:
+            return self.positions.get_or((field, text), read)
+
+    def field_lengths(self, reader, field: str) -> np.ndarray:
+        with self.lock:
+            if field not in self.lengths:
+                self.lengths[field] = np.fromiter(
+                    (reader.doc_field_length(doc, field, 0) or 0 for doc in range(self.doc_count)),
+                    dtype=np.float32,
+                    count=self.doc_count,
+                )
+            return self.lengths[field]
+
+    def day_column(self, reader, field: str) -> np.ndarray:
+        with self.lock:
+            if self.days is None:
+                if reader.has_column(field):
+                    values = list(reader.column_reader(field))
+                    self.days = np.asarray(values, dtype=np.int64)
+                else:
+                    self.days = np.zeros(self.doc_count, dtype=np.int64)
+            return self.days
+
+    def facet(self, reader, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        with self.lock:
+            if field not in self.facets:
+                values: list[str] = []
+                docs: list[np.ndarray] = []
+                if field in reader.indexed_field_names():
+                    for term in reader.lexicon(field):
+                        ids, _ = posting_arrays(reader.postings(field, term))
+                        docs.append(ids)
+                        values.append(term.decode("utf-8"))
+                pair_doc = np.concatenate(docs) if docs else _EMPTY_IDS
+                pair_value = np.repeat(
+                    np.arange(len(values), dtype=np.int64), [len(ids) for ids in docs]
+                )
+                self.facets[field] = (values, pair_doc, pair_value)
+            return self.facets[field]
+
+
+def _unfiltered(matcher):
+    """The segment's postings including deleted documents: they are cached for the segment's
+    life, while deletions change with every commit and are applied as the view's live mask."""
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def _segment_key(reader) -> str:
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    # An empty index has a reader without a segment; it has nothing to cache either.
+    return segment.segment_id() if segment is not None else f"reader-{id(reader)}"
+
+
+class IndexView:
+    """One searcher's documents as arrays: live mask, dates, lengths, facets, postings.
+
+    `segments` is the engine's cache of segments, shared between successive views; the view
+    adds the segments it reads and the engine drops the ones no longer in the index.
+    """
+
+    def __init__(self, searcher, segments: dict[str, Segment], day_field: str):
+        self.searcher = searcher
+        reader = searcher.reader()
+        self.leaves: list[tuple[Segment, object, int]] = []
+        for leaf, offset in reader.leaf_readers():
+            key = _segment_key(leaf)
+            segment = segments.get(key)
+            if segment is None:
+                segment = segments[key] = Segment(key, leaf.doc_count_all())
+            self.leaves.append((segment, leaf, offset))
+        self.size = reader.doc_count_all()
+        self.live = np.ones(self.size, dtype=bool)
+        for segment, leaf, offset in self.leaves:
+            if leaf.has_deletions():
+                self.live[offset : offset + segment.doc_count] = False
+                kept = np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
+                self.live[kept + offset] = True
+        self.live_count = int(self.live.sum())
+        self._day_field = day_field
+        self._days: np.ndarray | None = None
+        self._lengths: dict[str, tuple[np.ndarray, float]] = {}
+        self._facets: dict[str, tuple[list[str], dict[str, int], np.ndarray, np.ndarray]] = {}
+        self._terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._lock = threading.Lock()
+
+    def segment_keys(self) -> set[str]:
+        return {segment.key for segment, _, _ in self.leaves}
+
+    # --- columns ------------------------------------------------------------------------------
+
+    def days(self) -> np.ndarray:
+        if self._days is None:
+            parts = [seg.day_column(leaf, self._day_field) for seg, leaf, _ in self.leaves]
+            self._days = np.concatenate(parts) if parts else _EMPTY_IDS
+        return self._days
+
+    def lengths(self, field: str) -> tuple[np.ndarray, float]:
+        """Each document's length in `field`, and the average over the index."""
+        if field not in self._lengths:
+            parts = [seg.field_lengths(leaf, field) for seg, leaf, _ in self.leaves]
+            lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+            live = lengths[self.live]
+            average = float(live.mean()) if len(live) else 1.0
+            self._lengths[field] = (lengths, average or 1.0)
+        return self._lengths[field]
+
+    def term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, weights) of a term over the whole index."""
+        key = (field, text)
+        found = self._terms.get(key)
+        if found is None:
+            ids, weights = [], []
+            for seg, leaf, offset in self.leaves:
+                seg_ids, seg_weights = seg.term(leaf, field, text)
+                if len(seg_ids):
+                    ids.append(seg_ids + offset)
+                    weights.append(seg_weights)
+            if not ids:
+                found = (_EMPTY_IDS, _EMPTY_TF)
+            elif len(ids) == 1:
+                found = (ids[0], weights[0])
+            else:
+                found = (np.concatenate(ids), np.concatenate(weights))
+            with self._lock:
+                self._terms[key] = found
+        return found
+
+    def expand_prefix(self, field: str, prefix: str) -> list[str]:
+        """Every term of `field` starting with `prefix`, in any segment."""
+        terms: dict[str, None] = {}
+        for seg, leaf, _ in self.leaves:
+            terms.update(dict.fromkeys(seg.expand_prefix(leaf, field, prefix)))
+        return list(terms)
+
+    def positions(self, field: str, text: str) -> np.ndarray:
+        parts = []
+        for seg, leaf, offset in self.leaves:
+            keys = seg.term_positions(leaf, field, text)
+            if len(keys):
+                parts.append(keys + (offset << 32))
+        return np.concatenate(parts) if parts else _EMPTY_IDS
+
+    def facet(self, field: str) -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray]:
+        """(values, value → index, document of each pair, value index of each pair)."""
+        if field not in self._facets:
+            values: list[str] = []
+            index: dict[str, int] = {}
+            docs, codes = [], []
+            for seg, leaf, offset in self.leaves:
+                seg_values, pair_doc, pair_value = seg.facet(leaf, field)
+                mapping = np.empty(len(seg_values), dtype=np.int64)
+                for position, value in enumerate(seg_values):
+                    if value not in index:
+                        index[value] = len(values)
+                        values.append(value)
+                    mapping[position] = index[value]
+                docs.append(pair_doc + offset)
+                codes.append(mapping[pair_value] if len(pair_value) else pair_value)
+            pair_doc = np.concatenate(docs) if docs else _EMPTY_IDS
+            pair_value = np.concatenate(codes) if codes else _EMPTY_IDS
+            self._facets[field] = (values, index, pair_doc, pair_value)
+        return self._facets[field]
+
+    def having(self, field: str, wanted: Iterable[str]) -> np.ndarray:
+        """Mask of the documents with any of these facet values."""
+        _, index, pair_doc, pair_value = self.facet(field)
+        codes = [index[value] for value in wanted if value in index]
+        mask = np.zeros(self.size, dtype=bool)
+        if codes:
+            mask[pair_doc[np.isin(pair_value, codes)]] = True
+        return mask
+
+    def count(self, field: str, among: np.ndarray) -> list[tuple[str, int]]:
+        """(value, documents in `among` having it), most frequent first, then by value."""
+        values, _, pair_doc, pair_value = self.facet(field)
+        if not values:
+            return []
+        counts = np.bincount(pair_value[among[pair_doc]], minlength=len(values))
+        found = np.flatnonzero(counts)
+        return sorted(
+            ((values[i], int(counts[i])) for i in found), key=lambda item: (-item[1], item[0])
+        )
+
+    def months(self, among: np.ndarray) -> dict[int, int]:
+        """Documents in `among` with a known date, per YYYYMM."""
+        days = self.days()[among]
+        days = days[days > 0]
+        months, counts = np.unique(days // 100, return_counts=True)
+        return {int(m): int(c) for m, c in zip(months, counts, strict=True)}
+
+    # --- scoring ------------------------------------------------------------------------------
+
+    def add_bm25(self, scores: np.ndarray, field: str, text: str, boost: float, field_boost=1.0):
+        """Add one term's BM25 contribution to `scores`; returns how many documents it has."""
+        ids, weights = self.term(field, text)
+        if not len(ids):
+            return 0
+        lengths, average = self.lengths(field)
+        frequency = weights / field_boost if field_boost != 1.0 else weights
+        norm = K1 * ((1 - B) + B * lengths[ids] / average)
+        scores[ids] += boost * _idf(self.size, len(ids)) * frequency * (K1 + 1) / (frequency + norm)
+        return len(ids)
+
+    def add_flat(self, scores: np.ndarray, field: str, text: str, boost: float) -> int:
+        """Add a term of an unscored (facet) field: idf only, the same for every document."""
+        ids, _ = self.term(field, text)
+        if len(ids):
+            scores[ids] += boost * _idf(self.size, len(ids))
+        return len(ids)
+
+
+def _idf(documents: int, frequency: int) -> float:
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
+class Evaluator:
+    """A ParsedQuery over an IndexView: which documents match, and how well."""
+
+    def __init__(self, view: IndexView, field_boosts: dict[str, float]):
+        self.view = view
+        self.field_boosts = field_boosts
+
+    def _bm25(self, scores, field, text, boost=1.0) -> int:
+        return self.view.add_bm25(scores, field, text, boost, self.field_boosts.get(field, 1.0))
+
+    def clause(self, clause: Clause) -> tuple[np.ndarray, np.ndarray]:
+        scores = np.zeros(self.view.size, dtype=np.float32)
+        if clause.kind == "prefix":
+            for term in self.prefix_terms(clause.words[0].exact):
+                self._bm25(scores, "exact", term)
+            matched = scores > 0
+        elif clause.kind == "phrase":
+            matched = self.phrase(clause)
+            if matched.any():
+                for word in clause.words:
+                    self._bm25(scores, "text", word.stems[0])
+                scores[~matched] = 0
+        else:
+            word = clause.words[0]
+            for stem in word.stems:
+                self._bm25(scores, "text", stem)
+                self._bm25(scores, "title", stem, TITLE_BOOST)
+            self._bm25(scores, "exact", word.exact, EXACT_BOOST)
+            matched = scores > 0
+        if clause.entities:
+            # Whatever name an article uses for the entity, its tag matches.
+            for kind, key in clause.entities:
+                self.view.add_flat(scores, kind, key, ALIAS_BOOST)
+            matched = scores > 0
+        return matched, scores
+
+    def prefix_terms(self, prefix: str) -> list[str]:
+        terms: list[str] = []
+        for form in arabic.prefix_forms(prefix):
+            terms.extend(self.view.expand_prefix("exact", form))
+        if len(terms) > MAX_PREFIX_TERMS:
+            frequency = self.view.searcher.reader().doc_frequency
+            terms.sort(key=lambda term: -frequency("exact", term))
+            terms = terms[:MAX_PREFIX_TERMS]
+        return terms
+
+    def phrase(self, clause: Clause) -> np.ndarray:
+        """Documents with the phrase's words in order, each within `slop` of the one before.
+
+        The same rule as Whoosh's SpanNear (what its Phrase query runs), on the stemmed field:
+        stopwords dropped from the query leave gaps, hence the slop.
+        """
+        slop = 1 + max(clause.gaps or (0,))
+        matched = np.zeros(self.view.size, dtype=bool)
+        stems = [word.stems[0] for word in clause.words]
+        # The documents having every word first: positions are read only when they could match.
+        candidates = np.ones(self.view.size, dtype=bool)
+        for stem in stems:
+            ids, _ = self.view.term("text", stem)
+            present = np.zeros(self.view.size, dtype=bool)
+            present[ids] = True
+            candidates &= present
+        if not candidates.any():
+            return matched
+        ends = self._positions_in(stems[0], candidates)
+        for stem in stems[1:]:
+            following = self._positions_in(stem, candidates)
+            reached = np.zeros(len(following), dtype=bool)
+            for distance in range(1, slop + 1):
+                reached |= np.isin(following - distance, ends, assume_unique=True)
+            ends = following[reached]
+            if not len(ends):
+                return matched
+        matched[np.unique(ends >> 32)] = True
+        return matched
+
+    def _positions_in(self, stem: str, candidates: np.ndarray) -> np.ndarray:
+        keys = self.view.positions("text", stem)
+        return keys[candidates[keys >> 32]]
+
+    def evaluate(self, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
+        """(documents matching every group and no exclusion, their scores)."""
+        size = self.view.size
+        if parsed.groups:
+            matched = np.ones(size, dtype=bool)
+            scores = np.zeros(size, dtype=np.float32)
+            for group in parsed.groups:
+                group_matched = np.zeros(size, dtype=bool)
+                for clause in group:
+                    clause_matched, clause_scores = self.clause(clause)
+                    group_matched |= clause_matched
+                    scores += clause_scores
+                matched &= group_matched
+        else:
+            matched = np.ones(size, dtype=bool)
+            scores = np.zeros(size, dtype=np.float32)
+        for clause in parsed.excluded:
+            matched &= ~self.clause(clause)[0]
+        matched &= self.view.live
+        return matched, scores
+
+
+def ranked(
+    view: IndexView,
+    matched: np.ndarray,
+    scores: np.ndarray,
+    sort: str,
+    offset: int,
+    limit: int | None,
+) -> np.ndarray:
+    """Document numbers of `matched` in sort order, sliced to [offset, offset + limit).
+
+    Relevance ties go to the newer article; date ties to the better match, then index order.
+    """
+    docs = np.flatnonzero(matched)
+    if not len(docs):
+        return docs
+    days = view.days()[docs]
+    relevance = scores[docs]
+    if sort == "newest":
+        keys = (docs, -relevance, -days)
+    elif sort == "oldest":
+        keys = (docs, -relevance, np.where(days > 0, days, UNKNOWN_DAY_LAST))
+    else:
+        keys = (docs, -days, -relevance)
+    end = None if limit is None else offset + limit
+    if end is not None and sort == "relevance" and len(docs) > 4 * end:
+        # Only the best `end` can be shown: sort those (ties at the cut included), not all.
+        threshold = np.partition(relevance, len(relevance) - end)[len(relevance) - end]
+        keep = relevance >= threshold
+        keys = tuple(key[keep] for key in keys)
+        docs = docs[keep]
+    order = np.lexsort(keys)
+    return docs[order][offset:end]
