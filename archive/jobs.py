@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from archive.dbstats import refresh_planner_statistics
 from archive.ingest.service import (
     FAILED,
     IMPORTED,
@@ -164,6 +165,7 @@ def run_batch(batch_id: int) -> str:
     ImportBatch.objects.filter(pk=batch_id).update(
         status=ImportBatch.Status.DONE, finished=timezone.now()
     )
+    refresh_planner_statistics()
     remove_upload(batch)
     batch.refresh_from_db()
     return batch.summary

@@ -180,6 +180,7 @@ SNIPPET_SCAN_CHARS = 12_000
 
 # Enough text for the opening snippet, and the stretch read around a first match.
 OPENING_CHARS = 1_500
+OPENING_CHARS_PER_WORD = 16  # generous: Arabic words with harakat and a space run ~8
 REGION_BEFORE_CHARS = 250
 REGION_CHARS = 600
 # Stretches tried before settling for the opening (each after a needle found inside a word).
@@ -239,7 +240,11 @@ def snippet(text: str, query: ParsedQuery | None, words: int = SNIPPET_WORDS) ->
             )
         # The needle sat inside another word (a stem within a longer one): look further on.
         position = max(end, hint + 1)
-    tokens = _tokens_between(text, 0, min(len(text), OPENING_CHARS))
+    # The opening: a stretch about long enough for `words` words, more only if it was not.
+    for size in (words * OPENING_CHARS_PER_WORD, OPENING_CHARS):
+        tokens = _tokens_between(text, 0, min(len(text), size))
+        if len(tokens) > words or size >= len(text):
+            break
     if not tokens:
         return ""
     last = min(len(tokens), words) - 1

@@ -230,24 +230,29 @@ def _search_index(params: SearchParams, parsed: ParsedQuery, *, everything: bool
 
 # --- browsing from the database ---------------------------------------------------------------
 
+# Single-valued columns filter directly; tags and entities, many per article, by subquery so
+# that an article matching two of the values is not listed twice.
 _DB_FILTERS = {
     "source": "source__slug__in",
     "section": "section__in",
     "language": "language__in",
-    "year": "published__year__in",
-    "tag": "tags__name__in",
 }
 
 
-def _matching(name: str, values: list[str]):
-    """Ids of the articles having any of these values of one facet."""
-    if name in ENTITY_FACETS:
-        return Mention.objects.filter(entity__kind=name, entity__key__in=values).values(
-            "article_id"
-        )
+def _matching(name: str, values: list[str]) -> Q:
+    """The articles having any of these values of one facet."""
+    if name in _DB_FILTERS:
+        return Q(**{_DB_FILTERS[name]: values})
     if name == "year":
-        values = [int(v) for v in values if v.isdigit()]
-    return Article.objects.filter(**{_DB_FILTERS[name]: values}).values("pk")
+        # Date ranges use the index on published; extracting the year would scan every row.
+        years = Q(pk__in=[])
+        for year in {int(v) for v in values if v.isdigit() and 1 <= int(v) <= 9998}:
+            years |= Q(published__gte=date(year, 1, 1), published__lt=date(year + 1, 1, 1))
+        return years
+    if name == "tag":
+        return Q(pk__in=Article.objects.filter(tags__name__in=values).values("pk"))
+    mentioned = Mention.objects.filter(entity__kind=name, entity__key__in=values)
+    return Q(pk__in=mentioned.values("article_id"))
 
 
 def _filtered(params: SearchParams, without: str = ""):
@@ -258,8 +263,7 @@ def _filtered(params: SearchParams, without: str = ""):
         queryset = queryset.filter(published__lte=params.date_to)
     for name, values in params.filters.items():
         if values and name != without:
-            # A subquery keeps multi-valued filters (tags, entities) from duplicating rows.
-            queryset = queryset.filter(pk__in=_matching(name, values))
+            queryset = queryset.filter(_matching(name, values))
     return queryset
 
 

@@ -403,3 +403,15 @@ def test_prefix_matches_words_behind_the_article_and_clitics(search, make_articl
     snippets = " ".join(result["snippet"] for result in data["results"])
     assert "<mark>الحوثيون</mark>" in snippets
     assert "<mark>للحوثيين</mark>" in snippets
+
+
+def test_browse_year_filter_takes_whole_years(search, make_article, indexed):
+    make_article("آخر يوم في السنة", ["نص المقال الأول."], published=date(2019, 12, 31))
+    make_article("أول يوم في السنة", ["نص المقال الثاني."], published=date(2020, 1, 1))
+    make_article("مقال بلا تاريخ", ["نص المقال الثالث."])
+    indexed()
+    assert titles(search(year="2019")) == ["آخر يوم في السنة"]
+    assert titles(search(year=["2019", "2020"])) == ["أول يوم في السنة", "آخر يوم في السنة"]
+    # The same filter with words goes through the index: the same answer.
+    assert titles(search(q="نص", year="2020")) == ["أول يوم في السنة"]
+    assert search(year="عام")["count"] == 0

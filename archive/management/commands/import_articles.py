@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.ingest.service import FAILED, Defaults, Importer, supported
+from archive.dbstats import refresh_planner_statistics
+from archive.ingest.service import FAILED, IMPORTED, UPDATED, Defaults, Importer, supported
 from archive.jobs import record_command_run
 from search.queue import process_pending
 
@@ -63,6 +64,8 @@ class Command(BaseCommand):
             record_command_run(report, options["paths"], defaults)
             # Contract: what the command imported is searchable when it exits.
             process_pending()
+            if report.counts()[IMPORTED] or report.counts()[UPDATED]:
+                refresh_planner_statistics()
         prefix = "dry run: would have " if options["dry_run"] else ""
         self.stdout.write(prefix + report.summary())
         if report.failed:

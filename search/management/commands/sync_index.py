@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from haystack import connections
 
+from archive.dbstats import refresh_planner_statistics
 from archive.models import Article
 from search.queue import process_pending, rebuild_queue
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         backend = connections["default"].get_backend()
         applied = process_pending()
+        refresh_planner_statistics()
         articles = Article.objects.count()
         if options["rebuild"] or backend.doc_count() != articles:
             self.stdout.write(f"re-indexing all {rebuild_queue()} articles")
