@@ -13,6 +13,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -214,6 +215,11 @@ def iter_tokens(text: str):
 def tokenize_span(text: str, start: int, end: int) -> list[Token]:
     """The tokens of text[start:end], with offsets into `text` (no copy of the slice)."""
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text, start, end)]
+
+
+def first_tokens(text: str, count: int) -> list[Token]:
+    """The first `count` tokens of `text`, reading no further than they reach."""
+    return [Token(m.group(), m.start(), m.end()) for m in islice(_TOKEN_RE.finditer(text), count)]
 
 
 def tokenize(text: str) -> list[Token]:

@@ -178,9 +178,7 @@ def _render(
 SNIPPET_SCAN_CHARS = 12_000
 
 
-# Enough text for the opening snippet, and the stretch read around a first match.
-OPENING_CHARS = 1_500
-OPENING_CHARS_PER_WORD = 16  # generous: Arabic words with harakat and a space run ~8
+# The stretch read around a first match.
 REGION_BEFORE_CHARS = 250
 REGION_CHARS = 600
 # Stretches tried before settling for the opening (each after a needle found inside a word).
@@ -240,15 +238,14 @@ def snippet(text: str, query: ParsedQuery | None, words: int = SNIPPET_WORDS) ->
             )
         # The needle sat inside another word (a stem within a longer one): look further on.
         position = max(end, hint + 1)
-    # The opening: a stretch about long enough for `words` words, more only if it was not.
-    for size in (words * OPENING_CHARS_PER_WORD, OPENING_CHARS):
-        tokens = _tokens_between(text, 0, min(len(text), size))
-        if len(tokens) > words or size >= len(text):
-            break
+    # The opening: its first words, read lazily (nothing to mark, so nothing more to read).
+    tokens = arabic.first_tokens(text, words + 1)
     if not tokens:
         return ""
-    last = min(len(tokens), words) - 1
-    return _render(text, tokens, set(), 0, last, cut_after=_words_after(text, tokens[last].end))
+    start, end = tokens[0].start, tokens[:words][-1].end
+    lead = escape(text[:start].lstrip())
+    tail = " …" if len(tokens) > words else escape(text[end:].rstrip())
+    return lead + escape(_SPACES.sub(" ", text[start:end])) + tail
 
 
 def _words_before(text: str, offset: int) -> bool:

@@ -20,6 +20,7 @@ from search.highlight import mark_all, snippet
 from search.models import Entity, Mention
 from search.query import Clause, ParsedQuery, parse_query
 from search.search_indexes import day_number
+from search.tagging import entity_labels
 
 # Every facet of the contract, in display order.
 FACETS = ("source", "section", "language", "year", "place", "person", "org", "tag")
@@ -412,17 +413,7 @@ def _label_facets(counts: dict[str, list[tuple[str, int]]], filters) -> dict[str
         source_names = dict(Source.objects.filter(slug__in=slugs).values_list("slug", "name"))
     languages = dict(Article.Language.choices)
     language = get_language() or "ar"
-    # One query for the shown entities of every kind, and only the name columns.
-    shown = Q()
-    for kind in ENTITY_FACETS:
-        keys = [value for value, _ in counts.get(kind, [])[:FACET_LIMIT]] + filters.get(kind, [])
-        if keys:
-            shown |= Q(kind=kind, key__in=keys)
-    entity_names = {}
-    if shown:
-        name = Entity.label_field(language)
-        for kind, key, label in Entity.objects.filter(shown).values_list("kind", "key", name):
-            entity_names[kind, key] = label
+    entity_names = entity_labels(language)
     labelled = {}
     for name in FACETS:
         selected = set(filters.get(name, []))

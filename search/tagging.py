@@ -162,3 +162,22 @@ def retag_for_entity(entity) -> int:
     if query:
         candidates.update(all_matching_ids(SearchParams(q=query), parse_query(query)))
     return retag(Article.objects.filter(pk__in=candidates).prefetch_related("mentions"))
+
+
+def entity_labels(language: str) -> dict[tuple[str, str], str]:
+    """(kind, key) → the entity's name in `language`, as fresh as the matcher: facet labels
+    on every results page without a query for them."""
+    matcher()
+    with _cache_lock:
+        names = _cache["names"]
+        cached = _cache.setdefault("labels", {})
+        if cached.get("names") is not names:
+            cached.clear()
+            cached["names"] = names
+        labels = cached.get(language)
+        if labels is None:
+            column = 0 if Entity.label_field(language) == "name_ar" else 1
+            labels = cached[language] = {
+                tuple(key.split(":", 1)): pair[column] for key, pair in names.items()
+            }
+        return labels
