@@ -23,9 +23,10 @@ import threading
 from collections.abc import Callable, Iterable
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
 
 from search import arabic
 from search.query import Clause, ParsedQuery
@@ -53,12 +54,10 @@ def posting_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     if isinstance(matcher, W3LeafMatcher):
-        # Whoosh's own block arrays, instead of a Python call per posting.
+        # Whoosh's own blocks, decoded with numpy instead of a Python call per posting.
         while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.append(np.asarray(matcher._ids, dtype=np.int64))
-            weights.append(np.asarray(matcher._weights, dtype=np.float32))
+            ids.append(_block_ids(matcher))
+            weights.append(_block_weights(matcher))
             matcher._next_block()
     else:
         found_ids, found_weights = [], []
@@ -71,6 +70,60 @@ def posting_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
     if not ids:
         return _EMPTY_IDS, _EMPTY_TF
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def _block_ids(matcher: W3LeafMatcher) -> np.ndarray:
+    """The current block's document numbers (what W3LeafMatcher._read_ids computes)."""
+    if matcher._data is None:
+        matcher._read_data()
+    ids = np.asarray(matcher._data[0], dtype=np.int64)
+    # Stored as deltas from the previous number, the first from zero.
+    return ids if matcher._byteids else np.cumsum(ids)
+
+
+def _block_weights(matcher: W3LeafMatcher) -> np.ndarray:
+    """The current block's weights (what W3LeafMatcher._read_weights computes)."""
+    if matcher._data is None:
+        matcher._read_data()
+    weights = matcher._data[1]
+    if weights is None:
+        return np.ones(matcher._blocklength, dtype=np.float32)
+    if isinstance(weights, float):
+        return np.full(matcher._blocklength, weights, dtype=np.float32)
+    return np.asarray(weights, dtype=np.float32)
+
+
+def posting_ids(matcher) -> np.ndarray:
+    """Document numbers of a fresh leaf matcher (facet values: no weights to decode)."""
+    if not isinstance(matcher, W3LeafMatcher):
+        return posting_arrays(matcher)[0]
+    ids: list[np.ndarray] = []
+    while matcher.is_active():
+        ids.append(_block_ids(matcher))
+        matcher._next_block()
+    return np.concatenate(ids) if ids else _EMPTY_IDS
+
+
+def fixed_column(column_reader, doc_count: int) -> np.ndarray | None:
+    """A Whoosh fixed-width numeric column as an array, straight from its bytes; None when the
+    reader is not one (the caller then iterates it)."""
+    try:
+        typecode, count, width = (
+            column_reader._typecode,
+            column_reader._count,
+            column_reader._fixedlen,
+        )
+        raw = column_reader._dbfile.get(column_reader._basepos, count * width)
+    except AttributeError:
+        return None
+    values = np.frombuffer(raw, dtype=np.dtype(">" + typecode)).astype(np.int64)
+    if count < doc_count:  # documents after the last one with a value: the column's default
+        values = np.concatenate([values, np.full(doc_count - count, column_reader._default)])
+    return values
+
+
+# Whoosh stores a field length as one byte (a lossy log scale); this is its decoding table.
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
 def position_keys(matcher, decode: Callable[[bytes], list[int]]) -> np.ndarray:
@@ -151,19 +204,34 @@ class Segment:
     def field_lengths(self, reader, field: str) -> np.ndarray:
         with self.lock:
             if field not in self.lengths:
-                self.lengths[field] = np.fromiter(
-                    (reader.doc_field_length(doc, field, 0) or 0 for doc in range(self.doc_count)),
-                    dtype=np.float32,
-                    count=self.doc_count,
-                )
+                lengths = None
+                perdoc = getattr(reader, "_perdoc", None)
+                if perdoc is not None and perdoc.has_column(_lenfield(field)):
+                    column = fixed_column(
+                        perdoc.column_reader(_lenfield(field), LENGTHS_COLUMN), self.doc_count
+                    )
+                    if column is not None:
+                        lengths = _LENGTH_OF_BYTE[column]
+                if lengths is None:
+                    lengths = np.fromiter(
+                        (reader.doc_field_length(d, field, 0) or 0 for d in range(self.doc_count)),
+                        dtype=np.float32,
+                        count=self.doc_count,
+                    )
+                self.lengths[field] = lengths
             return self.lengths[field]
 
     def day_column(self, reader, field: str) -> np.ndarray:
         with self.lock:
             if self.days is None:
                 if reader.has_column(field):
-                    values = list(reader.column_reader(field))
-                    self.days = np.asarray(values, dtype=np.int64)
+                    column = reader.column_reader(field, translate=False)
+                    days = fixed_column(column, self.doc_count)
+                    if days is None:
+                        days = np.fromiter(column, dtype=np.int64, count=self.doc_count)
+                    # A document without the value holds the column's default: unknown.
+                    days[(days < 0) | (days > UNKNOWN_DAY_LAST)] = 0
+                    self.days = days
                 else:
                     self.days = np.zeros(self.doc_count, dtype=np.int64)
             return self.days
@@ -175,7 +243,7 @@ class Segment:
                 docs: list[np.ndarray] = []
                 if field in reader.indexed_field_names():
                     for term in reader.lexicon(field):
-                        ids, _ = posting_arrays(reader.postings(field, term))
+                        ids = posting_ids(_unfiltered(reader.postings(field, term)))
                         docs.append(ids)
                         values.append(term.decode("utf-8"))
                 pair_doc = np.concatenate(docs) if docs else _EMPTY_IDS
