@@ -262,7 +262,7 @@ class ArabicWhooshBackend(WhooshSearchBackend):
             ids = [int(stored(int(docnum))[DJANGO_ID]) for docnum in page]
         suggestion = None
         if not total and not parsed.is_empty:
-            suggestion = self._suggest(state.searcher, parsed)
+            suggestion = self._suggest(view, parsed)
         return SearchHits(total, ids, facets, suggestion, view.months(allowed))
 
     def _field_boosts(self) -> dict[str, float]:
@@ -273,10 +273,9 @@ class ArabicWhooshBackend(WhooshSearchBackend):
             if getattr(self.schema[name], "format", None) is not None
         }
 
-    def _suggest(self, searcher, parsed: ParsedQuery) -> str | None:
+    def _suggest(self, view: IndexView, parsed: ParsedQuery) -> str | None:
         """A corrected query when this one found nothing: each unknown word → its nearest term."""
-        corrector = searcher.corrector("exact")
-        reader = searcher.reader()
+        reader = view.searcher.reader()
         changed = False
         parts = []
         for group in parsed.groups:
@@ -286,9 +285,9 @@ class ArabicWhooshBackend(WhooshSearchBackend):
                 for word in clause.words:
                     replacement = word.original
                     if clause.kind != "prefix" and not reader.frequency("exact", word.exact):
-                        found = corrector.suggest(word.exact, limit=1, maxdist=2, prefix=1)
+                        found = view.nearest_term("exact", word.exact)
                         if found:
-                            replacement, changed = found[0], True
+                            replacement, changed = found, True
                     words.append(replacement)
                 alternatives.append(_render(clause, words))
             parts.append(" OR ".join(alternatives))

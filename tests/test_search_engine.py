@@ -194,3 +194,14 @@ def test_segments_read_once_are_reused_after_a_commit(tmp_path):
         assert segments[key] is segment
         assert ("text", "w0") in segment.postings
     assert len(segments) == len(before) + 1
+
+
+def test_nearest_term_prefers_the_closest_then_the_most_frequent(whoosh_ix):
+    with whoosh_ix.searcher() as searcher:
+        view = IndexView(searcher, {}, day_field="pubday")
+        # One edit from w1 (a deletion) and from w10…w19 (a substitution): w1 is the most
+        # frequent of those (Zipf rank 2).
+        assert view.nearest_term("text", "w1z") == "w1"
+        # One edit from w39 beats two from the far more frequent w3.
+        assert view.nearest_term("text", "w39q") == "w39"
+        assert view.nearest_term("text", "zzzz") is None
