@@ -221,8 +221,11 @@ class Article(models.Model):
         if getattr(self, "_derived_from", None) == (self.title, body) and self.minhash is not None:
             return  # nothing changed since the last refresh (the analysis is the costly part)
         self.body = body
-        content_hash = self.hash_content(self.title, self.body)
+        # The body is analysed once for both the hash and the shingles (see hash_content).
+        body_terms = arabic.analyze_exact(body)
+        content_hash = arabic.fingerprint_terms(arabic.analyze_exact(self.title) + body_terms)
         if content_hash != self.content_hash or self.minhash is None:
+            self._shingles = (body, neardup.shingles_of_terms(body_terms))
             self.minhash = neardup.signature(self.shingles()) or b""
         self.content_hash = content_hash
         self._derived_from = (self.title, body)
@@ -262,6 +265,7 @@ class Article(models.Model):
 
     @staticmethod
     def hash_content(title: str, body: str) -> str:
+        # refresh_derived computes the same from the title's and the body's terms.
         return arabic.fingerprint(f"{title}\n{body}")
 
 

@@ -162,6 +162,13 @@ def _word_terms(word: str, stem: bool) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(arabic.term_stems(term)) for term in terms)
 
 
+@functools.lru_cache(maxsize=8)
+def _words(value: str) -> tuple[str, ...]:
+    # An article's text goes through the stemmed and the exact field one after the other:
+    # split it once.
+    return tuple(arabic.words(value))
+
+
 class FusedArabicAnalyzer(Tokenizer):
     """Tokenizer | lowercase | stopwords | normalise (| stem) in one pass, same output.
 
@@ -212,6 +219,24 @@ class FusedArabicAnalyzer(Tokenizer):
         t.boost = 1.0
         t.stopped = False
         pos = start_pos
+        if not chars and not keeporiginal and removestops:
+            # What indexing asks for: words and positions only, so no offsets to compute.
+            stem = self.stem
+            for word in _words(value):
+                terms = _word_terms(word, stem)
+                if not terms:  # a stopword, or nothing left after normalising
+                    continue
+                if positions:
+                    t.pos = pos
+                for forms in terms:
+                    t.text = forms[0]
+                    yield t
+                    if alternatives and len(forms) > 1:
+                        for form in forms[1:]:
+                            t.text = form
+                            yield t
+                pos += 1
+            return
         for word in arabic.iter_tokens(value):
             terms = _word_terms(word.text, self.stem)
             if not terms:

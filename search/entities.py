@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from search.arabic import iter_tokens, token_terms
+from search.arabic import iter_tokens, token_matches, token_terms
 
 __all__ = [
     "KINDS",
@@ -214,18 +214,19 @@ class _Analysis:
     __slots__ = ("_breaks", "_cum", "ends", "starts", "string", "terms", "words")
 
     def __init__(self, text: str):
-        tokens = list(iter_tokens(text))
-        per_word = [_word_terms(t.text) for t in tokens]
+        matches = token_matches(text)
+        words = [m.group() for m in matches]
+        per_word = [_word_terms(word) for word in words]
         if sum(map(len, per_word)) == len(per_word) and all(per_word):
-            kept = tokens
             self.terms = [t[0] for t in per_word]
         else:  # a word that normalises away, or one character that expands to several words
-            pairs = [(term, tok) for tok, ts in zip(tokens, per_word, strict=True) for term in ts]
-            kept = [tok for _, tok in pairs]
+            pairs = [(term, m) for m, ts in zip(matches, per_word, strict=True) for term in ts]
+            matches = [m for _, m in pairs]
+            words = [m.group() for m in matches]
             self.terms = [term for term, _ in pairs]
-        self.words = [t.text for t in kept]
-        self.starts = [t.start for t in kept]
-        self.ends = [t.end for t in kept]
+        self.words = words
+        self.starts = [m.start() for m in matches]
+        self.ends = [m.end() for m in matches]
         self.string = " " + " ".join(self.terms) + " "
         # _cum[k] is the index in ``string`` of the space right after term k.
         lengths = itertools.accumulate(map(len, self.terms))

@@ -528,3 +528,41 @@ def test_fused_analyzer_equals_the_filter_chain_on_the_seed(mode, stem):
         ]
 
     assert run(fused) == run(chained)
+
+
+@pytest.mark.parametrize("mode", ["index", "query"])
+@pytest.mark.parametrize("stem", [True, False])
+def test_fused_analyzer_without_offsets_equals_the_filter_chain(mode, stem):
+    """Indexing asks for words and positions only, which the fused analyzer does apart."""
+    from pathlib import Path
+
+    from search.analysis import chained_exact_analyzer, chained_stemmed_analyzer
+
+    seed = next((Path(__file__).parent.parent / "seeds").glob("*.txt")).read_text("utf-8")
+    tricky = "ﷺ على للاجئين وبالتحالف سفارتها ٣٫٥ كم ـــ ۖ Al-Assad's forces في الـ2014"
+    fused = stemmed_analyzer() if stem else exact_analyzer()
+    chained = chained_stemmed_analyzer() if stem else chained_exact_analyzer()
+    for text in (seed, tricky, ""):
+        for start_pos in (0, 7):
+            got = [
+                (t.text, t.pos) for t in fused(text, positions=True, mode=mode, start_pos=start_pos)
+            ]
+            expected = [
+                (t.text, t.pos)
+                for t in chained(text, positions=True, mode=mode, start_pos=start_pos)
+            ]
+            assert got == expected
+        assert [t.text for t in fused(text, mode=mode)] == [
+            t.text for t in chained(text, mode=mode)
+        ]
+
+
+def test_fingerprint_of_joined_lines_is_that_of_their_terms():
+    """Article.refresh_derived hashes a title and a body from the terms of each."""
+    lines = ["قال الرئيس: 2014.", "٣٫٥ كم ﷺ على", "", "Al-Assad's 3.5", "5", ".6 للاجئين"]
+    for title in lines:
+        for body in lines:
+            joined = arabic.fingerprint(f"{title}\n{body}")
+            terms = arabic.analyze_exact(title) + arabic.analyze_exact(body)
+            assert arabic.fingerprint_terms(terms) == joined
+            assert arabic.words(f"{title}\n{body}") == arabic.words(title) + arabic.words(body)

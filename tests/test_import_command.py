@@ -264,3 +264,76 @@ def test_import_leaves_the_query_planner_statistics_fresh():
         analysed = {row[0] for row in cursor.fetchall()}
     # Without them SQLite filters browse listings through the least selective index.
     assert "archive_article" in analysed
+
+
+def _variant(record: dict, url: str, words: str) -> dict:
+    """The record as a different article: its own URL, and words added to its title."""
+    return {**record, "url": url, "title": f"{record['title']} {words}"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_committed_together_still_fail_alone(tmp_path):
+    from search.models import IndexTask, Mention
+    from search.queue import process_pending
+
+    run_import(JSONL)
+    first, second, _ = (json.loads(line) for line in JSONL.read_text().splitlines())
+    mentions = Mention.objects.count()
+    before = {a.pk: (a.title, a.body) for a in Article.objects.all()}
+    # Three records of one file, stored in one transaction: the middle one fails halfway
+    # (article 1's URL with article 2's exact text), the others must land whole.
+    records = [
+        _variant(first, "https://example.org/variant-a", "تحديث مسائي"),
+        {**second, "url": first["url"], "tags": ["جديد"]},
+        _variant(first, "https://example.org/variant-b", "تحديث صباحي"),
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    status, out, err = run_import(path)
+    assert status == 1
+    assert out.strip().splitlines()[-1] == "imported 2, updated 0, skipped 0, failed 1"
+    assert "line 2" in err and "the same text is already stored as article #" in err
+    assert {a.pk: (a.title, a.body) for a in Article.objects.filter(pk__in=before)} == before
+    assert not Article.objects.filter(tags__name="جديد").exists()
+    added = Article.objects.exclude(pk__in=before)
+    assert sorted(added.values_list("url", flat=True)) == [
+        "https://example.org/variant-a",
+        "https://example.org/variant-b",
+    ]
+    for article in added:
+        assert sorted(article.tags.values_list("name", flat=True)) == sorted(first["tags"])
+        assert article.original.filename == "batch.jsonl"
+    assert Mention.objects.count() > mentions
+    assert Original.objects.filter(filename="batch.jsonl").count() == 1
+    process_pending()
+    assert not IndexTask.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_batch_whose_transaction_breaks_is_stored_article_by_article(monkeypatch):
+    from django.db import transaction
+
+    from archive.ingest.service import Importer
+
+    real_store = Importer.store
+    statuses = []
+
+    def store(self, *args, **kwargs):
+        outcome = real_store(self, *args, **kwargs)
+        statuses.append(outcome.status)
+        if len(statuses) == 2:  # as if a savepoint could not be rolled back
+            transaction.get_connection().needs_rollback = True
+        return outcome
+
+    monkeypatch.setattr(Importer, "store", store)
+    status, out, _ = run_import(JSONL)
+    assert status == 0
+    assert out.strip().splitlines()[-1] == "imported 3, updated 0, skipped 0, failed 0"
+    # The batch ran once (the third record failed on the broken transaction), then each record
+    # again in a transaction of its own.
+    assert statuses == ["imported", "imported", "failed", "imported", "imported", "imported"]
+    assert Article.objects.count() == 3
+    assert Original.objects.count() == 1
+    for record in (json.loads(line) for line in JSONL.read_text().splitlines()):
+        article = Article.objects.get(title=record["title"])
+        assert sorted(article.tags.values_list("name", flat=True)) == sorted(record.get("tags", []))

@@ -155,8 +155,12 @@ def _finish(text: str, encoding: str, notes: list[str]) -> DecodedText:
 # byte (80-BF) becomes one of these characters. Mojibake is a run of such characters.
 _CP1256_HIGH = bytes(range(0x80, 0x100)).decode("cp1256", errors="replace").replace("\ufffd", "")
 _CONTINUATION = bytes(range(0x80, 0xC0)).decode("cp1256", errors="replace").replace("\ufffd", "")
-_MOJIBAKE_RUN = re.compile(f"[{re.escape(_CP1256_HIGH)}]{{2,}}")
 _MOJIBAKE_PAIR = re.compile(f"[طظ][{re.escape(_CONTINUATION)}]")
+# A whole run (from its first character) with such a pair in it. Runs without one are never
+# changed, and ordinary Arabic words are runs too: matching only these keeps the words out of
+# the Python callback, and anchoring at a run's start keeps the scan linear.
+_HIGH = f"[{re.escape(_CP1256_HIGH)}]"
+_MOJIBAKE_RUN = re.compile(f"(?<!{_HIGH})(?={_HIGH}*?{_MOJIBAKE_PAIR.pattern}){_HIGH}++")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 
 
@@ -174,8 +178,6 @@ def repair_mojibake(text: str) -> tuple[str, int]:
     def fix(match: re.Match) -> str:
         nonlocal count
         run = match.group(0)
-        if not _MOJIBAKE_PAIR.search(run):
-            return run
         try:
             fixed = run.encode("cp1256").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):

@@ -27,6 +27,7 @@ __all__ = [
     "LshIndex",
     "jaccard",
     "shingles",
+    "shingles_of_terms",
     "signature",
 ]
 
@@ -41,7 +42,11 @@ SIGNATURE_BYTES = NUM_PERM * 4
 
 
 def shingles(text: str) -> frozenset[str]:
-    words = arabic.analyze_exact(text)
+    return shingles_of_terms(arabic.analyze_exact(text))
+
+
+def shingles_of_terms(words: list[str]) -> frozenset[str]:
+    """``shingles`` of a text from its ``analyze_exact`` terms (when they are at hand)."""
     if len(words) < SHINGLE_SIZE:
         return frozenset()
     return frozenset(

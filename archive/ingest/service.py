@@ -1,8 +1,9 @@
 """Import files into the archive: the one path used by `import_articles`, `reparse` and the admin.
 
-Each article is stored in its own transaction together with the original file it came from, so a
-record either lands whole or not at all; a file that cannot be read as a whole (not decodable, a
-malformed JSON document, a zip bomb, a damaged WARC) is refused before anything in it is stored.
+Each article is stored atomically together with the original file it came from (in a savepoint of
+its own; the articles of one file are committed in groups of STORE_BATCH), so a record either lands
+whole or not at all; a file that cannot be read as a whole (not decodable, a malformed JSON
+document, a zip bomb, a damaged WARC) is refused before anything in it is stored.
 
 What happens to each article:
 
@@ -29,7 +30,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -47,6 +48,8 @@ log = logging.getLogger(__name__)
 
 IMPORTED, UPDATED, SKIPPED, FAILED = "imported", "updated", "skipped", "failed"
 STATUSES = (IMPORTED, UPDATED, SKIPPED, FAILED)
+# Articles of one file committed together, each still in a savepoint of its own (_store_batch).
+STORE_BATCH = 50
 
 # Extension → format name. ".warc.gz" is matched before ".gz" would be.
 FORMATS = {
@@ -485,7 +488,9 @@ class Importer:
     def _store_all(
         self, name: str, parsed: list[_Parsed], original: _OriginalFile, notes: list[str]
     ) -> list[Outcome]:
-        outcomes = []
+        outcomes: list[Outcome | None] = []
+        # Records waiting to be stored: (their place in outcomes, article, number, label).
+        waiting: list[tuple[int, ParsedArticle, int | None, str]] = []
         for index, item in enumerate(parsed):
             if self._limit_reached():
                 self._records_left_out += len(parsed) - index
@@ -497,8 +502,44 @@ class Importer:
                 continue
             article = clean_article(item.article)
             article.warnings = [*notes, *article.warnings]
-            outcomes.append(self.store(article, original, item.number, label=label))
+            waiting.append((len(outcomes), article, item.number, label))
+            outcomes.append(None)
+        for start in range(0, len(waiting), STORE_BATCH):
+            batch = waiting[start : start + STORE_BATCH]
+            stored = self._store_batch([record for _, *record in batch], original)
+            for (place, *_), outcome in zip(batch, stored, strict=True):
+                outcomes[place] = outcome
         return outcomes
+
+    def _store_batch(self, records: list[tuple], original: _OriginalFile) -> list[Outcome]:
+        """Store records of one file, each atomically, committing them together.
+
+        Each article is stored in a savepoint of its own (see store): one that fails rolls back
+        alone, so what is committed is exactly what per-article transactions would commit, and
+        an article's index task becomes visible with it. One commit per batch instead of one
+        per article spares most of the cost of committing. Should the commit itself fail, the
+        records are stored again one transaction each, as if they had never been batched.
+        """
+        if self.dry_run or len(records) == 1:
+            return [self.store(a, original, number, label=label) for a, number, label in records]
+        try:
+            with transaction.atomic():
+                outcomes = [
+                    self.store(a, original, number, label=label) for a, number, label in records
+                ]
+                if transaction.get_connection().needs_rollback:  # a savepoint could not roll back
+                    raise DatabaseError("the transaction of the batch was broken")
+            return outcomes
+        except DatabaseError:
+            log.warning(
+                "committing %d articles at once failed; storing them one by one",
+                len(records),
+                exc_info=True,
+            )
+            # Forget what was cached as committed (rows the rolled-back transaction created).
+            self._known.clear()
+            original.row = None
+            return [self.store(a, original, number, label=label) for a, number, label in records]
 
     def store(
         self,
@@ -530,7 +571,9 @@ class Importer:
             return Outcome(label, FAILED, f"could not be stored ({type(error).__name__}: {error})")
         if article is not None and outcome.status in (IMPORTED, UPDATED):
             if not self.dry_run:
-                original.row = article.original  # committed: the next records reuse it
+                # Committed (or in the transaction of its batch, see _store_batch): the next
+                # records reuse it.
+                original.row = article.original
             self._remember(label, article)
         return outcome
 
@@ -635,9 +678,10 @@ def _with_id(preview: dict, article: Article) -> dict:
 
 
 def _plain_text(fields: dict) -> str:
+    """The text tagging will read (search.tagging.article_text), so it is analysed once."""
     captions = [caption["text"] for caption in fields["captions"]]
-    blocks = [block["text"] for block in fields["blocks"]]
-    return "\n".join([fields["title"], fields["standfirst"], *captions, *blocks])
+    body = Article.body_from_blocks(fields["blocks"])
+    return "\n".join([fields["title"], fields["standfirst"], *captions, body])
 
 
 def _preview(parsed: ParsedArticle, fields: dict) -> dict:
