@@ -166,7 +166,9 @@ class ArabicWhooshBackend(WhooshSearchBackend):
             documents.append({key: self._from_python(value) for key, value in doc.items()})
         if not documents and not identifiers_to_delete:
             return
-        writer = self.index.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
+        from search.index_writer import SegmentWriterWithLengths
+
+        writer = SegmentWriterWithLengths(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
         try:
             # One searcher for the whole batch: update_document() would open one per document.
             stale = [*identifiers_to_delete, *(doc[ID] for doc in documents)]

@@ -27,7 +27,7 @@ from search.models import IndexTask
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 
 
 def _article_model():
@@ -118,7 +118,10 @@ def apply_batch(article_ids: set[int]) -> int:
     backend = connection.get_backend()
     with transaction.atomic():
         # One consistent snapshot of the rows for the whole batch.
-        present = list(index.index_queryset().filter(pk__in=article_ids))
+        if hasattr(index, "objects_to_index"):
+            present = index.objects_to_index(article_ids)
+        else:
+            present = list(index.index_queryset().filter(pk__in=article_ids))
     gone = [
         get_identifier(f"archive.article.{pk}")
         for pk in article_ids - {article.pk for article in present}

@@ -3,6 +3,7 @@
 from haystack import indexes
 
 from archive.models import Article
+from search.models import Mention
 
 
 class ArabicTextField(indexes.CharField):
@@ -45,6 +46,23 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def index_queryset(self, using=None):
         return self.get_model().objects.for_display().prefetch_related("mentions__entity")
 
+    def objects_to_index(self, ids) -> list[Article]:
+        """The articles with these ids, with all that full_prepare reads (the index queue).
+
+        The same as index_queryset(), but each article's entities come from one flat query
+        instead of a model instance per mention and per entity (most of the cost of loading).
+        """
+        articles = list(self.get_model().objects.for_display().filter(pk__in=ids))
+        entities: dict[int, list[tuple[str, str]]] = {article.pk: [] for article in articles}
+        mentions = Mention.objects.filter(article_id__in=list(entities)).order_by("pk")
+        for article_id, kind, key in mentions.values_list(
+            "article_id", "entity__kind", "entity__key"
+        ):
+            entities[article_id].append((kind, key))
+        for article in articles:
+            article.indexed_entities = entities[article.pk]
+        return articles
+
     def prepare_text(self, article: Article) -> str:
         captions = [caption.get("text", "") for caption in article.captions]
         return "\n".join([article.title, article.standfirst, *captions, article.body])
@@ -68,6 +86,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return [tag.name for tag in article.tags.all()]
 
     def _entity_keys(self, article: Article, kind: str) -> list[str]:
+        loaded = getattr(article, "indexed_entities", None)  # see objects_to_index
+        if loaded is not None:
+            return [key for of_kind, key in loaded if of_kind == kind]
         return [m.entity.key for m in article.mentions.all() if m.entity.kind == kind]
 
     def prepare_place(self, article: Article) -> list[str]:
