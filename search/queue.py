@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import multiprocessing
+import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection as db_connection
+from django.db import connections as db_connections
 from django.db import transaction
 from django.db.models import signals
 from haystack import connections
@@ -109,6 +115,82 @@ def process_pending(batch_size: int = BATCH_SIZE, *, blocking: bool = True) -> i
             # on databases that commit out of id order) stays for the next round.
             IndexTask.objects.filter(id__in=[task_id for task_id, _ in batch]).delete()
     return applied
+
+
+# A drain alongside an import waits for this many queued changes before applying them: each
+# application is a Whoosh segment, and many small ones cost more to write and to merge.
+ALONGSIDE_MIN_BATCH = 500
+
+
+@dataclass
+class AlongsideDrain:
+    """What a drain alongside an import did (filled in when the import is over)."""
+
+    ran: bool = False
+    applied: int = 0
+    failed: bool = False
+
+
+@contextmanager
+def drain_alongside(min_batch: int | None = None) -> Iterator[AlongsideDrain]:
+    """While the body (a bulk import) runs, apply its committed index changes in a second
+    process, so parsing and indexing overlap on two cores instead of taking turns.
+
+    The second process is a fork of this one that drains through process_pending, so it is
+    still the one writer at a time (the writer lock) and it sees exactly the committed changes.
+    It does not run on one core, where there is nothing to overlap, off Linux, or inside a
+    transaction (nothing in it is committed for the other process to see; closing the
+    connection for the fork would end it). The caller still drains at the end: whatever the
+    other process left, or all of it if it did not run or failed, is applied then.
+    """
+    outcome = AlongsideDrain()
+    if (
+        (os.cpu_count() or 1) < 2
+        or not sys.platform.startswith("linux")  # where fork is safe with threads' libraries
+        or db_connection.in_atomic_block
+    ):
+        yield outcome
+        return
+    # The child must open its own database connections, not share this process's.
+    db_connections.close_all()
+    context = multiprocessing.get_context("fork")
+    stop = context.Event()
+    applied = context.Value("q", 0)
+    child = context.Process(
+        target=_drain_until_stopped,
+        args=(stop, applied, ALONGSIDE_MIN_BATCH if min_batch is None else min_batch),
+        name="arshif-index-drain",
+        daemon=True,
+    )
+    child.start()
+    outcome.ran = True
+    try:
+        yield outcome
+    finally:
+        stop.set()
+        child.join()
+        outcome.applied = applied.value
+        outcome.failed = child.exitcode != 0
+        if outcome.failed:
+            log.error("the index drain alongside the import failed (exit %s)", child.exitcode)
+
+
+def _drain_until_stopped(stop, applied, min_batch: int) -> None:
+    """The forked drainer: apply queued changes in large batches until told to stop, then all."""
+    # Fresh index handles too: file positions are shared with the parent after a fork.
+    connections["default"].reset_sessions()
+    try:
+        while True:
+            stopping = stop.is_set()
+            if stopping or pending_count() >= min_batch:
+                done = process_pending()
+                with applied.get_lock():
+                    applied.value += done
+            if stopping:
+                break
+            stop.wait(0.25)
+    finally:
+        db_connections.close_all()
 
 
 def apply_batch(article_ids: set[int]) -> int:

@@ -337,3 +337,22 @@ def test_a_batch_whose_transaction_breaks_is_stored_article_by_article(monkeypat
     for record in (json.loads(line) for line in JSONL.read_text().splitlines()):
         article = Article.objects.get(title=record["title"])
         assert sorted(article.tags.values_list("name", flat=True)) == sorted(record.get("tags", []))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_process_indexes_while_the_import_runs(monkeypatch, client):
+    from search import queue
+
+    # Every committed change is picked up at once (the default waits for larger batches).
+    monkeypatch.setattr(queue, "ALONGSIDE_MIN_BATCH", 1)
+    status, out, _ = run_import(JSONL, verbosity=2)
+    assert status == 0
+    assert "index: 3 changes applied during the import" in out.splitlines()
+    assert out.strip().splitlines()[-1] == "imported 3, updated 0, skipped 0, failed 0"
+    assert queue.pending_count() == 0
+    # Each article is found by the first word of its title: it is in the index.
+    titles = list(Article.objects.values_list("title", flat=True))
+    assert len(titles) == 3
+    for title in titles:
+        results = client.get("/api/search", {"q": title.split()[0]}).json()["results"]
+        assert title in {result["title"] for result in results}

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from archive.dbstats import refresh_planner_statistics
 from archive.ingest.service import FAILED, IMPORTED, UPDATED, Defaults, Importer, supported
 from archive.jobs import record_command_run
-from search.queue import process_pending
+from search.queue import drain_alongside, process_pending
 
 
 class Command(BaseCommand):
@@ -50,7 +50,12 @@ class Command(BaseCommand):
             defaults, dry_run=options["dry_run"], progress=bar.update if show else None
         )
         try:
-            report = importer.run_paths(options["paths"])
+            if options["dry_run"]:
+                report = importer.run_paths(options["paths"])
+                alongside = None
+            else:
+                with drain_alongside() as alongside:
+                    report = importer.run_paths(options["paths"])
         finally:
             bar.close()
         verbosity = options["verbosity"]
@@ -64,6 +69,8 @@ class Command(BaseCommand):
             record_command_run(report, options["paths"], defaults)
             # Contract: what the command imported is searchable when it exits.
             process_pending()
+            if verbosity >= 2 and alongside is not None and alongside.ran:
+                self.stdout.write(f"index: {alongside.applied} changes applied during the import")
             if report.counts()[IMPORTED] or report.counts()[UPDATED]:
                 refresh_planner_statistics()
         prefix = "dry run: would have " if options["dry_run"] else ""
