@@ -43,9 +43,11 @@ EXACT_BOOST = 1.5
 ALIAS_BOOST = 0.5
 # A prefix matching more forms than this uses the most frequent ones.
 MAX_PREFIX_TERMS = 2000
-# Posting lists kept per segment (least recently used dropped first): bounded memory, and the
-# Zipfian vocabulary of queries means the ones that matter stay.
-MAX_CACHED_TERMS = 20_000
+# Postings (and positions) kept per segment, in array elements, least recently used dropped
+# first: 2M postings are ~24 MB, and the Zipfian vocabulary of queries keeps the ones that matter.
+MAX_CACHED_POSTINGS = 2_000_000
+MAX_CACHED_POSITIONS = 2_000_000
+MAX_CACHED_PREFIXES = 2_000_000  # expanded terms
 UNKNOWN_DAY_LAST = 99_999_999
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_TF = np.zeros(0, dtype=np.float32)
@@ -139,21 +141,35 @@ def position_keys(matcher, decode: Callable[[bytes], list[int]]) -> np.ndarray:
     return np.concatenate(keys) if keys else _EMPTY_IDS
 
 
+def _size(value) -> int:
+    """How many array elements a cached value holds (the measure of the caches' limits)."""
+    if isinstance(value, np.ndarray):
+        return len(value)
+    if isinstance(value, tuple) and value and isinstance(value[0], np.ndarray):
+        return len(value[0])
+    return len(value) if hasattr(value, "__len__") else 1
+
+
 class _Lru(dict):
-    """A dict that forgets its least recently used entries beyond `limit`."""
+    """A dict that forgets its least recently used entries beyond `limit` array elements in
+    all (at least the newest entry is kept)."""
 
     def __init__(self, limit: int):
         super().__init__()
         self.limit = limit
+        self.held = 0
 
     def get_or(self, key, compute):
         try:
             value = self.pop(key)
+            self.held -= _size(value)
         except KeyError:
             value = compute()
         self[key] = value
-        while len(self) > self.limit:
-            del self[next(iter(self))]
+        self.held += _size(value)
+        while self.held > self.limit and len(self) > 1:
+            oldest = next(iter(self))
+            self.held -= _size(self.pop(oldest))
         return value
 
 
@@ -164,9 +180,9 @@ class Segment:
         self.key = key
         self.doc_count = doc_count
         self.lock = threading.Lock()
-        self.postings = _Lru(MAX_CACHED_TERMS)
-        self.positions = _Lru(MAX_CACHED_TERMS // 4)
-        self.prefixes = _Lru(MAX_CACHED_TERMS // 4)
+        self.postings = _Lru(MAX_CACHED_POSTINGS)
+        self.positions = _Lru(MAX_CACHED_POSITIONS)
+        self.prefixes = _Lru(MAX_CACHED_PREFIXES)
         # field → first letter → the segment's terms starting with it (spelling suggestions)
         self.vocabulary: dict[str, dict[str, list[str]]] = {}
         self.lengths: dict[str, np.ndarray] = {}
@@ -310,7 +326,8 @@ class IndexView:
         self._days: np.ndarray | None = None
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._facets: dict[str, tuple[list[str], dict[str, int], np.ndarray, np.ndarray]] = {}
-        self._terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        # Whole-index posting lists: concatenations of the segments' (kept by them), bounded.
+        self._terms = _Lru(MAX_CACHED_POSTINGS)
         self._lock = threading.Lock()
 
     def segment_keys(self) -> set[str]:
@@ -336,9 +353,8 @@ class IndexView:
 
     def term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of a term over the whole index."""
-        key = (field, text)
-        found = self._terms.get(key)
-        if found is None:
+
+        def read():
             ids, weights = [], []
             for seg, leaf, offset in self.leaves:
                 seg_ids, seg_weights = seg.term(leaf, field, text)
@@ -346,14 +362,13 @@ class IndexView:
                     ids.append(seg_ids + offset)
                     weights.append(seg_weights)
             if not ids:
-                found = (_EMPTY_IDS, _EMPTY_TF)
-            elif len(ids) == 1:
-                found = (ids[0], weights[0])
-            else:
-                found = (np.concatenate(ids), np.concatenate(weights))
-            with self._lock:
-                self._terms[key] = found
-        return found
+                return _EMPTY_IDS, _EMPTY_TF
+            if len(ids) == 1:
+                return ids[0], weights[0]
+            return np.concatenate(ids), np.concatenate(weights)
+
+        with self._lock:
+            return self._terms.get_or((field, text), read)
 
     def expand_prefix(self, field: str, prefix: str) -> list[str]:
         """Every term of `field` starting with `prefix`, in any segment."""

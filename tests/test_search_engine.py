@@ -205,3 +205,17 @@ def test_nearest_term_prefers_the_closest_then_the_most_frequent(whoosh_ix):
         # One edit from w39 beats two from the far more frequent w3.
         assert view.nearest_term("text", "w39q") == "w39"
         assert view.nearest_term("text", "zzzz") is None
+
+
+def test_caches_hold_a_bounded_number_of_postings():
+    from search.postings import _Lru
+
+    cache = _Lru(limit=100)
+    for key in range(10):
+        cache.get_or(key, lambda: np.zeros(30))
+        cache.get_or(0, lambda: pytest.fail("a recently used entry was recomputed"))
+    assert cache.held == sum(len(value) for value in cache.values()) <= 100
+    assert 0 in cache and 9 in cache and 1 not in cache
+    # One entry larger than the limit is still kept (the newest), alone.
+    cache.get_or("big", lambda: np.zeros(500))
+    assert list(cache) == ["big"]
