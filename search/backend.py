@@ -79,15 +79,20 @@ class SearchHits:
     months: dict[int, int] = field(default_factory=dict)
 
 
+_SEGMENT_CACHES: dict[str, dict[str, Segment]] = {}
+_SEGMENT_CACHES_LOCK = threading.Lock()
+
+
 class _SearcherState:
     """A searcher and its documents as arrays (search.postings), valid exactly as long as it is."""
 
     def __init__(self, searcher, segments: dict[str, Segment]):
         self.searcher = searcher
         self.view = IndexView(searcher, segments, day_field="pubday")
-        # Segments merged away since are dropped from the cache.
+        # Segments merged away since are dropped from the cache (a view still using one keeps
+        # its own reference).
         for key in set(segments) - self.view.segment_keys():
-            del segments[key]
+            segments.pop(key, None)
 
 
 class ArabicWhooshBackend(WhooshSearchBackend):
@@ -95,7 +100,6 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         super().__init__(connection_alias, **connection_options)
         self._state: _SearcherState | None = None
         self._state_lock = threading.Lock()
-        self._segments: dict[str, Segment] = {}
 
     # --- schema and set-up ----------------------------------------------------------------
 
@@ -213,10 +217,27 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         with self._state_lock:
             state = self._state
             if state is None:
-                self._state = _SearcherState(self.index.searcher(), self._segments)
+                self._state = _SearcherState(self.index.searcher(), self._segment_cache())
             elif not state.searcher.up_to_date():
-                self._state = _SearcherState(state.searcher.refresh(), self._segments)
+                self._state = _SearcherState(state.searcher.refresh(), self._segment_cache())
             return self._state
+
+    def _segment_cache(self) -> dict[str, Segment]:
+        """What has been read from this index's segments, shared by the process's threads
+        (haystack gives each thread its own backend, and with it its own Whoosh file handles;
+        the arrays read from a segment are the same for all of them)."""
+        with _SEGMENT_CACHES_LOCK:
+            return _SEGMENT_CACHES.setdefault(os.path.abspath(self.path), {})
+
+    def warm_up(self, facets: tuple[str, ...] = ()) -> None:
+        """Read what every search needs from any segment not read yet (lengths, dates, these
+        facets), so no reader waits for it: at start-up, and after the index changed."""
+        view = self._current().view
+        view.days()
+        for name in ("text", "title", "exact"):
+            view.lengths(name)
+        for name in facets:
+            view.facet(name)
 
     def doc_count(self) -> int:
         return self._current().searcher.doc_count()

@@ -219,3 +219,53 @@ def test_caches_hold_a_bounded_number_of_postings():
     # One entry larger than the limit is still kept (the newest), alone.
     cache.get_or("big", lambda: np.zeros(500))
     assert list(cache) == ["big"]
+
+
+def _wait_for(condition, seconds: float = 20.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_new_index_segments_are_read_in_the_background(make_article, indexed):
+    import threading
+
+    from haystack import connections
+
+    from search.backend import _SEGMENT_CACHES
+    from search.service import FACETS, keep_warm
+
+    backend = connections["default"].get_backend()
+
+    def segments_on_disk() -> set[str]:
+        with backend.index.searcher() as searcher:
+            return {leaf.segment().segment_id() for leaf, _ in searcher.reader().leaf_readers()}
+
+    def read_in_background() -> set[str]:
+        cache = _SEGMENT_CACHES.get(str(backend.path), {})
+        return {
+            key
+            for key, segment in list(cache.items())
+            if set(FACETS) <= set(segment.facets) and segment.days is not None
+        }
+
+    make_article("مقال أول عن دمشق", source="وكالة الأنباء")
+    indexed()
+    stop = threading.Event()
+    keep_warm(interval=0.05, stop=stop)
+    try:
+        first = segments_on_disk()
+        assert _wait_for(lambda: first <= read_in_background())
+        # A new segment, and no search asks for it: the background thread reads it.
+        make_article("مقال ثان عن حلب", source="وكالة الأنباء")
+        indexed()
+        second = segments_on_disk()
+        assert second - first
+        assert _wait_for(lambda: second <= read_in_background())
+    finally:
+        stop.set()
