@@ -147,6 +147,7 @@ RESULT_FIELDS = (
     "section",
     "language",
     "published",
+    "published_precision",
     "url",
     "created",
     "updated",

@@ -198,3 +198,31 @@ def test_home_has_the_timeline_and_links_to_opensearch(client, archive):
         '<link rel="search" type="application/opensearchdescription+xml" href="/opensearch.xml"'
         in html
     )
+
+
+@pytest.mark.parametrize("params", [{"q": "مساعدات"}, {}], ids=["search", "browse"])
+def test_pages_of_results_cost_the_same_queries_however_many_results(
+    client, make_article, indexed, settings, params
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(page_size: int) -> int:
+        settings.ARCHIVE_PAGE_SIZE = page_size
+        client.get("/search/", params)  # the caches of a first request aside
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/search/", params)
+        assert response.status_code == 200
+        assert response.content.decode().count('class="result"') == page_size
+        return len(captured)
+
+    for number in range(6):
+        make_article(
+            f"مساعدات رقم {number}",
+            ["وصلت المساعدات."],
+            published=date(2020, 1, number + 1),
+            published_precision="month" if number % 2 else "day",
+        )
+    indexed()
+    # One query per result row would make six results cost four more than two.
+    assert queries_for(6) == queries_for(2)
