@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from search.service import FACETS, ResultPage, Timeline, facet_title
 
@@ -125,13 +127,22 @@ def period_label(bar, granularity: str) -> str:
     return str(bar.start.year)
 
 
-def timeline_chart(timeline: Timeline | None, base_query: str = "", rtl: bool = False):
+def timeline_chart(
+    timeline: Timeline | None,
+    base_query: str = "",
+    rtl: bool = False,
+    current: tuple[str, str] = ("", ""),
+):
     """Geometry for the SVG histogram whose bars are links filtering to their period.
 
     Time runs in the reading direction: the oldest period at the inline start, so from right to
     left in the Arabic interface and from left to right in the English one, like the text around
     it (SVG coordinates are physical, so they are mirrored here; the HTML axis labels below the
-    drawing use logical positions and follow by themselves).
+    drawing use logical positions and follow by themselves). `current` is the search's own
+    (from, to): the bar of exactly that period is marked as the current one.
+
+    Each bar's label is composed here rather than in the template: a results page draws up to
+    36 bars, and translating in the template costs a millisecond a bar.
     """
     if timeline is None or not timeline.bars:
         return None
@@ -164,6 +175,11 @@ def timeline_chart(timeline: Timeline | None, base_query: str = "", rtl: bool = 
                 "url": reverse("search:results") + "?" + query,
                 "start": bar.start,
                 "end": bar.end,
+                "title": ngettext(
+                    "%(period)s: %(n)s article", "%(period)s: %(n)s articles", bar.count
+                )
+                % {"period": label, "n": intcomma(bar.count)},
+                "current": current == (bar.start.isoformat(), bar.end.isoformat()),
             }
         )
     return {

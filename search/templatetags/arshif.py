@@ -8,10 +8,13 @@ from search import ui
 register = template.Library()
 
 
-@register.simple_tag
-def timeline_chart(timeline, base_query="", total_count=None):
+@register.simple_tag(takes_context=True)
+def timeline_chart(context, timeline, base_query="", total_count=None):
     """`{% timeline_chart timeline "source=x&q=y" 120 as chart %}`: geometry for timeline.html."""
-    chart = ui.timeline_chart(timeline, base_query or "", get_language_bidi())
+    request = context.get("request")
+    asked = request.GET if request is not None else {}
+    current = (asked.get("from", ""), asked.get("to", ""))
+    chart = ui.timeline_chart(timeline, base_query or "", get_language_bidi(), current)
     if chart is not None:
         total = total_count if isinstance(total_count, int) else None
         chart["undated"] = max(0, total - chart["total"]) if total is not None else 0
