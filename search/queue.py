@@ -158,7 +158,7 @@ def drain_alongside(min_batch: int | None = None) -> Iterator[AlongsideDrain]:
     applied = context.Value("q", 0)
     child = context.Process(
         target=_drain_until_stopped,
-        args=(stop, applied, ALONGSIDE_MIN_BATCH if min_batch is None else min_batch),
+        args=(stop, applied, ALONGSIDE_MIN_BATCH if min_batch is None else min_batch, os.getpid()),
         name="arshif-index-drain",
         daemon=True,
     )
@@ -175,13 +175,17 @@ def drain_alongside(min_batch: int | None = None) -> Iterator[AlongsideDrain]:
             log.error("the index drain alongside the import failed (exit %s)", child.exitcode)
 
 
-def _drain_until_stopped(stop, applied, min_batch: int) -> None:
-    """The forked drainer: apply queued changes in large batches until told to stop, then all."""
+def _drain_until_stopped(stop, applied, min_batch: int, parent: int) -> None:
+    """The forked drainer: apply queued changes in large batches until told to stop, then all.
+
+    It also stops when the importing process is gone (killed before it could say so), so it
+    never outlives the import.
+    """
     # Fresh index handles too: file positions are shared with the parent after a fork.
     connections["default"].reset_sessions()
     try:
         while True:
-            stopping = stop.is_set()
+            stopping = stop.is_set() or os.getppid() != parent
             if stopping or pending_count() >= min_batch:
                 done = process_pending()
                 with applied.get_lock():

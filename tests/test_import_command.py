@@ -356,3 +356,26 @@ def test_a_second_process_indexes_while_the_import_runs(monkeypatch, client):
     for title in titles:
         results = client.get("/api/search", {"q": title.split()[0]}).json()["results"]
         assert title in {result["title"] for result in results}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_second_process_stops_by_itself_when_the_import_is_gone(make_article):
+    import multiprocessing
+
+    from django.db import connections
+
+    from search import queue
+
+    make_article("مقال ينتظر الفهرسة")
+    assert queue.pending_count() == 1
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    stop, applied = context.Event(), context.Value("q", 0)
+    # Its parent is not the process it was told imports (-1 is nobody's pid), as when the
+    # importing process was killed: it applies what is queued and exits without being told.
+    child = context.Process(target=queue._drain_until_stopped, args=(stop, applied, 1000, -1))
+    child.start()
+    child.join(timeout=60)
+    assert child.exitcode == 0
+    assert applied.value == 1
+    assert queue.pending_count() == 0
