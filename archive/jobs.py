@@ -16,6 +16,7 @@ import shutil
 import time
 import traceback
 import uuid
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.conf import settings
@@ -146,14 +147,15 @@ def run_batch(batch_id: int) -> str:
     importer = Importer(_defaults(batch))
     position = batch.outcomes.count()
     try:
-        for done, (path, name) in enumerate(_stored_files(batch), start=1):
-            if done <= batch.processed_files:
-                continue
-            outcomes = importer.run_file_path(path, name)
-            position = save_outcomes(batch, outcomes, position)
-            ImportBatch.objects.filter(pk=batch_id).update(processed_files=done)
-            if batch.background:
-                _drain_index()
+        with _indexing_alongside(batch.background) as alongside:
+            for done, (path, name) in enumerate(_stored_files(batch), start=1):
+                if done <= batch.processed_files:
+                    continue
+                outcomes = importer.run_file_path(path, name)
+                position = save_outcomes(batch, outcomes, position)
+                ImportBatch.objects.filter(pk=batch_id).update(processed_files=done)
+                if batch.background and not alongside.ran:
+                    _drain_index()
     except Exception:
         log.exception("import batch %s failed", batch_id)
         ImportBatch.objects.filter(pk=batch_id).update(
@@ -233,6 +235,20 @@ def remove_stale_uploads() -> int:
         removed += 1
     stale.update(upload_dir="")
     return removed
+
+
+# In the worker, a second process indexes what an upload stores once this many changes queue up
+# (and the rest when it ends): smaller than the command's batches, so an editor sees a large
+# upload become searchable as it goes.
+UPLOAD_INDEX_BATCH = 200
+
+
+def _indexing_alongside(background: bool):
+    """search.queue.drain_alongside for a background upload (the worker is the index writer
+    anyway); for an import run in a request, nothing (the worker indexes it)."""
+    from search.queue import AlongsideDrain, drain_alongside
+
+    return drain_alongside(UPLOAD_INDEX_BATCH) if background else nullcontext(AlongsideDrain())
 
 
 def _drain_index() -> None:
