@@ -379,3 +379,24 @@ def test_the_second_process_stops_by_itself_when_the_import_is_gone(make_article
     assert child.exitcode == 0
     assert applied.value == 1
     assert queue.pending_count() == 0
+
+
+@pytest.mark.django_db
+def test_imported_tags_are_stored_once_and_searchable(client, tmp_path):
+    source = tmp_path / "tags.jsonl"
+    record = {
+        "title": "تقرير عن المساعدات",
+        "body": "وصلت قافلة مساعدات إلى المدينة.",
+        "tags": ["مساعدات", "حلب", "مساعدات"],
+    }
+    source.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    status, _, _ = run_import(source)
+    assert status == 0
+    article = Article.objects.get(title=record["title"])
+    assert sorted(article.tags.values_list("name", flat=True)) == ["حلب", "مساعدات"]
+    # The command indexed the article with its tags: the tag facet and filter know them.
+    data = client.get("/api/search", {"tag": "حلب"}).json()
+    assert [r["title"] for r in data["results"]] == [record["title"]]
+    data = client.get("/api/search", {"q": "قافلة", "tag": "مساعدات"}).json()
+    assert [r["title"] for r in data["results"]] == [record["title"]]
+    assert {f["value"]: f["count"] for f in data["facets"]["tag"]} == {"حلب": 1, "مساعدات": 1}

@@ -627,7 +627,7 @@ class Importer:
             article.original_record = record_number
             article.save()
             if parsed.tags:
-                article.tags.add(*(self.named(Tag, name[:100]) for name in parsed.tags))
+                _tag_new_article(article, [self.named(Tag, name[:100]) for name in parsed.tags])
             message = "; ".join(filter(None, [message, *parsed.notes]))
             preview = _with_id(preview, article)
             return Outcome(label, IMPORTED, message, article.pk, preview), article
@@ -675,6 +675,18 @@ class Importer:
 def _with_id(preview: dict, article: Article) -> dict:
     preview["article_id"] = article.pk
     return preview
+
+
+def _tag_new_article(article: Article, tags: list[Tag]) -> None:
+    """The tags of an article just created, in one insert.
+
+    Not through tags.add(): its m2m signal would queue a second index task for an article whose
+    save queued one in this same transaction (the index reads the tags with it), and add()'s
+    queries for existing rows find nothing on a new article (~1.5 ms an article in all).
+    """
+    through = Article.tags.through
+    distinct = dict.fromkeys(tag.pk for tag in tags)
+    through.objects.bulk_create([through(article_id=article.pk, tag_id=pk) for pk in distinct])
 
 
 def _plain_text(fields: dict) -> str:
