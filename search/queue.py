@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection as db_connection
 from django.db import connections as db_connections
-from django.db import transaction
 from django.db.models import signals
 from haystack import connections
 from haystack.signals import BaseSignalProcessor
@@ -202,12 +201,14 @@ def apply_batch(article_ids: set[int]) -> int:
     connection = connections["default"]
     index = connection.get_unified_index().get_index(_article_model())
     backend = connection.get_backend()
-    with transaction.atomic():
-        # One consistent snapshot of the rows for the whole batch.
-        if hasattr(index, "objects_to_index"):
-            present = index.objects_to_index(article_ids)
-        else:
-            present = list(index.index_queryset().filter(pk__in=article_ids))
+    # Read without a transaction: on SQLite every transaction here is IMMEDIATE (it takes the
+    # write lock), so one would queue behind an import's writes and they behind it, for rows
+    # that are only read. A change committed between these reads has a task of its own, left
+    # in the queue (only the tasks read are deleted), so the next round re-reads that article.
+    if hasattr(index, "objects_to_index"):
+        present = index.objects_to_index(article_ids)
+    else:
+        present = list(index.index_queryset().filter(pk__in=article_ids))
     gone = [
         get_identifier(f"archive.article.{pk}")
         for pk in article_ids - {article.pk for article in present}
