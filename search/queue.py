@@ -145,7 +145,8 @@ def drain_alongside(min_batch: int | None = None) -> Iterator[AlongsideDrain]:
     outcome = AlongsideDrain()
     if (
         (os.cpu_count() or 1) < 2
-        or not sys.platform.startswith("linux")  # where fork is safe with threads' libraries
+        # Forking is safe on Linux; macOS's system libraries are not fork-safe.
+        or not sys.platform.startswith("linux")
         or db_connection.in_atomic_block
     ):
         yield outcome
