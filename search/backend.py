@@ -111,6 +111,7 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         self.storage = FileStorage(self.path, supports_mmap=False)
         fields = connections[self.connection_alias].get_unified_index().all_searchfields()
         self.content_field_name, self.schema = self.build_schema(fields)
+        self.field_boosts = self._field_boosts()
         self.parser = QueryParser(self.content_field_name, schema=self.schema)
         if whoosh_index.exists(self.storage):
             self.index = self.storage.open_index(schema=self.schema)
@@ -252,7 +253,7 @@ class ArabicWhooshBackend(WhooshSearchBackend):
             # Counting only (the listing itself comes from the database): every live document.
             matched, scores = view.live.copy(), None
         else:
-            matched, scores = Evaluator(view, self._field_boosts()).evaluate(parsed)
+            matched, scores = Evaluator(view, self.field_boosts).evaluate(parsed)
         if request.day_from is not None or request.day_to is not None:
             days = view.days()
             matched &= (days >= (request.day_from or 1)) & (

@@ -6,9 +6,8 @@ exactly as written. Pure functions; output is safe HTML (only <mark> is added).
 
 from __future__ import annotations
 
-import functools
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html import escape
 
 from search import arabic
@@ -48,7 +47,7 @@ class Matcher:
                 self.exact.add(clause.words[0].exact)
                 self.stems.update(clause.words[0].stems)
 
-    @functools.cached_property
+    @cached_property
     def _hint_pattern(self) -> re.Pattern | None:
         needles = set(self.exact) | self.stems | set(self.prefixes)
         for phrase in self.phrases:
