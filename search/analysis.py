@@ -23,6 +23,8 @@ __all__ = [
     "chained_stemmed_analyzer",
     "exact_analyzer",
     "stemmed_analyzer",
+    "word_terms",
+    "words",
 ]
 
 
@@ -146,7 +148,7 @@ class ArabicStemFilter(Filter):
 
 
 @functools.lru_cache(maxsize=500_000)
-def _word_terms(word: str, stem: bool) -> tuple[tuple[str, ...], ...]:
+def word_terms(word: str, stem: bool) -> tuple[tuple[str, ...], ...]:
     """What one word of the text becomes: per normalised term, its stems (or itself).
 
     The whole chain above (lowercase, digits, stopwords, normalise, stem) for one word at once,
@@ -163,7 +165,7 @@ def _word_terms(word: str, stem: bool) -> tuple[tuple[str, ...], ...]:
 
 
 @functools.lru_cache(maxsize=8)
-def _words(value: str) -> tuple[str, ...]:
+def words(value: str) -> tuple[str, ...]:
     # An article's text goes through the stemmed and the exact field one after the other:
     # split it once.
     return tuple(arabic.words(value))
@@ -222,8 +224,8 @@ class FusedArabicAnalyzer(Tokenizer):
         if not chars and not keeporiginal and removestops:
             # What indexing asks for: words and positions only, so no offsets to compute.
             stem = self.stem
-            for word in _words(value):
-                terms = _word_terms(word, stem)
+            for word in words(value):
+                terms = word_terms(word, stem)
                 if not terms:  # a stopword, or nothing left after normalising
                     continue
                 if positions:
@@ -238,7 +240,7 @@ class FusedArabicAnalyzer(Tokenizer):
                 pos += 1
             return
         for word in arabic.iter_tokens(value):
-            terms = _word_terms(word.text, self.stem)
+            terms = word_terms(word.text, self.stem)
             if not terms:
                 if not removestops:  # asked to see stopwords: marked, not counted
                     t.text, t.stopped = arabic.normalize(word.text), True

@@ -171,9 +171,9 @@ class ArabicWhooshBackend(WhooshSearchBackend):
             documents.append({key: self._from_python(value) for key, value in doc.items()})
         if not documents and not identifiers_to_delete:
             return
-        from search.index_writer import SegmentWriterWithLengths
+        from search.index_writer import BatchSegmentWriter
 
-        writer = SegmentWriterWithLengths(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
+        writer = BatchSegmentWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
         try:
             # One searcher for the whole batch: update_document() would open one per document.
             stale = [*identifiers_to_delete, *(doc[ID] for doc in documents)]

@@ -1,36 +1,358 @@
-"""Whoosh's segment writer with one cost taken out (used by search.backend's apply()).
+"""Whoosh's segment writer with its per-posting costs taken out (used by search.backend's apply()).
 
-Writing a segment's postings, Whoosh looks up each posting's document field length by reading it
-back from the new segment's length column, one file read per posting: about two fifths of a
-commit. This writer reads each column once into memory and answers from there. The lengths are
-the same values, so the index is byte for byte what Whoosh would have written.
+Whoosh writes a batch in three steps that each touch every posting in pure Python: the analyzer
+yields a Token per word into the field format's `word_values`, every posting goes through a
+sorting pool as a tuple, and the codec's `add_postings` pushes them one by one into the
+postings writer (reading back each document's field length from disk as it goes). For an
+article of 500 words that is about 550 postings, and most of the indexing time.
+
+BatchSegmentWriter keeps a batch's postings grouped by field and term as they are produced
+(documents arrive in docnum order, so each term's list is already sorted), turns our Arabic
+text fields into postings straight from the analysis module's cached per-word terms, and
+writes each term's postings block by block. It writes exactly what Whoosh would: the same
+terms, documents, weights, encoded values, block boundaries and term statistics
+(tests/test_index_writer.py compares the two through Whoosh's own reader).
+
+Anything it does not special-case goes through Whoosh's own code: other field types are
+indexed by `field.index()`, and merging segments larger than MERGED_IN_MEMORY documents falls
+back to Whoosh's pool, which spills to disk.
 """
 
 from __future__ import annotations
 
+import zlib
+from array import array
+from collections import Counter, defaultdict
+from itertools import chain, pairwise
+from operator import sub
+from pickle import dumps
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint, pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from search.analysis import FusedArabicAnalyzer, word_terms, words
 
-class SegmentWriterWithLengths(SegmentWriter):
+# Merging segments up to this many documents keeps their postings in memory (about 550 per
+# article); beyond it, Whoosh's pool sorts them on disk.
+MERGED_IN_MEMORY = 20_000
+
+
+class BatchSegmentWriter(SegmentWriter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # fieldname -> term bytes -> [(docnum, weight, encoded value)], in docnum order
+        self._postings: dict[str, defaultdict[bytes, list[tuple]]] = {}
+        self._in_pool = False  # set once everything went to Whoosh's pool (see _move_to_pool)
+        self._merged = False
+        # Vectors and spelling words are not used by this project: Whoosh's own path has them.
+        self._whoosh_only = {
+            name for name, field in self.schema.items() if field.vector or field.separate_spelling()
+        }
+
+    # --- documents ---------------------------------------------------------------------------
+
+    def add_document(self, **fields):
+        """SegmentWriter.add_document, with postings gathered per term instead of pooled."""
+        schema = self.schema
+        if self._in_pool or self._merged or not self._whoosh_only.isdisjoint(fields):
+            # (A document after a merge would break each term's docnum order.)
+            self._move_to_pool()
+            return super().add_document(**fields)
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+
+        perdocwriter.start_doc(docnum)
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                fieldboost = self._field_boost(fields, fieldname, docboost)
+                scorable = field.scorable
+                terms = self._terms(fieldname)
+                for tbytes, freq, weight, vbytes in _index_field(field, value):
+                    if scorable:
+                        length += freq
+                    terms[tbytes].append((docnum, weight * fieldboost, vbytes))
+            customval = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+            column = field.column_type
+            if column and customval is not None:
+                perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    # --- merging other segments in -----------------------------------------------------------
+
+    def add_postings_to_pool(self, reader, startdoc, docmap):
+        if self._in_pool or reader.doc_count_all() > MERGED_IN_MEMORY:
+            self._move_to_pool()
+            return super().add_postings_to_pool(reader, startdoc, docmap)
+        self._merged = True
+        for fieldname, tbytes, docnum, weight, vbytes in self._process_posts(
+            reader.iter_postings(), startdoc, docmap
+        ):
+            self._terms(fieldname)[tbytes].append((docnum, weight, vbytes))
+
+    def _terms(self, fieldname: str) -> defaultdict[bytes, list[tuple]]:
+        terms = self._postings.get(fieldname)
+        if terms is None:
+            terms = self._postings[fieldname] = defaultdict(list)
+        return terms
+
+    def _move_to_pool(self) -> None:
+        if self._in_pool:
+            return
+        add = self.pool.add
+        for fieldname, terms in self._postings.items():
+            for tbytes, postings in terms.items():
+                for docnum, weight, vbytes in postings:
+                    add((fieldname, tbytes, docnum, weight, vbytes))
+        self._postings = {}
+        self._in_pool = True
+
+    # --- writing the segment -----------------------------------------------------------------
+
     def per_document_reader(self):
+        # Whoosh's add_postings reads a length back from disk for every posting.
         return _FieldLengths(super().per_document_reader())
+
+    def _flush_segment(self):
+        if self._in_pool:
+            return super()._flush_segment()
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        try:
+            self._write_postings(lengths)
+        finally:
+            if lengths is not None:
+                lengths.close()
+        self.fieldwriter.close()
+
+    def _write_postings(self, lengths: _FieldLengths | None) -> None:
+        """What FieldWriter.add_postings does, a whole term at a time."""
+        fieldwriter = self.fieldwriter
+        postings_writer = self.codec.postings_writer(fieldwriter._postfile)
+        for fieldname in sorted(self._postings):
+            terms = self._postings[fieldname]
+            if not terms:
+                continue
+            field = self.schema[fieldname]
+            fieldwriter.start_field(fieldname, field)
+            term_writer = _TermWriter(
+                fieldwriter,
+                postings_writer,
+                field.format,
+                lengths.of(fieldname) if lengths is not None else None,
+            )
+            for tbytes in sorted(terms):
+                term_writer.write(tbytes, *zip(*terms[tbytes], strict=True))
+            fieldwriter.finish_field()
+        self._postings = {}
+
+
+class _TermWriter:
+    """Writes one field's posting lists exactly as W3PostingsWriter and W3FieldWriter do.
+
+    Whoosh's writer takes a posting at a time and makes several method calls per block and per
+    term; this does the same work in one pass per term. Per block of `blocklimit` postings: a
+    length prefix (negative for a term's last block), the pickled block info (count, last id,
+    largest weight, compression, shortest and longest document as bytes) and the compressed
+    pickle of (delta-encoded ids, weights, values). Per term: its W3TermInfo row in the terms
+    table. Only truthy values and lengths count, and the largest weight starts from 0, as in
+    add_posting().
+    """
+
+    def __init__(self, fieldwriter, postings_writer, fmt, field_lengths: list | None):
+        self._postfile = fieldwriter._postfile
+        self._terms_table = fieldwriter._tindex
+        self._key_prefix = pack_ushort(fieldwriter._fieldid)
+        self._limit = postings_writer._blocklimit
+        self._compression = postings_writer._compression
+        self._value_size = fmt.fixed_value_size()
+        self._lengths = field_lengths
+
+    def write(self, tbytes: bytes, docnums: tuple, weights: tuple, values: tuple) -> None:
+        postfile, limit, compression = self._postfile, self._limit, self._compression
+        field_lengths, value_size = self._lengths, self._value_size
+        info = W3TermInfo()
+        start = postfile.tell()
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+        count = len(docnums)
+        for first in range(0, count, limit):
+            last = min(first + limit, count)
+            ids = docnums[first:last]
+            stored_weights = array("f", weights[first:last])
+            if all(w == 1.0 for w in stored_weights):
+                mini_weights = None
+            elif all(w == stored_weights[0] for w in stored_weights):
+                mini_weights = stored_weights[0]
+            else:
+                mini_weights = tuple(stored_weights)
+            kept = [value for value in values[first:last] if value]
+            if value_size is None or value_size < 0:
+                mini_values = tuple(kept)
+            elif value_size == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(kept)
+            deltas = tuple(map(sub, ids, [0, *ids[:-1]]))
+            data = dumps((deltas, mini_weights, mini_values), 2)
+            if compression:
+                data = zlib.compress(data, compression)
+            if field_lengths is None:
+                shortest, longest = None, 0
+            else:
+                present = [n for n in map(field_lengths.__getitem__, ids) if n]
+                shortest = min(present) if present else None
+                longest = max(present) if present else 0
+            heaviest = max(weights[first:last])
+            heaviest = heaviest if heaviest > 0 else 0
+            block_info = (
+                len(ids),
+                ids[-1],
+                heaviest,
+                compression,
+                length_to_byte(shortest),
+                length_to_byte(longest),
+            )
+            block_info = dumps(block_info, 2)
+            size = len(block_info) + len(data)
+            postfile.write_int(-size if last == count else size)
+            postfile.write(block_info)
+            postfile.write(data)
+            # What W3TermInfo.add_block does with the block.
+            info._weight += sum(stored_weights)
+            info._df += len(ids)
+            if info._minlength is None:
+                info._minlength = shortest
+            else:
+                info._minlength = min(info._minlength, shortest)
+            info._maxlength = max(info._maxlength, longest)
+            info._maxweight = max(info._maxweight, heaviest)
+            if info._minid is None:
+                info._minid = ids[0]
+            info._maxid = ids[-1]
+        info.set_extent(start, postfile.tell() - start)
+        self._terms_table.add(self._key_prefix + tbytes, info.to_bytes())
 
 
 class _FieldLengths:
-    """A per-document reader whose doc_field_length reads each field's lengths only once."""
+    """A per-document reader that reads each field's stored lengths once, not per posting.
+
+    The lengths are what the new segment stored (Whoosh keeps them as a byte each, so they
+    are rounded): the same values Whoosh's add_postings would read back one at a time.
+    """
 
     def __init__(self, reader):
         self._reader = reader
         self._lengths: dict[tuple[str, int], list] = {}
 
-    def doc_field_length(self, docnum, fieldname, default=0):
+    def of(self, fieldname: str, default: int = 0) -> list:
         lengths = self._lengths.get((fieldname, default))
         if lengths is None:
             read = self._reader.doc_field_length
             count = self._reader.doc_count_all()
             lengths = [read(n, fieldname, default) for n in range(count)]
             self._lengths[fieldname, default] = lengths
-        return lengths[docnum]
+        return lengths
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        return self.of(fieldname, default)[docnum]
 
     def __getattr__(self, name):
         return getattr(self._reader, name)
+
+
+# --- fields ------------------------------------------------------------------------------------
+
+# Weights and frequency values repeat (a word occurs 1, 2, 3... times): share the objects.
+_FREQUENCY_VALUES: dict[int, bytes] = {}
+
+
+def _index_field(field, value):
+    """(term bytes, frequency, weight, encoded value) per term, as field.index(value) gives.
+
+    Our Arabic text fields are computed from the analysis module's cached per-word terms with
+    no Token objects; the result is the same as FusedArabicAnalyzer's tokens through the
+    field format's word_values() in index mode (alternative stems at their word's position).
+    """
+    analyzer, fmt = field.analyzer, field.format
+    if not (
+        isinstance(value, str)
+        and type(analyzer) is FusedArabicAnalyzer
+        and type(fmt) in (Positions, Frequency)
+    ):
+        return field.index(value)
+    stem = analyzer.stem
+    boost = fmt.field_boost
+    found = words(value)
+    forms_of = _forms_of(found, stem)
+    if type(fmt) is Frequency:
+        counts = Counter(chain.from_iterable(map(forms_of.__getitem__, found)))
+        return [
+            (term.encode("utf-8"), n, float(n) * boost, _frequency_value(n))
+            for term, n in counts.items()
+        ]
+    positions: dict[str, list[int]] = {}
+    pos = 0
+    for word in found:
+        forms = forms_of[word]
+        if not forms:  # a stopword, or nothing left after normalising
+            continue
+        for form in forms:
+            at = positions.get(form)
+            if at is None:
+                positions[form] = [pos]
+            else:
+                at.append(pos)
+        pos += 1
+    return [
+        (term.encode("utf-8"), len(at), float(len(at)) * boost, _positions_value(at))
+        for term, at in positions.items()
+    ]
+
+
+# Per word, every form it is indexed under (each normalised term's stems, or the terms
+# themselves unstemmed), flattened: a dict lookup per word instead of word_terms' nesting.
+_FORMS: dict[bool, dict[str, tuple[str, ...]]] = {True: {}, False: {}}
+_FORMS_KEPT = 400_000
+
+
+def _forms_of(found: tuple[str, ...], stem: bool) -> dict[str, tuple[str, ...]]:
+    cache = _FORMS[stem]
+    missing = set(found).difference(cache)
+    if missing:
+        if len(cache) + len(missing) > _FORMS_KEPT:
+            cache.clear()
+            missing = set(found)
+        for word in missing:
+            cache[word] = tuple(chain.from_iterable(word_terms(word, stem)))
+    return cache
+
+
+def _frequency_value(freq: int) -> bytes:
+    value = _FREQUENCY_VALUES.get(freq)
+    if value is None:
+        value = _FREQUENCY_VALUES[freq] = pack_uint(freq)
+    return value
+
+
+def _positions_value(positions: list[int]) -> bytes:
+    # Positions.encode: the count, then the pickled deltas.
+    if len(positions) == 1:
+        return pack_uint(1) + dumps(positions, 2)
+    deltas = [positions[0]]
+    deltas.extend(b - a for a, b in pairwise(positions))
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
