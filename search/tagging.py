@@ -12,9 +12,9 @@ import functools
 import threading
 import time
 
-from django.db import connections, router
 from django.db.models import Count, Max
 
+from archive import rows
 from search import entities
 from search.gazetteer import load_entities
 from search.models import Entity, Mention
@@ -136,7 +136,7 @@ def tag_article(article, *, created: bool = False) -> bool:
     wanted = {ids[key]: count for key, count in found.items() if key in ids}
     if wanted:
         # The matcher may be up to RECHECK_SECONDS old: drop entities deleted meanwhile.
-        alive = set(Entity.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        alive = rows.existing_ids(Entity, wanted)
         wanted = {pk: count for pk, count in wanted.items() if pk in alive}
     if not created:
         current = dict(article.mentions.values_list("entity_id", "count"))
@@ -148,18 +148,9 @@ def tag_article(article, *, created: bool = False) -> bool:
 
 
 def _insert_mentions(article_id: int, wanted: dict[int, int]) -> None:
-    """The rows bulk_create would insert, in one executemany: a news article names some thirty
-    entities, and compiling bulk_create's SQL for them cost more than finding them."""
-    if not wanted:
-        return
-    db = connections[router.db_for_write(Mention)]
-    quote = db.ops.quote_name
-    columns = ", ".join(
-        quote(Mention._meta.get_field(name).column) for name in ("article", "entity", "count")
+    rows.insert_rows(
+        Mention, ("article", "entity", "count"), [(article_id, pk, n) for pk, n in wanted.items()]
     )
-    sql = f"INSERT INTO {quote(Mention._meta.db_table)} ({columns}) VALUES (%s, %s, %s)"
-    with db.cursor() as cursor:
-        cursor.executemany(sql, [(article_id, pk, count) for pk, count in wanted.items()])
 
 
 def retag(articles) -> int:

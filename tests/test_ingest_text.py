@@ -208,6 +208,18 @@ def test_shingles_ignore_spelling_variants_and_signatures_are_stable():
     assert len(neardup.signature(a)) == neardup.SIGNATURE_BYTES
 
 
+def test_signatures_are_datasketchs_minhash_of_the_shingles():
+    # Stored signatures must stay comparable: the same values as a plain datasketch MinHash
+    # with its default SHA-1 hash, however the shingles are hashed.
+    from datasketch import MinHash
+
+    shingle_set = neardup.shingles(SEED_TEXT)
+    reference = MinHash(num_perm=neardup.NUM_PERM, seed=neardup.SEED, scheme=neardup.SCHEME)
+    for shingle in shingle_set:
+        reference.update(shingle.encode("utf-8"))
+    assert neardup.signature(shingle_set) == reference.hashvalues.astype("<u4").tobytes()
+
+
 def test_short_texts_get_no_signature():
     assert neardup.signature(neardup.shingles("خبر قصير جدا")) is None
 

@@ -1,0 +1,85 @@
+"""The few queries an import makes for every article, as plain SQL built from the models.
+
+Building a query through the ORM costs about half a millisecond here (compiling the SQL, the
+model's default ordering, the queryset machinery), against 0.03 ms to run it: an import made
+six of them per article, a twentieth of its time. These helpers take table and column names,
+and each value's database form, from the model's own fields, so they follow the models; they
+run on the connection Django's router picks for the model, inside the caller's transaction.
+Everything else goes through the ORM.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db import connections, models, router
+
+
+def first_id(model, **where) -> int | None:
+    """The primary key of one row whose fields equal `where`, or None."""
+    db = connections[router.db_for_read(model)]
+    quote = db.ops.quote_name
+    fields = [model._meta.get_field(name) for name in where]
+    condition = " AND ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = (
+        f"SELECT {quote(model._meta.pk.column)} FROM {quote(model._meta.db_table)}"
+        f" WHERE {condition} LIMIT 1"
+    )
+    pairs = zip(fields, where.values(), strict=True)
+    params = [field.get_db_prep_value(value, db) for field, value in pairs]
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def existing_ids(model, ids: Iterable[int]) -> set[int]:
+    """Those of `ids` that are primary keys of rows of `model`."""
+    wanted = list(ids)
+    if not wanted:
+        return set()
+    db = connections[router.db_for_read(model)]
+    quote = db.ops.quote_name
+    pk = quote(model._meta.pk.column)
+    found: set[int] = set()
+    with db.cursor() as cursor:
+        # SQLite allows 999 parameters in a statement by default.
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {pk} FROM {quote(model._meta.db_table)} WHERE {pk} IN ({marks})", chunk
+            )
+            found.update(row[0] for row in cursor.fetchall())
+    return found
+
+
+def insert_rows(model, field_names: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """INSERT each row (values in `field_names` order) in one executemany; no signals, like
+    bulk_create."""
+    db = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(name) for name in field_names]
+    convert = [_to_database(field, db) for field in fields]
+    values = [[to(value) for to, value in zip(convert, row, strict=True)] for row in rows]
+    if not values:
+        return
+    quote = db.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    with db.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
+def _to_database(field, db) -> Callable:
+    """The field's get_db_prep_save, or int for integer columns (ids, counts): the same value,
+    without a method chain per value on the thirty mention rows of every article."""
+    target = field.target_field if field.is_relation else field
+    if isinstance(target, models.IntegerField):  # the Big/Positive/Auto kinds included
+        return _integer
+    return functools.partial(field.get_db_prep_save, connection=db)
+
+
+def _integer(value):
+    return None if value is None else int(value)
