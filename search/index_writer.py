@@ -9,9 +9,11 @@ article of 500 words that is about 550 postings, and most of the indexing time.
 BatchSegmentWriter keeps a batch's postings grouped by field and term as they are produced
 (documents arrive in docnum order, so each term's list is already sorted), turns our Arabic
 text fields into postings straight from the analysis module's cached per-word terms, and
-writes each term's postings block by block. It writes exactly what Whoosh would: the same
-terms, documents, weights, encoded values, block boundaries and term statistics
-(tests/test_index_writer.py compares the two through Whoosh's own reader).
+writes each term's postings block by block. It writes what Whoosh would, in Whoosh's format:
+the same terms, documents, weights, encoded values, block boundaries, block and term
+statistics, and the same bytes in each block, except that blocks too short for zlib to save
+anything are stored uncompressed (each block says whether it is; tests/test_index_writer.py
+compares the two writers' indexes through Whoosh's own reader and block by block).
 
 Anything it does not special-case goes through Whoosh's own code: other field types are
 indexed by `field.index()`, and merging segments larger than MERGED_IN_MEMORY documents falls
@@ -34,6 +36,9 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search.analysis import FusedArabicAnalyzer, word_terms, words
+
+# A block's pickled postings shorter than this are stored uncompressed (see _TermWriter).
+COMPRESS_FROM_BYTES = 96
 
 # Merging segments up to this many documents keeps their postings in memory (about 550 per
 # article); beyond it, Whoosh's pool sorts them on disk.
@@ -163,15 +168,15 @@ class BatchSegmentWriter(SegmentWriter):
 
 
 class _TermWriter:
-    """Writes one field's posting lists exactly as W3PostingsWriter and W3FieldWriter do.
+    """Writes one field's posting lists as W3PostingsWriter and W3FieldWriter do.
 
     Whoosh's writer takes a posting at a time and makes several method calls per block and per
     term; this does the same work in one pass per term. Per block of `blocklimit` postings: a
     length prefix (negative for a term's last block), the pickled block info (count, last id,
-    largest weight, compression, shortest and longest document as bytes) and the compressed
-    pickle of (delta-encoded ids, weights, values). Per term: its W3TermInfo row in the terms
-    table. Only truthy values and lengths count, and the largest weight starts from 0, as in
-    add_posting().
+    largest weight, compression, shortest and longest document as bytes) and the pickle of
+    (delta-encoded ids, weights, values), compressed unless it is short. Per term: its
+    W3TermInfo row in the terms table. Only truthy values and lengths count, and the largest
+    weight starts from 0, as in add_posting().
     """
 
     def __init__(self, fieldwriter, postings_writer, fmt, field_lengths: list | None):
@@ -209,8 +214,12 @@ class _TermWriter:
                 mini_values = b"".join(kept)
             deltas = tuple(map(sub, ids, [0, *ids[:-1]]))
             data = dumps((deltas, mini_weights, mini_values), 2)
-            if compression:
-                data = zlib.compress(data, compression)
+            # Each block records whether it is compressed. Whoosh compresses every block (it
+            # means not to below 20 bytes, but the check is overwritten); below this size
+            # zlib saves nothing and its set-up was a third of writing a rare term's list.
+            block_compression = compression if len(data) >= COMPRESS_FROM_BYTES else 0
+            if block_compression:
+                data = zlib.compress(data, block_compression)
             if field_lengths is None:
                 shortest, longest = None, 0
             else:
@@ -223,7 +232,7 @@ class _TermWriter:
                 len(ids),
                 ids[-1],
                 heaviest,
-                compression,
+                block_compression,
                 length_to_byte(shortest),
                 length_to_byte(longest),
             )

@@ -2,14 +2,20 @@
 
 The same documents go through Whoosh's SegmentWriter into one index and through
 BatchSegmentWriter into another; the two are then read back through Whoosh's reader and must
-agree on every term, every posting (document, weight, encoded value), the raw bytes of every
-posting list (so block boundaries and block statistics too), term statistics, stored fields,
-field lengths and columns. Batches, a merge of segments and Whoosh's on-disk pool are covered.
+agree on every term, every posting (document, weight, encoded value), every stored block of
+every posting list (boundaries, block statistics, the pickled postings), term statistics,
+stored fields, field lengths and columns. Batches, a merge of segments and Whoosh's on-disk pool are covered.
 """
+
+import io
+import pickle
+import struct
+import zlib
 
 import pytest
 from whoosh import fields
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.writing import SegmentWriter
 
 from search import index_writer
@@ -64,14 +70,33 @@ def write(path, writer_class, batches: list[list[dict]], *, optimize_at_end: boo
     return ix
 
 
-def raw_postings(reader, fieldname: str, btext: bytes) -> bytes:
+def raw_blocks(reader, fieldname: str, btext: bytes) -> list[tuple]:
+    """A posting list's blocks as stored: (length sign, block info, pickled postings).
+
+    The pickles are compared decompressed: short blocks are stored uncompressed by our writer
+    (the block info's compression field says which), so it is left out of the comparison.
+    """
     terms = reader._terms
     offset, length = terms.term_info(fieldname, btext).extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct.unpack's tuple
         (length,) = length
     postfile = terms._postfile
     postfile.seek(offset)
-    return postfile.read(length)
+    stored = io.BytesIO(postfile.read(length))
+    assert stored.read(4) == WHOOSH3_HEADER_MAGIC
+    blocks = []
+    while True:
+        (size,) = struct.unpack("!i", stored.read(4))
+        start = stored.tell()
+        count, last_id, max_weight, compression, min_length, max_length = pickle.load(stored)
+        data = stored.read(abs(size) - (stored.tell() - start))
+        if compression:
+            data = zlib.decompress(data)
+        info = (count, last_id, max_weight, min_length, max_length)
+        blocks.append((size < 0, info, data))
+        if size < 0:
+            assert not stored.read(), "bytes after the last block"
+            return blocks
 
 
 def contents(ix) -> dict:
@@ -95,10 +120,14 @@ def contents(ix) -> dict:
                     info.max_length(),
                     info.max_weight(),
                     postings,
-                    raw_postings(reader, fieldname, btext),
+                    raw_blocks(reader, fieldname, btext),
                 )
-            # The terms table's raw rows: the term statistics as stored, and where each list is.
-            segment["terms_table"] = list(reader._terms._tindex.items())
+            # The terms table's raw rows: the term statistics as stored (not where each list
+            # starts: short blocks are shorter).
+            statistics = W3TermInfo._struct.size
+            segment["terms_table"] = [
+                (key, row[:statistics]) for key, row in reader._terms._tindex.items()
+            ]
             segment["stored"] = list(reader.iter_docs())
             segment["lengths"] = [
                 [reader.doc_field_length(n, name) for name in ("text", "exact", "title")]
