@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 
@@ -43,6 +44,17 @@ from search.postings import (
     ranked,
 )
 from search.query import Clause, ParsedQuery
+
+
+@dataclass
+class StagedSegment:
+    """A segment written beside the index by ArabicWhooshBackend.stage(), not yet in it."""
+
+    directory: str | None
+    segment: object | None  # Whoosh's Segment; None when every object was skipped
+    identifiers: list[str]  # the documents in it
+    skipped: list[str]  # objects the index skips (SkipDocument): removed when it is added
+
 
 # Multi-valued facet values are joined with the ASCII unit separator, which no value contains.
 VALUE_SEPARATOR = "\x1f"
@@ -156,36 +168,102 @@ class ArabicWhooshBackend(WhooshSearchBackend):
 
     # --- writing ----------------------------------------------------------------------------
 
-    def apply(self, index, objects, identifiers_to_delete) -> None:
-        """Index `objects` and remove `identifiers_to_delete`, all in one commit."""
-        if not self.setup_complete:
-            self.setup()
-        documents = []
+    def _documents(self, index, objects) -> tuple[list[dict], list[str]]:
+        """The index documents of `objects`, and the identifiers of those the index skips."""
+        documents, skipped = [], []
         for obj in objects:
             try:
                 doc = index.full_prepare(obj)
             except SkipDocument:
-                identifiers_to_delete = [*identifiers_to_delete, get_identifier(obj)]
+                skipped.append(get_identifier(obj))
                 continue
             doc.pop("boost", None)
             documents.append({key: self._from_python(value) for key, value in doc.items()})
+        return documents, skipped
+
+    def apply(self, index, objects, identifiers_to_delete) -> None:
+        """Index `objects` and remove `identifiers_to_delete`, all in one commit."""
+        if not self.setup_complete:
+            self.setup()
+        documents, skipped = self._documents(index, objects)
+        identifiers_to_delete = [*identifiers_to_delete, *skipped]
         if not documents and not identifiers_to_delete:
             return
         from search.index_writer import BatchSegmentWriter
 
         writer = BatchSegmentWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
         try:
-            # One searcher for the whole batch: update_document() would open one per document.
-            stale = [*identifiers_to_delete, *(doc[ID] for doc in documents)]
-            with writer.searcher() as searcher:
-                for identifier in stale:
-                    writer.delete_by_term(ID, identifier, searcher=searcher)
+            self._delete_stale(writer, [*identifiers_to_delete, *(doc[ID] for doc in documents)])
             for doc in documents:
                 writer.add_document(**doc)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
+
+    @staticmethod
+    def _delete_stale(writer, identifiers) -> None:
+        # One searcher for the whole batch: update_document() would open one per document.
+        with writer.searcher() as searcher:
+            for identifier in identifiers:
+                writer.delete_by_term(ID, identifier, searcher=searcher)
+
+    def stage(self, index, objects) -> StagedSegment | None:
+        """Write the documents of `objects` as a segment of a separate staging index, without
+        taking this index's lock; add_staged() then adds it to this index in one commit.
+
+        For a second process to index while the writer is busy (search.queue.drain_alongside):
+        the segment is written beside the index, not in it, because every commit deletes the
+        files of segments its table of contents does not list.
+        """
+        if not self.setup_complete:
+            self.setup()
+        documents, skipped = self._documents(index, objects)
+        if not documents:
+            return StagedSegment(None, None, [], skipped)
+        from search.index_writer import BatchSegmentWriter
+
+        parent = os.path.dirname(os.path.abspath(self.path))
+        directory = tempfile.mkdtemp(prefix=".index-staging-", dir=parent)
+        try:
+            staging = FileStorage(directory, supports_mmap=False).create_index(
+                self.schema, indexname=self.index.indexname
+            )
+            writer = BatchSegmentWriter(staging)
+            for doc in documents:
+                writer.add_document(**doc)
+            writer.commit(merge=False)
+            (segment,) = staging._segments()
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+        return StagedSegment(directory, segment, [doc[ID] for doc in documents], skipped)
+
+    def add_staged(self, staged: StagedSegment, identifiers_to_delete) -> None:
+        """Add a segment from stage() and remove `identifiers_to_delete`, in one commit."""
+        if not self.setup_complete:
+            self.setup()
+        from search.index_writer import BatchSegmentWriter
+
+        stale = [*identifiers_to_delete, *staged.skipped, *staged.identifiers]
+        if not stale:
+            return
+        writer = BatchSegmentWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
+        try:
+            # Copies indexed meanwhile (an article changed again) give way to the staged ones.
+            self._delete_stale(writer, stale)
+            if staged.segment is not None:
+                # Same file system, and no commit can run meanwhile: we hold the lock.
+                for name in staged.segment.list_files(FileStorage(staged.directory)):
+                    os.replace(os.path.join(staged.directory, name), os.path.join(self.path, name))
+                writer.add_staged_segment(staged.segment)
+        except BaseException:
+            writer.cancel()
+            raise
+        finally:
+            if staged.directory:
+                shutil.rmtree(staged.directory, ignore_errors=True)
+        writer.commit(merge=False)
 
     def update(self, index, iterable, commit=True):
         self.apply(index, list(iterable), [])

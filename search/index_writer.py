@@ -29,8 +29,9 @@ from itertools import chain, pairwise
 from operator import sub
 from pickle import dumps
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo
 from whoosh.formats import Frequency, Positions
+from whoosh.matching import FilterMatcher
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
@@ -50,6 +51,7 @@ class BatchSegmentWriter(SegmentWriter):
         super().__init__(*args, **kwargs)
         # fieldname -> term bytes -> [(docnum, weight, encoded value)], in docnum order
         self._postings: dict[str, defaultdict[bytes, list[tuple]]] = {}
+        self._staged: list = []  # finished segments to add at commit (add_staged_segment)
         self._in_pool = False  # set once everything went to Whoosh's pool (see _move_to_pool)
         self._merged = False
         # Vectors and spelling words are not used by this project: Whoosh's own path has them.
@@ -98,6 +100,14 @@ class BatchSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def add_staged_segment(self, segment) -> None:
+        """Make a segment written elsewhere (its files already moved into this index's
+        directory) part of the index at commit, as it is: documents are not renumbered."""
+        self._staged.append(segment)
+
+    def _merge_segments(self, mergetype, optimize, merge):
+        return super()._merge_segments(mergetype, optimize, merge) + self._staged
+
     # --- merging other segments in -----------------------------------------------------------
 
     def add_postings_to_pool(self, reader, startdoc, docmap):
@@ -105,10 +115,22 @@ class BatchSegmentWriter(SegmentWriter):
             self._move_to_pool()
             return super().add_postings_to_pool(reader, startdoc, docmap)
         self._merged = True
-        for fieldname, tbytes, docnum, weight, vbytes in self._process_posts(
-            reader.iter_postings(), startdoc, docmap
-        ):
-            self._terms(fieldname)[tbytes].append((docnum, weight, vbytes))
+        schema = self.schema
+        for fieldname, tbytes in reader.all_terms():
+            if fieldname not in schema:
+                continue
+            postings = self._terms(fieldname)[tbytes]
+            matcher = reader.postings(fieldname, tbytes)
+            # Deleted documents are not in docmap: they are skipped below, not by a filter.
+            leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
+            if isinstance(leaf, W3LeafMatcher):
+                _copy_blocks(leaf, postings, startdoc, docmap)
+                continue
+            while matcher.is_active():  # another codec's matcher: a posting at a time
+                docnum = matcher.id()
+                new = startdoc + docnum if docmap is None else docmap[docnum]
+                postings.append((new, matcher.weight(), matcher.value()))
+                matcher.next()
 
     def _terms(self, fieldname: str) -> defaultdict[bytes, list[tuple]]:
         terms = self._postings.get(fieldname)
@@ -151,7 +173,7 @@ class BatchSegmentWriter(SegmentWriter):
         postings_writer = self.codec.postings_writer(fieldwriter._postfile)
         for fieldname in sorted(self._postings):
             terms = self._postings[fieldname]
-            if not terms:
+            if not any(terms.values()):
                 continue
             field = self.schema[fieldname]
             fieldwriter.start_field(fieldname, field)
@@ -162,9 +184,31 @@ class BatchSegmentWriter(SegmentWriter):
                 lengths.of(fieldname) if lengths is not None else None,
             )
             for tbytes in sorted(terms):
-                term_writer.write(tbytes, *zip(*terms[tbytes], strict=True))
+                postings = terms[tbytes]
+                if postings:  # none: a merged term whose documents were all deleted
+                    term_writer.write(tbytes, *zip(*postings, strict=True))
             fieldwriter.finish_field()
         self._postings = {}
+
+
+def _copy_blocks(leaf: W3LeafMatcher, postings: list, startdoc: int, docmap) -> None:
+    """A term's postings from a segment being merged in, decoded a block at a time (what
+    reader.iter_postings() yields one posting and four method calls at a time)."""
+    while leaf.is_active():
+        leaf._read_ids()
+        leaf._read_weights()
+        leaf._read_values()
+        ids, weights, values = leaf._ids, leaf._weights, leaf._values
+        if docmap is None:
+            renumbered = [startdoc + docnum for docnum in ids]
+            postings.extend(zip(renumbered, weights, values, strict=True))
+        else:
+            postings.extend(
+                (docmap[docnum], weight, value)
+                for docnum, weight, value in zip(ids, weights, values, strict=True)
+                if docnum in docmap
+            )
+        leaf._next_block()
 
 
 class _TermWriter:

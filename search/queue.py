@@ -98,19 +98,29 @@ def writer_lock(blocking: bool = True) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def process_pending(batch_size: int = BATCH_SIZE, *, blocking: bool = True) -> int:
+def process_pending(
+    batch_size: int = BATCH_SIZE,
+    *,
+    blocking: bool = True,
+    claim: Callable[[Callable[[], list]], list] | None = None,
+) -> int:
     """Apply every queued change to the index; return how many articles were applied.
 
     With blocking=False, return 0 at once when another process is already draining.
+    `claim`, when given, reads each batch: it calls its argument (which reads the next batch of
+    (task id, article id)) and returns what to apply, [] to stop (see drain_alongside).
     """
     applied = 0
     with writer_lock(blocking) as locked:
         if not locked:
             return 0
         while True:
-            batch = list(
-                IndexTask.objects.order_by("id").values_list("id", "article_id")[:batch_size]
-            )
+
+            def read_batch() -> list:
+                tasks = IndexTask.objects.order_by("id").values_list("id", "article_id")
+                return list(tasks[:batch_size])
+
+            batch = read_batch() if claim is None else claim(read_batch)
             if not batch:
                 break
             applied += apply_batch({article_id for _, article_id in batch})
@@ -123,6 +133,9 @@ def process_pending(batch_size: int = BATCH_SIZE, *, blocking: bool = True) -> i
 # A drain alongside an import waits for this many queued changes before applying them: each
 # application is a Whoosh segment, and many small ones cost more to write and to merge.
 ALONGSIDE_MIN_BATCH = 500
+# ...except the first time: the second core is idle until then, and an import's first batches
+# stay small only while the drain keeps up.
+ALONGSIDE_FIRST_BATCH = 100
 
 
 @dataclass
@@ -132,6 +145,7 @@ class AlongsideDrain:
     ran: bool = False
     applied: int = 0
     failed: bool = False
+    staged: int = 0  # applied by the importing process itself, while the other one finished
 
 
 @contextmanager
@@ -141,10 +155,15 @@ def drain_alongside(min_batch: int | None = None) -> Iterator[AlongsideDrain]:
 
     The second process is a fork of this one that drains through process_pending, so it is
     still the one writer at a time (the writer lock) and it sees exactly the committed changes.
+    When the body is done, what is still queued is shared out so both cores finish together:
+    the second process finishes its batch and applies the oldest part of the queue, and this
+    process indexes the newest part at the same time, as a staged segment
+    (ArabicWhooshBackend.stage) that it adds once the other is done.
+
     It does not run on one core, where there is nothing to overlap, off Linux, or inside a
     transaction (nothing in it is committed for the other process to see; closing the
-    connection for the fork would end it). The caller still drains at the end: whatever the
-    other process left, or all of it if it did not run or failed, is applied then.
+    connection for the fork would end it). The caller still drains at the end: whatever is
+    left, or all of it if the second process did not run or failed.
     """
     outcome = AlongsideDrain()
     if (
@@ -158,58 +177,146 @@ def drain_alongside(min_batch: int | None = None) -> Iterator[AlongsideDrain]:
     # The child must open its own database connections, not share this process's.
     db_connections.close_all()
     context = multiprocessing.get_context("fork")
-    stop = context.Event()
-    applied = context.Value("q", 0)
+    shared = _Shared(context)
     child = context.Process(
         target=_drain_until_stopped,
-        args=(stop, applied, ALONGSIDE_MIN_BATCH if min_batch is None else min_batch, os.getpid()),
+        args=(shared, ALONGSIDE_MIN_BATCH if min_batch is None else min_batch, os.getpid()),
         name="arshif-index-drain",
         daemon=True,
     )
     child.start()
     outcome.ran = True
+    finished = False
     try:
         yield outcome
+        finished = True
     finally:
-        stop.set()
+        staged = None
+        with shared.lock:
+            if finished:
+                try:
+                    shared.limit.value = _share_out(shared)
+                except Exception:
+                    log.exception("sharing out the end of an import failed")
+                    finished = False
+            # Not finished: the other process drains everything, as it would alone.
+            shared.hand_over.value = finished
+            shared.stop.set()
+        if finished:
+            try:
+                staged = _stage_after(shared.limit.value)
+            except Exception:  # the tasks stay queued: the caller's drain applies them
+                log.exception("indexing the end of an import beside the other process failed")
         child.join()
-        outcome.applied = applied.value
+        outcome.applied = shared.applied.value
         outcome.failed = child.exitcode != 0
         if outcome.failed:
             log.error("the index drain alongside the import failed (exit %s)", child.exitcode)
+        if staged is not None:
+            try:
+                outcome.staged = _add_staged(*staged)
+            except Exception:  # the tasks stay queued: the caller's drain applies them
+                log.exception("adding the end of an import to the index failed")
+            outcome.applied += outcome.staged
 
 
-def _drain_until_stopped(stop, applied, min_batch: int, parent: int) -> None:
-    """The forked drainer: apply queued changes in large batches until told to stop, then all.
+class _Shared:
+    """What the importing process and the drain beside it share (the Values under `lock`)."""
 
-    It also stops when the importing process is gone (killed before it could say so), so it
-    never outlives the import.
+    def __init__(self, context):
+        self.lock = context.Lock()
+        self.stop = context.Event()
+        self.hand_over = context.Value("b", 0, lock=False)  # stopping: leave the rest to us
+        self.claimed = context.Value("q", 0, lock=False)  # the last task id it has taken
+        self.busy = context.Value("q", 0, lock=False)  # the size of the batch it is applying
+        self.limit = context.Value("q", 0, lock=False)  # handed over: the last task id it takes
+        self.applied = context.Value("q", 0)
+
+
+def _share_out(shared: _Shared) -> int:
+    """The last task id the other process is to apply: the queue after its current batch is
+    split so that both are done at about the same time (its batch counted as half done)."""
+    claimed = shared.claimed.value
+    waiting = list(
+        IndexTask.objects.filter(id__gt=claimed)
+        .order_by("id")
+        .values_list("id", flat=True)[:BATCH_SIZE]
+    )
+    ours = min(len(waiting), (len(waiting) + shared.busy.value // 2 + 1) // 2)
+    theirs = len(waiting) - ours
+    return waiting[theirs - 1] if theirs else claimed
+
+
+def _drain_until_stopped(shared: _Shared, min_batch: int, parent: int) -> None:
+    """The forked drainer: apply queued changes in large batches until told to stop.
+
+    Told to stop with hand_over set, it takes no batch after the one it has; otherwise it
+    applies everything left. It also stops when the importing process is gone (killed before
+    it could say so), draining everything, so it never outlives the import.
     """
     # Fresh index handles too: file positions are shared with the parent after a fork.
     connections["default"].reset_sessions()
+
+    def claim(read_batch: Callable[[], list]) -> list:
+        with shared.lock:
+            batch = read_batch()
+            if shared.stop.is_set() and shared.hand_over.value:
+                batch = [task for task in batch if task[0] <= shared.limit.value]
+            if batch:
+                shared.claimed.value = max(shared.claimed.value, batch[-1][0])
+            shared.busy.value = len(batch)
+            return batch
+
+    threshold = min(min_batch, ALONGSIDE_FIRST_BATCH)
     try:
         while True:
-            stopping = stop.is_set() or os.getppid() != parent
-            if stopping or pending_count() >= min_batch:
-                done = process_pending()
-                with applied.get_lock():
-                    applied.value += done
+            orphaned = os.getppid() != parent
+            stopping = shared.stop.is_set() or orphaned
+            if stopping or pending_count() >= threshold:
+                done = process_pending(claim=None if orphaned else claim)
+                with shared.applied.get_lock():
+                    shared.applied.value += done
+                if done:
+                    threshold = min_batch
             if stopping:
                 break
-            stop.wait(0.25)
+            shared.stop.wait(0.25)
     finally:
         db_connections.close_all()
 
 
-def apply_batch(article_ids: set[int]) -> int:
-    """Bring the index in line with the database for these articles, in one index commit."""
+def _stage_after(limit: int) -> tuple | None:
+    """Index the queued tasks after `limit` into a staged segment (without the index lock)."""
     connection = connections["default"]
-    index = connection.get_unified_index().get_index(_article_model())
     backend = connection.get_backend()
-    # Read without a transaction: on SQLite every transaction here is IMMEDIATE (it takes the
-    # write lock), so one would queue behind an import's writes and they behind it, for rows
-    # that are only read. A change committed between these reads has a task of its own, left
-    # in the queue (only the tasks read are deleted), so the next round re-reads that article.
+    if not hasattr(backend, "stage"):
+        return None
+    tasks = IndexTask.objects.filter(id__gt=limit).order_by("id")
+    batch = list(tasks.values_list("id", "article_id")[:BATCH_SIZE])
+    if not batch:
+        return None
+    article_ids = {article_id for _, article_id in batch}
+    index = connection.get_unified_index().get_index(_article_model())
+    present, gone = _read_articles(index, article_ids)
+    return [task_id for task_id, _ in batch], len(article_ids), backend.stage(index, present), gone
+
+
+def _add_staged(task_ids: list[int], count: int, staged, gone: list[str]) -> int:
+    """Add a staged segment under the writer lock, then delete the tasks it applied."""
+    with writer_lock():
+        connections["default"].get_backend().add_staged(staged, gone)
+        IndexTask.objects.filter(id__in=task_ids).delete()
+    return count
+
+
+def _read_articles(index, article_ids: set[int]) -> tuple[list, list[str]]:
+    """The articles to index, and the index identifiers of those no longer in the database.
+
+    Read without a transaction: on SQLite every transaction here is IMMEDIATE (it takes the
+    write lock), so one would queue behind an import's writes and they behind it, for rows
+    that are only read. A change committed between these reads has a task of its own, left
+    in the queue (only the tasks read are deleted), so the next round re-reads that article.
+    """
     if hasattr(index, "objects_to_index"):
         present = index.objects_to_index(article_ids)
     else:
@@ -218,6 +325,15 @@ def apply_batch(article_ids: set[int]) -> int:
         get_identifier(f"archive.article.{pk}")
         for pk in article_ids - {article.pk for article in present}
     ]
+    return present, gone
+
+
+def apply_batch(article_ids: set[int]) -> int:
+    """Bring the index in line with the database for these articles, in one index commit."""
+    connection = connections["default"]
+    index = connection.get_unified_index().get_index(_article_model())
+    backend = connection.get_backend()
+    present, gone = _read_articles(index, article_ids)
     if hasattr(backend, "apply"):
         backend.apply(index, present, gone)
     else:  # any other haystack backend: the generic calls

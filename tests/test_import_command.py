@@ -3,6 +3,7 @@
 import json
 import shutil
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -370,15 +371,66 @@ def test_the_second_process_stops_by_itself_when_the_import_is_gone(make_article
     assert queue.pending_count() == 1
     connections.close_all()
     context = multiprocessing.get_context("fork")
-    stop, applied = context.Event(), context.Value("q", 0)
+    shared = queue._Shared(context)
     # Its parent is not the process it was told imports (-1 is nobody's pid), as when the
     # importing process was killed: it applies what is queued and exits without being told.
-    child = context.Process(target=queue._drain_until_stopped, args=(stop, applied, 1000, -1))
+    child = context.Process(target=queue._drain_until_stopped, args=(shared, 1000, -1))
     child.start()
     child.join(timeout=60)
     assert child.exitcode == 0
-    assert applied.value == 1
+    assert shared.applied.value == 1
     assert queue.pending_count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_end_of_an_import_is_indexed_by_the_importing_process_too(
+    monkeypatch, settings, client, make_article, indexed
+):
+    from search import queue
+
+    edited = make_article("عنوان قديم للمقال")
+    indexed()
+    # The second process waits for more than this import stores, so everything is still queued
+    # when the import ends: it is shared out between the two processes.
+    monkeypatch.setattr(queue, "ALONGSIDE_MIN_BATCH", 10**6)
+    monkeypatch.setattr(queue, "ALONGSIDE_FIRST_BATCH", 10**6)
+    with queue.drain_alongside() as outcome:
+        new = [make_article(f"مقال جديد رقم {n}") for n in range(3)]
+        edited.title = "عنوان منقح للمقال"
+        edited.save()
+    assert outcome.ran and not outcome.failed
+    # The other process was idle: it applies the two oldest changes, and the importing one
+    # stages the two newest (the edit among them) beside the index and adds them.
+    assert outcome.staged == 2 and outcome.applied == 4
+    assert queue.pending_count() == 0
+
+    def found(query: str) -> set[int]:
+        return {hit["id"] for hit in client.get("/api/search", {"q": query}).json()["results"]}
+
+    assert found("جديد") == {article.pk for article in new}
+    assert found("منقح") == {edited.pk}
+    assert found("قديم") == set()  # the old copy of the edited article is gone
+    # Nothing of the staging is left beside the index.
+    index_dir = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+    assert index_dir.is_dir()
+    assert not list(index_dir.parent.glob(".index-staging-*"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_that_fails_leaves_the_second_process_to_index_everything(
+    monkeypatch, client, make_article
+):
+    from search import queue
+
+    monkeypatch.setattr(queue, "ALONGSIDE_MIN_BATCH", 10**6)
+    monkeypatch.setattr(queue, "ALONGSIDE_FIRST_BATCH", 10**6)
+    with pytest.raises(RuntimeError), queue.drain_alongside() as outcome:
+        article = make_article("مقال قبل الخطأ")
+        raise RuntimeError("the import broke")
+    assert outcome.staged == 0 and outcome.applied == 1
+    assert queue.pending_count() == 0
+    results = client.get("/api/search", {"q": "الخطأ"}).json()["results"]
+    assert [hit["id"] for hit in results] == [article.pk]
 
 
 @pytest.mark.django_db

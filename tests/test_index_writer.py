@@ -56,13 +56,20 @@ def documents(count: int, seed: int = 3) -> list[dict]:
     return docs
 
 
-def write(path, writer_class, batches: list[list[dict]], *, optimize_at_end: bool = False):
+def write(
+    path, writer_class, batches: list[list[dict]], *, optimize_at_end: bool = False, deleted=()
+):
     path.mkdir()
     ix = whoosh_index.create_in(str(path), schema())
     for batch in batches:
         writer = writer_class(ix)
         for doc in batch:
             writer.add_document(**doc)
+        writer.commit(merge=False)
+    if deleted:
+        writer = writer_class(ix)
+        for identifier in deleted:
+            writer.delete_by_term("id", identifier)
         writer.commit(merge=False)
     if optimize_at_end:
         writer = writer_class(ix)
@@ -156,9 +163,12 @@ def test_batches_are_written_exactly_as_whoosh_writes_them(tmp_path, docs):
 
 def test_a_merge_of_segments_is_written_exactly_as_whoosh_writes_it(tmp_path, docs):
     batches = [docs[:80], docs[80:160], docs[160:]]
-    expected = contents(write(tmp_path / "whoosh", SegmentWriter, batches, optimize_at_end=True))
-    got = contents(write(tmp_path / "batch", BatchSegmentWriter, batches, optimize_at_end=True))
-    assert [segment["docs"] for segment in got] == [200]
+    # Deleted documents in two of the merged segments are left out and the rest renumbered.
+    deleted = [doc["id"] for doc in docs[10:200:17]]
+    options = {"optimize_at_end": True, "deleted": deleted}
+    expected = contents(write(tmp_path / "whoosh", SegmentWriter, batches, **options))
+    got = contents(write(tmp_path / "batch", BatchSegmentWriter, batches, **options))
+    assert [segment["docs"] for segment in got] == [200 - len(deleted)]
     assert got == expected
 
 
