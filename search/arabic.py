@@ -13,7 +13,7 @@ import functools
 import hashlib
 import re
 import unicodedata
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -609,8 +609,29 @@ def _term_stems(term: str) -> tuple[str, ...]:
 
 
 def _terms(text: str) -> list[str]:
-    stopword, terms = is_stopword, _token_terms
-    return [term for word in _TOKEN_RE.findall(text) if not stopword(word) for term in terms(word)]
+    found = _TOKEN_RE.findall(text)
+    known = _word_terms_cache(found)
+    return list(chain.from_iterable(map(known.__getitem__, found)))
+
+
+# Per word, its normalised terms, or () for a stopword: the whole-text helpers look each word
+# up once instead of calling is_stopword and _token_terms on it (most of their cost on news,
+# whose words repeat). Replaced, not cleared, when full, so a reader never sees it emptied.
+_WORD_TERMS: dict[str, tuple[str, ...]] = {}
+_WORD_TERMS_KEPT = 200_000
+
+
+def _word_terms_cache(found: list[str]) -> dict[str, tuple[str, ...]]:
+    global _WORD_TERMS
+    known = _WORD_TERMS
+    missing = set(found).difference(known)
+    if missing:
+        if len(known) + len(missing) > _WORD_TERMS_KEPT:
+            known = _WORD_TERMS = {}
+            missing = set(found)
+        for word in missing:
+            known[word] = () if is_stopword(word) else _token_terms(word)
+    return known
 
 
 def analyze(text: str) -> list[str]:

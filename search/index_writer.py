@@ -388,7 +388,7 @@ def _forms_of(found: tuple[str, ...], stem: bool) -> dict[str, tuple[str, ...]]:
     missing = set(found).difference(cache)
     if missing:
         if len(cache) + len(missing) > _FORMS_KEPT:
-            cache.clear()
+            cache = _FORMS[stem] = {}  # replaced, not cleared: no caller sees it emptied
             missing = set(found)
         for word in missing:
             cache[word] = tuple(chain.from_iterable(word_terms(word, stem)))

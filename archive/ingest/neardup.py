@@ -107,7 +107,11 @@ def _from_bytes(value: bytes):
 
     if not value or len(value) != SIGNATURE_BYTES:
         return None
-    return _minhash(np.frombuffer(bytes(value), dtype="<u4").astype(_template().hashvalues.dtype))
+    from datasketch import LeanMinHash
+
+    values = np.frombuffer(bytes(value), dtype="<u4").astype(_template().hashvalues.dtype)
+    # The LSH index reads only the values: a LeanMinHash skips parsing the permutations.
+    return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
