@@ -22,14 +22,23 @@ back to Whoosh's pool, which spills to disk.
 
 from __future__ import annotations
 
+import io
+import pickle
+import struct
 import zlib
 from array import array
 from collections import Counter, defaultdict
-from itertools import chain, pairwise
+from itertools import accumulate, chain, pairwise
 from operator import sub
-from pickle import dumps
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo
+from whoosh.codec.whoosh3 import (
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3LeafMatcher,
+    W3TermInfo,
+    W3TermsReader,
+)
+from whoosh.filedb.structfile import BufferFile
 from whoosh.formats import Frequency, Positions
 from whoosh.matching import FilterMatcher
 from whoosh.system import pack_uint, pack_ushort
@@ -116,10 +125,18 @@ class BatchSegmentWriter(SegmentWriter):
             return super().add_postings_to_pool(reader, startdoc, docmap)
         self._merged = True
         schema = self.schema
-        for fieldname, tbytes in reader.all_terms():
+        stored = _StoredPostings.of(reader)
+        if stored is not None:
+            terms = stored.terms()
+        else:
+            terms = ((fieldname, tbytes, None) for fieldname, tbytes in reader.all_terms())
+        for fieldname, tbytes, info in terms:
             if fieldname not in schema:
                 continue
             postings = self._terms(fieldname)[tbytes]
+            if info is not None and not info.is_inlined():
+                stored.copy(info, schema[fieldname].format, postings, startdoc, docmap)
+                continue
             matcher = reader.postings(fieldname, tbytes)
             # Deleted documents are not in docmap: they are skipped below, not by a filter.
             leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
@@ -191,6 +208,90 @@ class BatchSegmentWriter(SegmentWriter):
         self._postings = {}
 
 
+class _StoredPostings:
+    """A W3 segment's terms table and postings file read into memory whole, for a merge.
+
+    Through a reader, every term costs a hash lookup and every block a header parse, each a
+    few small reads through the compound file's Python file object: most of a merge. Here
+    the terms are walked in order and each block is parsed as W3LeafMatcher reads it.
+    """
+
+    def __init__(self, terms: W3TermsReader, postings: bytes):
+        self._terms = terms
+        self._postings = postings
+        self._stream = io.BytesIO(postings)
+
+    @classmethod
+    def of(cls, reader) -> _StoredPostings | None:
+        codec, storage = getattr(reader, "_codec", None), getattr(reader, "_storage", None)
+        if not isinstance(codec, W3Codec) or storage is None:
+            return None
+        segment = reader._segment
+
+        def whole(ext: str) -> bytes:
+            name = segment.make_filename(ext)
+            handle = storage.open_file(name)
+            try:
+                return handle.read(storage.file_length(name))
+            finally:
+                handle.close()
+
+        terms_table = whole(W3Codec.TERMS_EXT)
+        terms = W3TermsReader(codec, BufferFile(terms_table), len(terms_table), None)
+        return cls(terms, whole(W3Codec.POSTS_EXT))
+
+    def terms(self):
+        """(fieldname, term bytes, W3TermInfo) in the segment's order."""
+        decode = self._terms._keydecoder
+        for key, value in self._terms._tindex.items():
+            fieldname, tbytes = decode(key)
+            yield fieldname, tbytes, W3TermInfo.from_bytes(value)
+
+    def copy(self, info: W3TermInfo, fmt, postings: list, startdoc: int, docmap) -> None:
+        """Append a term's postings, renumbered (docmap: None, or live old -> new numbers)."""
+        offset, length = info.extent()
+        if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves struct.unpack's tuple
+            (length,) = length
+        stored, stream = self._postings, self._stream
+        value_size = fmt.fixed_value_size()
+        position, end = offset + len(WHOOSH3_HEADER_MAGIC), offset + length
+        while position < end:
+            (size,) = _BLOCK_SIZE.unpack_from(stored, position)
+            position += _BLOCK_SIZE.size
+            stream.seek(position)
+            count, _last, _weight, compression, _shortest, _longest = pickle.load(stream)
+            position += abs(size)
+            data = stored[stream.tell() : position]
+            deltas, weights, values = pickle.loads(zlib.decompress(data) if compression else data)
+            ids = list(accumulate(deltas))
+            if weights is None:
+                weights = array("f", [1.0]) * count
+            elif isinstance(weights, float):
+                weights = array("f", [weights]) * count
+            else:
+                weights = array("f", weights)
+            if value_size == 0:
+                values = (None,) * count
+            elif value_size is not None and value_size > 0:
+                values = [values[i : i + value_size] for i in range(0, len(values), value_size)]
+            _append_renumbered(postings, ids, weights, values, startdoc, docmap)
+
+
+_BLOCK_SIZE = struct.Struct("!i")
+
+
+def _append_renumbered(postings: list, ids, weights, values, startdoc: int, docmap) -> None:
+    if docmap is None:
+        renumbered = [startdoc + docnum for docnum in ids]
+        postings.extend(zip(renumbered, weights, values, strict=True))
+    else:
+        postings.extend(
+            (docmap[docnum], weight, value)
+            for docnum, weight, value in zip(ids, weights, values, strict=True)
+            if docnum in docmap
+        )
+
+
 def _copy_blocks(leaf: W3LeafMatcher, postings: list, startdoc: int, docmap) -> None:
     """A term's postings from a segment being merged in, decoded a block at a time (what
     reader.iter_postings() yields one posting and four method calls at a time)."""
@@ -198,16 +299,7 @@ def _copy_blocks(leaf: W3LeafMatcher, postings: list, startdoc: int, docmap) -> 
         leaf._read_ids()
         leaf._read_weights()
         leaf._read_values()
-        ids, weights, values = leaf._ids, leaf._weights, leaf._values
-        if docmap is None:
-            renumbered = [startdoc + docnum for docnum in ids]
-            postings.extend(zip(renumbered, weights, values, strict=True))
-        else:
-            postings.extend(
-                (docmap[docnum], weight, value)
-                for docnum, weight, value in zip(ids, weights, values, strict=True)
-                if docnum in docmap
-            )
+        _append_renumbered(postings, leaf._ids, leaf._weights, leaf._values, startdoc, docmap)
         leaf._next_block()
 
 
@@ -257,7 +349,7 @@ class _TermWriter:
             else:
                 mini_values = b"".join(kept)
             deltas = tuple(map(sub, ids, [0, *ids[:-1]]))
-            data = dumps((deltas, mini_weights, mini_values), 2)
+            data = pickle.dumps((deltas, mini_weights, mini_values), 2)
             # Each block records whether it is compressed. Whoosh compresses every block (it
             # means not to below 20 bytes, but the check is overwritten); below this size
             # zlib saves nothing and its set-up was a third of writing a rare term's list.
@@ -280,7 +372,7 @@ class _TermWriter:
                 length_to_byte(shortest),
                 length_to_byte(longest),
             )
-            block_info = dumps(block_info, 2)
+            block_info = pickle.dumps(block_info, 2)
             size = len(block_info) + len(data)
             postfile.write_int(-size if last == count else size)
             postfile.write(block_info)
@@ -405,7 +497,7 @@ def _frequency_value(freq: int) -> bytes:
 def _positions_value(positions: list[int]) -> bytes:
     # Positions.encode: the count, then the pickled deltas.
     if len(positions) == 1:
-        return pack_uint(1) + dumps(positions, 2)
+        return pack_uint(1) + pickle.dumps(positions, 2)
     deltas = [positions[0]]
     deltas.extend(b - a for a, b in pairwise(positions))
-    return pack_uint(len(deltas)) + dumps(deltas, 2)
+    return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
