@@ -9,6 +9,7 @@ No Django or Whoosh imports: this module must stay usable from anywhere.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
@@ -233,7 +234,27 @@ def tokenize(text: str) -> list[Token]:
 def token_matches(text: str) -> list[re.Match]:
     """The matches behind ``tokenize`` (``group()``, ``start()``, ``end()``): for callers
     needing the offsets of every word, about half the cost of a ``Token`` each."""
-    return list(_TOKEN_RE.finditer(text))
+    global _last_matches
+    matches = list(_TOKEN_RE.finditer(text))
+    _last_matches = (text, matches)
+    return matches
+
+
+# The last text token_matches() read, with its matches. An import tags an article's whole text
+# (title, standfirst, captions and body joined by line breaks) and then hashes its body: the
+# body's words are the tail of those matches, so _words() does not read it again.
+_last_matches: tuple[str, list[re.Match]] = ("", [])
+
+
+def _words(text: str) -> list[str]:
+    """``words(text)``, from the last token_matches() when ``text`` ends the text it read,
+    right after a line break (no word spans one, so the words are the same)."""
+    full, matches = _last_matches
+    start = len(full) - len(text)
+    if start > 0 and len(text) > 200 and full[start - 1] == "\n" and full.endswith(text):
+        first = bisect.bisect_left(matches, start, key=re.Match.start)
+        return [match.group() for match in matches[first:]]
+    return _TOKEN_RE.findall(text)
 
 
 def words(text: str) -> list[str]:
@@ -609,7 +630,7 @@ def _term_stems(term: str) -> tuple[str, ...]:
 
 
 def _terms(text: str) -> list[str]:
-    found = _TOKEN_RE.findall(text)
+    found = _words(text)
     known = _word_terms_cache(found)
     return list(chain.from_iterable(map(known.__getitem__, found)))
 

@@ -566,3 +566,17 @@ def test_fingerprint_of_joined_lines_is_that_of_their_terms():
             terms = arabic.analyze_exact(title) + arabic.analyze_exact(body)
             assert arabic.fingerprint_terms(terms) == joined
             assert arabic.words(f"{title}\n{body}") == arabic.words(title) + arabic.words(body)
+
+
+def test_a_body_read_as_part_of_the_whole_text_gives_the_same_terms():
+    # An import tags the whole text, then hashes the body: the body's words are then taken
+    # from the whole text's matches. Numbers and stopwords at the body's start included.
+    body = "3.5 مليون على الأقل نزحوا من حلب، و٢٬٥٠٠ عادوا. " * 8
+    whole = "\n".join(["عنوان الخبر 12", "مقدمة", body])
+    fresh = arabic.analyze_exact(body)
+    assert fresh[:3] == ["3.5", "مليون", "الاقل"]
+    arabic.token_matches(whole)
+    assert arabic.analyze_exact(body) == fresh
+    # Not after a line break (a word could run on into it): read afresh, still the same.
+    arabic.token_matches("12" + body)
+    assert arabic.analyze_exact(body) == fresh
