@@ -208,7 +208,7 @@ class ArabicWhooshBackend(WhooshSearchBackend):
             for identifier in identifiers:
                 writer.delete_by_term(ID, identifier, searcher=searcher)
 
-    def stage(self, index, objects) -> StagedSegment | None:
+    def stage(self, index, objects) -> StagedSegment:
         """Write the documents of `objects` as a segment of a separate staging index, without
         taking this index's lock; add_staged() then adds it to this index in one commit.
 

@@ -15,9 +15,11 @@ statistics, and the same bytes in each block, except that blocks too short for z
 anything are stored uncompressed (each block says whether it is; tests/test_index_writer.py
 compares the two writers' indexes through Whoosh's own reader and block by block).
 
-Anything it does not special-case goes through Whoosh's own code: other field types are
-indexed by `field.index()`, and merging segments larger than MERGED_IN_MEMORY documents falls
-back to Whoosh's pool, which spills to disk.
+Segments merged in (Whoosh's merge policy, at commit) are read from memory a term at a time
+(_StoredPostings). Anything it does not special-case goes through Whoosh's own code: other
+field types are indexed by `field.index()`, and a merge of more than MERGED_IN_MEMORY
+documents in all goes through Whoosh's pool, which spills to disk. It also adds segments
+written elsewhere (search.backend's stage(), add_staged()) at commit, as they are.
 """
 
 from __future__ import annotations
@@ -50,9 +52,9 @@ from search.analysis import FusedArabicAnalyzer, word_terms, words
 # A block's pickled postings shorter than this are stored uncompressed (see _TermWriter).
 COMPRESS_FROM_BYTES = 96
 
-# Merging segments up to this many documents keeps their postings in memory (about 550 per
-# article); beyond it, Whoosh's pool sorts them on disk.
-MERGED_IN_MEMORY = 20_000
+# A merge of up to this many documents in all keeps their postings in memory (some 550 an
+# article, about 80 KB); a larger one goes through Whoosh's pool, which spills to disk.
+MERGED_IN_MEMORY = 4_000
 
 
 class BatchSegmentWriter(SegmentWriter):
@@ -63,6 +65,7 @@ class BatchSegmentWriter(SegmentWriter):
         self._staged: list = []  # finished segments to add at commit (add_staged_segment)
         self._in_pool = False  # set once everything went to Whoosh's pool (see _move_to_pool)
         self._merged = False
+        self._merged_docs = 0
         # Vectors and spelling words are not used by this project: Whoosh's own path has them.
         self._whoosh_only = {
             name for name, field in self.schema.items() if field.vector or field.separate_spelling()
@@ -120,7 +123,8 @@ class BatchSegmentWriter(SegmentWriter):
     # --- merging other segments in -----------------------------------------------------------
 
     def add_postings_to_pool(self, reader, startdoc, docmap):
-        if self._in_pool or reader.doc_count_all() > MERGED_IN_MEMORY:
+        self._merged_docs += reader.doc_count_all()
+        if self._in_pool or self._merged_docs > MERGED_IN_MEMORY:
             self._move_to_pool()
             return super().add_postings_to_pool(reader, startdoc, docmap)
         self._merged = True
