@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection as db_connection
@@ -136,11 +136,6 @@ ALONGSIDE_MIN_BATCH = 500
 # ...except the first time: the second core is idle until then, and an import's first batches
 # stay small only while the drain keeps up.
 ALONGSIDE_FIRST_BATCH = 100
-# When the import expects to end within this many seconds (AlongsideDrain.progress), batches
-# are at most this large, so the one still being applied when it ends is short. (Not all the
-# time: every batch is a segment, and Whoosh merges them all once there are many.)
-ALONGSIDE_ENDING_SECONDS = 10.0
-ALONGSIDE_ENDING_BATCH = 300
 
 
 @dataclass
@@ -151,17 +146,6 @@ class AlongsideDrain:
     applied: int = 0
     failed: bool = False
     staged: int = 0  # applied by the importing process itself, while the other one finished
-    _shared: _Shared | None = field(default=None, repr=False, compare=False)
-    _started: float = field(default_factory=time.monotonic, repr=False, compare=False)
-
-    def progress(self, done: float, total: float) -> None:
-        """How far the import has got (in any unit, e.g. bytes read): near its expected end,
-        the other process applies smaller batches."""
-        if self._shared is None or done <= 0 or total <= 0:
-            return
-        elapsed = time.monotonic() - self._started
-        if elapsed * max(total - done, 0) / done < ALONGSIDE_ENDING_SECONDS:
-            self._shared.ending.set()
 
 
 @contextmanager
@@ -202,7 +186,6 @@ def drain_alongside(min_batch: int | None = None) -> Iterator[AlongsideDrain]:
     )
     child.start()
     outcome.ran = True
-    outcome._shared = shared
     finished = False
     try:
         yield outcome
@@ -243,7 +226,6 @@ class _Shared:
     def __init__(self, context):
         self.lock = context.Lock()
         self.stop = context.Event()
-        self.ending = context.Event()  # the import expects to end soon: smaller batches
         self.hand_over = context.Value("b", 0, lock=False)  # stopping: leave the rest to us
         self.claimed = context.Value("q", 0, lock=False)  # the last task id it has taken
         self.busy = context.Value("q", 0, lock=False)  # the size of the batch it is applying
@@ -278,8 +260,6 @@ def _drain_until_stopped(shared: _Shared, min_batch: int, parent: int) -> None:
     def claim(read_batch: Callable[[], list]) -> list:
         with shared.lock:
             batch = read_batch()
-            if shared.ending.is_set():
-                batch = batch[:ALONGSIDE_ENDING_BATCH]
             if shared.stop.is_set() and shared.hand_over.value:
                 batch = [task for task in batch if task[0] <= shared.limit.value]
             if batch:
