@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 
 from haystack.backends import BaseEngine
@@ -54,6 +55,23 @@ class StagedSegment:
     segment: object | None  # Whoosh's Segment; None when every object was skipped
     identifiers: list[str]  # the documents in it
     skipped: list[str]  # objects the index skips (SkipDocument): removed when it is added
+
+
+STAGING_PREFIX = ".index-staging-"
+# A staging folder this old belongs to a process that was killed while staging.
+ABANDONED_STAGING_SECONDS = 24 * 3600
+
+
+def _remove_abandoned_staging(parent: str) -> None:
+    now = time.time()
+    for name in os.listdir(parent):
+        path = os.path.join(parent, name)
+        try:
+            abandoned = now - os.stat(path).st_mtime > ABANDONED_STAGING_SECONDS
+        except OSError:  # removed meanwhile
+            continue
+        if name.startswith(STAGING_PREFIX) and abandoned:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 # Multi-valued facet values are joined with the ASCII unit separator, which no value contains.
@@ -224,7 +242,8 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         from search.index_writer import BatchSegmentWriter
 
         parent = os.path.dirname(os.path.abspath(self.path))
-        directory = tempfile.mkdtemp(prefix=".index-staging-", dir=parent)
+        _remove_abandoned_staging(parent)
+        directory = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent)
         try:
             staging = FileStorage(directory, supports_mmap=False).create_index(
                 self.schema, indexname=self.index.indexname

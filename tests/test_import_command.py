@@ -1,7 +1,9 @@
 """manage.py import_articles: formats, idempotency, failures, exit status and summary."""
 
 import json
+import os
 import shutil
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -390,6 +392,14 @@ def test_the_end_of_an_import_is_indexed_by_the_importing_process_too(
 
     edited = make_article("عنوان قديم للمقال")
     indexed()
+    # Staging folders left by an import killed two days ago go; a fresh one is not ours.
+    index_dir = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+    abandoned = index_dir.parent / ".index-staging-killed"
+    (abandoned / "sub").mkdir(parents=True)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(abandoned, (two_days_ago, two_days_ago))
+    elsewhere = index_dir.parent / ".index-staging-running"
+    elsewhere.mkdir()
     # The second process waits for more than this import stores, so everything is still queued
     # when the import ends: it is shared out between the two processes.
     monkeypatch.setattr(queue, "ALONGSIDE_MIN_BATCH", 10**6)
@@ -410,10 +420,10 @@ def test_the_end_of_an_import_is_indexed_by_the_importing_process_too(
     assert found("جديد") == {article.pk for article in new}
     assert found("منقح") == {edited.pk}
     assert found("قديم") == set()  # the old copy of the edited article is gone
-    # Nothing of the staging is left beside the index.
-    index_dir = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+    # Nothing of this staging is left beside the index, nor of the abandoned one.
     assert index_dir.is_dir()
-    assert not list(index_dir.parent.glob(".index-staging-*"))
+    assert list(index_dir.parent.glob(".index-staging-*")) == [elsewhere]
+    elsewhere.rmdir()
 
 
 @pytest.mark.django_db(transaction=True)
