@@ -36,6 +36,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 
 from search.analysis import exact_analyzer, stemmed_analyzer
+from search.index_writer import BatchSegmentWriter
 from search.postings import (
     TITLE_BOOST,
     UNKNOWN_DAY_LAST,
@@ -207,8 +208,6 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         identifiers_to_delete = [*identifiers_to_delete, *skipped]
         if not documents and not identifiers_to_delete:
             return
-        from search.index_writer import BatchSegmentWriter
-
         writer = BatchSegmentWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
         try:
             self._delete_stale(writer, [*identifiers_to_delete, *(doc[ID] for doc in documents)])
@@ -239,8 +238,6 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         documents, skipped = self._documents(index, objects)
         if not documents:
             return StagedSegment(None, None, [], skipped)
-        from search.index_writer import BatchSegmentWriter
-
         parent = os.path.dirname(os.path.abspath(self.path))
         _remove_abandoned_staging(parent)
         directory = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent)
@@ -262,8 +259,6 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         """Add a segment from stage() and remove `identifiers_to_delete`, in one commit."""
         if not self.setup_complete:
             self.setup()
-        from search.index_writer import BatchSegmentWriter
-
         stale = [*identifiers_to_delete, *staged.skipped, *staged.identifiers]
         if not stale:
             return

@@ -36,13 +36,11 @@ from operator import sub
 from whoosh.codec.whoosh3 import (
     WHOOSH3_HEADER_MAGIC,
     W3Codec,
-    W3LeafMatcher,
     W3TermInfo,
     W3TermsReader,
 )
 from whoosh.filedb.structfile import BufferFile
 from whoosh.formats import Frequency, Positions
-from whoosh.matching import FilterMatcher
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
@@ -142,13 +140,10 @@ class BatchSegmentWriter(SegmentWriter):
             if info is not None and not info.is_inlined():
                 stored.copy(info, schema[fieldname].format, postings, startdoc, docmap)
                 continue
+            # Another codec's segment, or postings inlined in the terms table: a posting at a
+            # time (the matcher leaves deleted documents out).
             matcher = reader.postings(fieldname, tbytes)
-            # Deleted documents are not in docmap: they are skipped below, not by a filter.
-            leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-            if isinstance(leaf, W3LeafMatcher):
-                _copy_blocks(leaf, postings, startdoc, docmap)
-                continue
-            while matcher.is_active():  # another codec's matcher: a posting at a time
+            while matcher.is_active():
                 docnum = matcher.id()
                 new = startdoc + docnum if docmap is None else docmap[docnum]
                 postings.append((new, matcher.weight(), matcher.value()))
@@ -295,17 +290,6 @@ def _append_renumbered(postings: list, ids, weights, values, startdoc: int, docm
             for docnum, weight, value in zip(ids, weights, values, strict=True)
             if docnum in docmap
         )
-
-
-def _copy_blocks(leaf: W3LeafMatcher, postings: list, startdoc: int, docmap) -> None:
-    """A term's postings from a segment being merged in, decoded a block at a time (what
-    reader.iter_postings() yields one posting and four method calls at a time)."""
-    while leaf.is_active():
-        leaf._read_ids()
-        leaf._read_weights()
-        leaf._read_values()
-        _append_renumbered(postings, leaf._ids, leaf._weights, leaf._values, startdoc, docmap)
-        leaf._next_block()
 
 
 class _TermWriter:

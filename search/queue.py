@@ -192,19 +192,20 @@ def drain_alongside(min_batch: int | None = None) -> Iterator[AlongsideDrain]:
         finished = True
     finally:
         staged = None
+        ours: list = []
         with shared.lock:
             if finished:
                 try:
-                    shared.limit.value = _share_out(shared)
+                    shared.limit.value, ours = _share_out(shared)
                 except Exception:
                     log.exception("sharing out the end of an import failed")
                     finished = False
             # Not finished: the other process drains everything, as it would alone.
             shared.hand_over.value = finished
             shared.stop.set()
-        if finished:
+        if ours:
             try:
-                staged = _stage_after(shared.limit.value)
+                staged = _stage(ours)
             except Exception:  # the tasks stay queued: the caller's drain applies them
                 log.exception("indexing the end of an import beside the other process failed")
         child.join()
@@ -233,18 +234,16 @@ class _Shared:
         self.applied = context.Value("q", 0)
 
 
-def _share_out(shared: _Shared) -> int:
-    """The last task id the other process is to apply: the queue after its current batch is
-    split so that both are done at about the same time (its batch counted as half done)."""
+def _share_out(shared: _Shared) -> tuple[int, list[tuple[int, int]]]:
+    """The last task id the other process is to apply, and the (task id, article id) this one
+    takes: the queue after its current batch is split so that both are done at about the same
+    time (its batch counted as half done)."""
     claimed = shared.claimed.value
-    waiting = list(
-        IndexTask.objects.filter(id__gt=claimed)
-        .order_by("id")
-        .values_list("id", flat=True)[:BATCH_SIZE]
-    )
+    tasks = IndexTask.objects.filter(id__gt=claimed).order_by("id")
+    waiting = list(tasks.values_list("id", "article_id")[:BATCH_SIZE])
     ours = min(len(waiting), (len(waiting) + shared.busy.value // 2 + 1) // 2)
     theirs = len(waiting) - ours
-    return waiting[theirs - 1] if theirs else claimed
+    return (waiting[theirs - 1][0] if theirs else claimed), waiting[theirs:]
 
 
 def _drain_until_stopped(shared: _Shared, min_batch: int, parent: int) -> None:
@@ -285,15 +284,11 @@ def _drain_until_stopped(shared: _Shared, min_batch: int, parent: int) -> None:
         db_connections.close_all()
 
 
-def _stage_after(limit: int) -> tuple | None:
-    """Index the queued tasks after `limit` into a staged segment (without the index lock)."""
+def _stage(batch: list[tuple[int, int]]) -> tuple | None:
+    """Index these (task id, article id) into a staged segment (without the index lock)."""
     connection = connections["default"]
     backend = connection.get_backend()
     if not hasattr(backend, "stage"):
-        return None
-    tasks = IndexTask.objects.filter(id__gt=limit).order_by("id")
-    batch = list(tasks.values_list("id", "article_id")[:BATCH_SIZE])
-    if not batch:
         return None
     article_ids = {article_id for _, article_id in batch}
     index = connection.get_unified_index().get_index(_article_model())
