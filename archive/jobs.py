@@ -256,7 +256,7 @@ def _drain_index() -> None:
     from search.queue import process_pending
 
     try:
-        process_pending(blocking=False)
+        process_pending(blocking=False, merge=False)
     except Exception:  # the tasks stay queued; the worker loop retries
         log.exception("applying index changes during an import failed")
 

@@ -36,7 +36,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 
 from search.analysis import exact_analyzer, stemmed_analyzer
-from search.index_writer import BatchSegmentWriter
+from search.index_writer import BatchSegmentWriter, TieredMerge
 from search.postings import (
     TITLE_BOOST,
     UNKNOWN_DAY_LAST,
@@ -200,8 +200,12 @@ class ArabicWhooshBackend(WhooshSearchBackend):
             documents.append({key: self._from_python(value) for key, value in doc.items()})
         return documents, skipped
 
-    def apply(self, index, objects, identifiers_to_delete) -> None:
-        """Index `objects` and remove `identifiers_to_delete`, all in one commit."""
+    def apply(self, index, objects, identifiers_to_delete, *, merge: bool = True) -> None:
+        """Index `objects` and remove `identifiers_to_delete`, all in one commit.
+
+        With merge=False, segments are merged only if very many have gathered (merge_idle()
+        merges the rest later): for an import, whose next batch would wait for the merge.
+        """
         if not self.setup_complete:
             self.setup()
         documents, skipped = self._documents(index, objects)
@@ -216,7 +220,29 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=TieredMerge(deferred=not merge))
+
+    def merge_idle(self) -> bool:
+        """Do one merge that is due (TieredMerge, idle), if any; say whether there was one.
+
+        For the index writer when it has nothing else to do: merges left for later by
+        apply(merge=False), and segments with many deleted documents.
+        """
+        if not self.setup_complete:
+            self.setup()
+        policy = TieredMerge(idle=True)
+        segments = self.index._segments()
+        merged, kept = policy.plan(segments)
+        if not merged and len(kept) == len(segments):
+            return False  # nothing due: no commit (each would be a new generation to reload)
+        writer = BatchSegmentWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
+        try:
+            writer.commit(mergetype=policy)
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        return True
 
     @staticmethod
     def _delete_stale(writer, identifiers) -> None:
@@ -277,7 +303,8 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         finally:
             if staged.directory:
                 shutil.rmtree(staged.directory, ignore_errors=True)
-        writer.commit(merge=False)
+        # Only an import adds staged segments: merging waits until the index is idle.
+        writer.commit(mergetype=TieredMerge(deferred=True))
 
     def update(self, index, iterable, commit=True):
         self.apply(index, list(iterable), [])
@@ -294,7 +321,7 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         writer = self.index.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
         for model in models:
             writer.delete_by_term(DJANGO_CT, f"{model._meta.app_label}.{model._meta.model_name}")
-        writer.commit()
+        writer.commit(mergetype=TieredMerge())
 
     def delete_index(self):
         if os.path.exists(self.path):

@@ -15,21 +15,25 @@ statistics, and the same bytes in each block, except that blocks too short for z
 anything are stored uncompressed (each block says whether it is; tests/test_index_writer.py
 compares the two writers' indexes through Whoosh's own reader and block by block).
 
-Segments merged in (Whoosh's merge policy, at commit) are read from memory a term at a time
-(_StoredPostings). Anything it does not special-case goes through Whoosh's own code: other
-field types are indexed by `field.index()`, and a merge of more than MERGED_IN_MEMORY
-documents in all goes through Whoosh's pool, which spills to disk. It also adds segments
-written elsewhere (search.backend's stage(), add_staged()) at commit, as they are.
+Which segments a commit merges is decided by `TieredMerge` (Whoosh's own policy merges every
+segment into one whenever about 17 have gathered, however large they are); the segments it
+merges are read from memory a term at a time (_StoredPostings). Anything it does not
+special-case goes through Whoosh's own code: other field types are indexed by `field.index()`,
+and a merge of more than MERGED_IN_MEMORY documents in all goes through Whoosh's pool, which
+spills to disk. It also adds segments written elsewhere (search.backend's stage(),
+add_staged()) at commit, as they are.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import pickle
 import struct
 import zlib
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from itertools import accumulate, chain, pairwise
 from operator import sub
 
@@ -41,6 +45,7 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.filedb.structfile import BufferFile
 from whoosh.formats import Frequency, Positions
+from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
@@ -54,6 +59,108 @@ COMPRESS_FROM_BYTES = 96
 # article, about 90 KB: under a gigabyte); a larger one goes through Whoosh's pool, which
 # spills to disk but is several times slower (a 10k-article merge took 180 s that way).
 MERGED_IN_MEMORY = 10_000
+
+# The merge policy (TieredMerge): segments are grouped in tiers by size, each tier MERGE_FACTOR
+# times larger than the one below, the smallest holding up to SMALLEST_TIER documents; a tier
+# that has gathered MERGE_FACTOR segments is merged. A segment of MERGED_IN_MEMORY documents or
+# more is never merged again, so no merge is larger than that (nor leaves memory).
+MERGE_FACTOR = 10
+SMALLEST_TIER = 1_000
+# Segments left unmerged for later (an import in progress) are merged regardless beyond this
+# many, so searches never have to walk an unbounded number of them.
+MOST_SEGMENTS = 40
+# When the index is idle, a segment with this share of its documents deleted is rewritten
+# without them.
+REWRITE_DELETED_SHARE = 0.3
+
+
+def plan_merge(
+    sizes: Sequence[tuple[int, int]],
+    *,
+    factor: int = MERGE_FACTOR,
+    smallest_tier: int = SMALLEST_TIER,
+    largest_merge: int = MERGED_IN_MEMORY,
+    rewrite_deleted_share: float | None = None,
+) -> list[int]:
+    """Which segments to merge into one now, given each one's (documents, deleted documents):
+    their indexes in `sizes`, smallest first, or [] for no merge.
+
+    Segments are grouped in tiers by their live documents: up to `smallest_tier`, then each
+    tier `factor` times larger. In the lowest tier that holds `factor` segments, its `factor`
+    smallest are merged, or as many of them as fit in `largest_merge` documents (counting
+    deleted ones: a merge reads them too). A segment at `largest_merge` or more is left alone. With
+    `rewrite_deleted_share`, and no tier due, the segment with the largest share of deleted
+    documents at or above it is rewritten alone.
+    """
+    tiers: defaultdict[int, list[int]] = defaultdict(list)
+    for position, (documents, deleted) in enumerate(sizes):
+        if documents < largest_merge:
+            tiers[_tier(documents - deleted, smallest_tier, factor)].append(position)
+    for tier in sorted(tiers):
+        members = sorted(tiers[tier], key=lambda position: sizes[position][0])
+        if len(members) < factor:
+            continue
+        chosen, total = [], 0
+        for position in members[:factor]:
+            if total + sizes[position][0] > largest_merge:
+                break
+            chosen.append(position)
+            total += sizes[position][0]
+        if len(chosen) >= 2:
+            return chosen
+    if rewrite_deleted_share is not None:
+        shares = [
+            (deleted / documents, position)
+            for position, (documents, deleted) in enumerate(sizes)
+            if 0 < documents < largest_merge and deleted
+        ]
+        if shares and max(shares)[0] >= rewrite_deleted_share:
+            return [max(shares)[1]]
+    return []
+
+
+def _tier(live: int, smallest_tier: int, factor: int) -> int:
+    return 0 if live <= smallest_tier else math.ceil(math.log(live / smallest_tier, factor))
+
+
+class TieredMerge:
+    """A Whoosh merge policy (`writer.commit(mergetype=TieredMerge(...))`), from plan_merge.
+
+    `deferred`: merge only once there are more than MOST_SEGMENTS segments (an import in
+    progress leaves merging to when the index is idle). `idle`: also rewrite a segment with
+    REWRITE_DELETED_SHARE of its documents deleted. Segments whose documents are all deleted
+    are dropped, without a merge.
+    """
+
+    def __init__(self, *, deferred: bool = False, idle: bool = False):
+        self.deferred = deferred
+        self.idle = idle
+
+    def plan(self, segments: Sequence) -> tuple[list, list]:
+        """The segments to merge and those to keep (without the ones whose documents are all
+        deleted, which need no merge to go)."""
+        segments = [segment for segment in segments if segment.doc_count() > 0]
+        # The writer's own documents become one more segment.
+        if self.deferred and len(segments) + 1 <= MOST_SEGMENTS:
+            return [], segments
+        sizes = [(segment.doc_count_all(), segment.deleted_count()) for segment in segments]
+        chosen = set(
+            plan_merge(sizes, rewrite_deleted_share=REWRITE_DELETED_SHARE if self.idle else None)
+        )
+        return (
+            [segment for position, segment in enumerate(segments) if position in chosen],
+            [segment for position, segment in enumerate(segments) if position not in chosen],
+        )
+
+    def __call__(self, writer, segments: list) -> list:
+        merged, kept = self.plan(segments)
+        for segment in merged:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            try:
+                writer.add_reader(reader)
+            finally:
+                reader.close()
+        return kept
 
 
 class BatchSegmentWriter(SegmentWriter):

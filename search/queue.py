@@ -103,12 +103,14 @@ def process_pending(
     *,
     blocking: bool = True,
     claim: Callable[[Callable[[], list]], list] | None = None,
+    merge: bool = True,
 ) -> int:
     """Apply every queued change to the index; return how many articles were applied.
 
     With blocking=False, return 0 at once when another process is already draining.
     `claim`, when given, reads each batch: it calls its argument (which reads the next batch of
     (task id, article id)) and returns what to apply, [] to stop (see drain_alongside).
+    With merge=False, index segments are left unmerged for merge_when_idle() (an import).
     """
     applied = 0
     with writer_lock(blocking) as locked:
@@ -123,7 +125,7 @@ def process_pending(
             batch = read_batch() if claim is None else claim(read_batch)
             if not batch:
                 break
-            applied += apply_batch({article_id for _, article_id in batch})
+            applied += apply_batch({article_id for _, article_id in batch}, merge=merge)
             # Delete exactly the rows read: a task committed meanwhile (possibly with a lower id,
             # on databases that commit out of id order) stays for the next round.
             IndexTask.objects.filter(id__in=[task_id for task_id, _ in batch]).delete()
@@ -272,7 +274,7 @@ def _drain_until_stopped(shared: _Shared, min_batch: int, parent: int) -> None:
             orphaned = os.getppid() != parent
             stopping = shared.stop.is_set() or orphaned
             if stopping or pending_count() >= threshold:
-                done = process_pending(claim=None if orphaned else claim)
+                done = process_pending(claim=None if orphaned else claim, merge=False)
                 with shared.applied.get_lock():
                     shared.applied.value += done
                 if done:
@@ -323,20 +325,37 @@ def _read_articles(index, article_ids: set[int]) -> tuple[list, list[str]]:
     return present, gone
 
 
-def apply_batch(article_ids: set[int]) -> int:
-    """Bring the index in line with the database for these articles, in one index commit."""
+def apply_batch(article_ids: set[int], *, merge: bool = True) -> int:
+    """Bring the index in line with the database for these articles, in one index commit
+    (merge=False: leave merging segments to merge_when_idle())."""
     connection = connections["default"]
     index = connection.get_unified_index().get_index(_article_model())
     backend = connection.get_backend()
     present, gone = _read_articles(index, article_ids)
     if hasattr(backend, "apply"):
-        backend.apply(index, present, gone)
+        backend.apply(index, present, gone, merge=merge)
     else:  # any other haystack backend: the generic calls
         if present:
             backend.update(index, present)
         for identifier in gone:
             backend.remove(identifier)
     return len(article_ids)
+
+
+def merge_when_idle() -> bool:
+    """Merge index segments if a merge is due and nothing else is to be written: the queue is
+    empty and no other process holds the writer lock. Say whether it merged.
+
+    Imports leave their segments unmerged (merge=False) so that no batch waits for a merge;
+    the worker merges them here, one merge a round, between rounds of queued changes.
+    """
+    backend = connections["default"].get_backend()
+    if not hasattr(backend, "merge_idle"):
+        return False
+    with writer_lock(blocking=False) as locked:
+        if not locked or IndexTask.objects.exists():
+            return False
+        return backend.merge_idle()
 
 
 def rebuild_queue() -> int:
@@ -372,5 +391,12 @@ def run_worker(
                 ran_job = jobs()
             except Exception:  # a failed job is recorded by its runner; keep serving
                 log.exception("worker: running a background job failed")
-        if not done and not ran_job:
+        if done or ran_job:
+            continue
+        try:
+            merged = merge_when_idle()
+        except Exception:  # an unmerged index is still correct; try again next round
+            log.exception("index worker: merging index segments failed")
+            merged = False
+        if not merged:
             time.sleep(interval)

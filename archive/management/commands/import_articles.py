@@ -67,8 +67,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{outcome.name}: {outcome.status}{detail}")
         if not options["dry_run"]:
             record_command_run(report, options["paths"], defaults)
-            # Contract: what the command imported is searchable when it exits.
-            process_pending()
+            # Contract: what the command imported is searchable when it exits. Its segments
+            # are merged later, when the worker is idle (search.queue.merge_when_idle).
+            process_pending(merge=False)
             if verbosity >= 2 and alongside is not None and alongside.ran:
                 self.stdout.write(f"index: {alongside.applied} changes applied during the import")
             if report.counts()[IMPORTED] or report.counts()[UPDATED]:

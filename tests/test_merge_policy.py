@@ -1,0 +1,202 @@
+"""When index segments are merged (search.index_writer.plan_merge, TieredMerge) and by whom.
+
+Whoosh's own policy merges every segment into one whenever about 17 have gathered, however large
+they are: at 10k articles a stall of most of a minute, at 100k many minutes, with every index
+update waiting. Ours merges segments of similar size, ten at a time, never past a size cap;
+imports leave merging to the worker's idle time, so no import batch waits for one.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from haystack import connections
+
+from search import index_writer, queue
+from search.index_writer import MERGE_FACTOR, MERGED_IN_MEMORY, plan_merge
+from tests.conftest import DATA
+
+# --- the plan (pure) --------------------------------------------------------------------------
+
+
+def test_a_tier_is_merged_once_it_holds_ten_segments():
+    assert plan_merge([(500, 0)] * 9) == []
+    assert plan_merge([(500, 0)] * 10) == list(range(10))
+
+
+def test_the_smallest_tier_due_is_merged_smallest_first():
+    # Two 5,000-document segments (tier 1) and ten small ones (tier 0, up to 1,000).
+    sizes = [(5000, 0), (300, 0), (5000, 0)] + [(n, 0) for n in range(100, 1000, 100)]
+    assert len(sizes) == 12
+    chosen = plan_merge(sizes)
+    assert sorted(chosen) == [1, *range(3, 12)]
+    assert [sizes[position][0] for position in chosen] == sorted(
+        sizes[position][0] for position in chosen
+    )
+
+
+def test_a_merge_never_exceeds_the_largest_merge():
+    # Ten segments of 3,000: only three fit in 10,000 documents.
+    assert plan_merge([(3000, 0)] * 10) == [0, 1, 2]
+    # Deleted documents count: a merge reads them too.
+    assert plan_merge([(3000, 2000)] * 10, smallest_tier=1000) == [0, 1, 2]
+
+
+def test_segments_at_the_largest_merge_are_left_alone():
+    assert plan_merge([(MERGED_IN_MEMORY, 0)] * 25) == []
+    assert plan_merge([(MERGED_IN_MEMORY, 0)] * 25 + [(10, 0)] * 9) == []
+
+
+def test_whooshs_merge_everything_point_is_not_ours():
+    # Seventeen 500-article import batches: Whoosh's MERGE_SMALL merges all seventeen.
+    assert plan_merge([(500, 0)] * 17) == list(range(10))
+
+
+def test_a_segment_mostly_deleted_is_rewritten_only_when_asked():
+    sizes = [(1000, 100), (1000, 400), (1000, 300), (MERGED_IN_MEMORY, 9000)]
+    assert plan_merge(sizes) == []
+    assert plan_merge(sizes, rewrite_deleted_share=0.3) == [1]
+    assert plan_merge(sizes, rewrite_deleted_share=0.5) == []
+
+
+# --- on a real index, through the backend and the queue ----------------------------------------
+
+
+def _article_model():
+    from archive.models import Article
+
+    return Article
+
+
+def _segments():
+    return connections["default"].get_backend().index._segments()
+
+
+def _apply_one_by_one(make_article, count, *, merge):
+    """`count` articles, each its own index commit (so its own segment)."""
+    connection = connections["default"]
+    index = connection.get_unified_index().get_index(_article_model())
+    backend = connection.get_backend()
+    articles = []
+    for _ in range(count):
+        article = make_article(body="تقرير الميدان: وصلت قافلة المساعدات إلى المدينة")
+        backend.apply(index, [article], [], merge=merge)
+        articles.append(article)
+    queue.IndexTask.objects.all().delete()  # applied above, as the worker would
+    return articles
+
+
+def _search_count(client, q):
+    return client.get("/api/search", {"q": q}).json()["count"]
+
+
+@pytest.mark.django_db
+def test_deferred_commits_leave_segments_for_an_idle_merge(make_article, client):
+    _apply_one_by_one(make_article, MERGE_FACTOR + 2, merge=False)
+    assert len(_segments()) == MERGE_FACTOR + 2
+    assert _search_count(client, "قافلة") == MERGE_FACTOR + 2
+
+    assert queue.merge_when_idle() is True
+    # The ten smallest became one; every article is still found, once.
+    assert len(_segments()) == 3
+    assert sum(segment.doc_count() for segment in _segments()) == MERGE_FACTOR + 2
+    assert _search_count(client, "قافلة") == MERGE_FACTOR + 2
+    # Nothing more is due, and nothing is written for nothing.
+    generation = connections["default"].get_backend().index.latest_generation()
+    assert queue.merge_when_idle() is False
+    assert connections["default"].get_backend().index.latest_generation() == generation
+
+
+@pytest.mark.django_db
+def test_an_ordinary_commit_merges_a_tier_that_is_due(make_article, client):
+    _apply_one_by_one(make_article, MERGE_FACTOR, merge=True)
+    assert len(_segments()) == MERGE_FACTOR
+    # Ten segments of the smallest tier: the next commit merges them into its own segment.
+    _apply_one_by_one(make_article, 1, merge=True)
+    assert len(_segments()) == 1
+    assert _search_count(client, "الميدان") == MERGE_FACTOR + 1
+
+
+@pytest.mark.django_db
+def test_deferred_commits_merge_anyway_past_the_most_segments(make_article, monkeypatch, client):
+    monkeypatch.setattr(index_writer, "MOST_SEGMENTS", 12)
+    _apply_one_by_one(make_article, 12, merge=False)
+    assert len(_segments()) == 12
+    # The next commit would make 13: the ten smallest are merged in.
+    _apply_one_by_one(make_article, 1, merge=False)
+    assert len(_segments()) == 12 - MERGE_FACTOR + 1
+    assert _search_count(client, "قافلة") == 13
+
+
+@pytest.mark.django_db
+def test_the_idle_merge_waits_for_queued_changes(make_article, client, indexed):
+    _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
+    make_article("خبر جديد لم يفهرس بعد")  # queued, not applied
+    assert queue.merge_when_idle() is False
+    assert len(_segments()) == MERGE_FACTOR
+    indexed(merge=False)
+    assert queue.merge_when_idle() is True
+    assert _search_count(client, "قافلة") == MERGE_FACTOR
+
+
+@pytest.mark.django_db
+def test_the_idle_merge_waits_for_another_writer(make_article):
+    _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
+    with queue.writer_lock():
+        assert queue.merge_when_idle() is False
+    assert len(_segments()) == MERGE_FACTOR
+
+
+@pytest.mark.django_db
+def test_a_segment_mostly_deleted_is_rewritten_when_idle(make_article, client, indexed):
+    connection = connections["default"]
+    index = connection.get_unified_index().get_index(_article_model())
+    articles = [make_article(f"بيان رقم {n}", "أعلنت الوزارة عن هدنة") for n in range(10)]
+    connection.get_backend().apply(index, articles, [])
+    queue.IndexTask.objects.all().delete()
+    for article in articles[:4]:
+        article.delete()
+    indexed()
+    (segment,) = _segments()
+    assert (segment.doc_count_all(), segment.doc_count()) == (10, 6)
+
+    assert queue.merge_when_idle() is True
+    (segment,) = _segments()
+    assert (segment.doc_count_all(), segment.doc_count()) == (6, 6)
+    assert _search_count(client, "هدنة") == 6
+
+
+@pytest.mark.django_db
+def test_segments_whose_documents_are_all_deleted_are_dropped(make_article, indexed):
+    articles = _apply_one_by_one(make_article, 3, merge=False)
+    articles[0].delete()
+    indexed()
+    # The deletion's commit dropped the emptied segment (no merge needed).
+    assert len(_segments()) == 2
+    assert sum(segment.doc_count_all() for segment in _segments()) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_merges_when_it_has_nothing_else_to_do(make_article, client):
+    _apply_one_by_one(make_article, MERGE_FACTOR + 1, merge=False)
+    queue.run_worker(interval=0.05, stop_after=1.0)
+    assert len(_segments()) == 2
+    assert _search_count(client, "قافلة") == MERGE_FACTOR + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_leaves_merging_to_the_idle_worker(make_article, client):
+    _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
+    out = io.StringIO()
+    call_command("import_articles", str(DATA / "records" / "articles.jsonl"), stdout=out)
+    assert out.getvalue().strip().splitlines()[-1].startswith("imported 3,")
+    # Searchable at once, in segments of its own: no batch of the import waited for a merge.
+    before = len(_segments())
+    assert before > MERGE_FACTOR
+    assert [segment.doc_count_all() for segment in _segments()].count(1) >= MERGE_FACTOR
+    assert _search_count(client, "اللاجئون") == 1
+
+    assert queue.merge_when_idle() is True
+    assert len(_segments()) == before - MERGE_FACTOR + 1
+    assert _search_count(client, "اللاجئون") == 1
+    assert _search_count(client, "قافلة") == MERGE_FACTOR
