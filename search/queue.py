@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection as db_connection
@@ -138,6 +138,11 @@ ALONGSIDE_MIN_BATCH = 500
 # ...except the first time: the second core is idle until then, and an import's first batches
 # stay small only while the drain keeps up.
 ALONGSIDE_FIRST_BATCH = 100
+# When the import expects to end within this many seconds (AlongsideDrain.progress), batches
+# are at most this large, so the one still being applied when it ends is short. (Not all the
+# time: every batch is a segment, each with a commit's fixed cost, and merged later.)
+ALONGSIDE_ENDING_SECONDS = 10.0
+ALONGSIDE_ENDING_BATCH = 300
 
 
 @dataclass
@@ -148,6 +153,17 @@ class AlongsideDrain:
     applied: int = 0
     failed: bool = False
     staged: int = 0  # applied by the importing process itself, while the other one finished
+    _shared: _Shared | None = field(default=None, repr=False, compare=False)
+    _started: float = field(default_factory=time.monotonic, repr=False, compare=False)
+
+    def progress(self, done: float, total: float) -> None:
+        """How far the import has got (in any unit, e.g. bytes read): near its expected end,
+        the other process applies smaller batches."""
+        if self._shared is None or done <= 0 or total <= 0:
+            return
+        elapsed = time.monotonic() - self._started
+        if elapsed * max(total - done, 0) / done < ALONGSIDE_ENDING_SECONDS:
+            self._shared.ending.set()
 
 
 @contextmanager
@@ -188,6 +204,7 @@ def drain_alongside(min_batch: int | None = None) -> Iterator[AlongsideDrain]:
     )
     child.start()
     outcome.ran = True
+    outcome._shared = shared
     finished = False
     try:
         yield outcome
@@ -229,6 +246,7 @@ class _Shared:
     def __init__(self, context):
         self.lock = context.Lock()
         self.stop = context.Event()
+        self.ending = context.Event()  # the import expects to end soon: smaller batches
         self.hand_over = context.Value("b", 0, lock=False)  # stopping: leave the rest to us
         self.claimed = context.Value("q", 0, lock=False)  # the last task id it has taken
         self.busy = context.Value("q", 0, lock=False)  # the size of the batch it is applying
@@ -261,6 +279,8 @@ def _drain_until_stopped(shared: _Shared, min_batch: int, parent: int) -> None:
     def claim(read_batch: Callable[[], list]) -> list:
         with shared.lock:
             batch = read_batch()
+            if shared.ending.is_set():
+                batch = batch[:ALONGSIDE_ENDING_BATCH]
             if shared.stop.is_set() and shared.hand_over.value:
                 batch = [task for task in batch if task[0] <= shared.limit.value]
             if batch:

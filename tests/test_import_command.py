@@ -462,3 +462,35 @@ def test_imported_tags_are_stored_once_and_searchable(client, tmp_path):
     data = client.get("/api/search", {"q": "قافلة", "tag": "مساعدات"}).json()
     assert [r["title"] for r in data["results"]] == [record["title"]]
     assert {f["value"]: f["count"] for f in data["facets"]["tag"]} == {"حلب": 1, "مساعدات": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_near_its_end_an_import_is_indexed_in_smaller_batches(monkeypatch, client, make_article):
+    import time
+
+    from haystack import connections
+
+    from search import queue
+
+    monkeypatch.setattr(queue, "ALONGSIDE_MIN_BATCH", 1)
+    monkeypatch.setattr(queue, "ALONGSIDE_FIRST_BATCH", 1)
+    monkeypatch.setattr(queue, "ALONGSIDE_ENDING_BATCH", 1)
+    backend = connections["default"].get_backend()
+    backend.setup()
+    segments_before = len(backend.index._segments())
+    with queue.drain_alongside() as outcome:
+        outcome._started -= 60  # as if it had been importing for a minute
+        outcome.progress(10, 100)  # a tenth read in a minute: nine more to go
+        assert not outcome._shared.ending.is_set()
+        outcome.progress(50, 100)  # half: another minute
+        assert not outcome._shared.ending.is_set()
+        outcome.progress(99_999, 100_000)  # the end is near: batches of one from now on
+        articles = [make_article(f"مقال قرب النهاية {n}") for n in range(3)]
+        deadline = time.monotonic() + 30
+        while queue.pending_count() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert outcome.applied == 3 and outcome.staged == 0
+    # The three changes were applied one at a time: a segment each.
+    assert len(backend.index.refresh()._segments()) - segments_before == 3
+    results = client.get("/api/search", {"q": "النهاية"}).json()["results"]
+    assert {hit["id"] for hit in results} == {article.pk for article in articles}

@@ -6,7 +6,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.dbstats import refresh_planner_statistics
-from archive.ingest.service import FAILED, IMPORTED, UPDATED, Defaults, Importer, supported
+from archive.ingest.service import (
+    FAILED,
+    IMPORTED,
+    UPDATED,
+    Defaults,
+    Importer,
+    find_files,
+    supported,
+)
 from archive.jobs import record_command_run
 from search.queue import drain_alongside, process_pending
 
@@ -55,7 +63,9 @@ class Command(BaseCommand):
                 alongside = None
             else:
                 with drain_alongside() as alongside:
-                    report = importer.run_paths(options["paths"])
+                    paths = options["paths"]
+                    importer.progress = _reporting_to(alongside, paths, importer.progress)
+                    report = importer.run_paths(paths)
         finally:
             bar.close()
         verbosity = options["verbosity"]
@@ -78,6 +88,23 @@ class Command(BaseCommand):
         self.stdout.write(prefix + report.summary())
         if report.failed:
             raise CommandError(f"{len(report.failed)} failed", returncode=1)
+
+
+def _reporting_to(alongside, paths, progress):
+    """A progress callback that also tells the index drain how far the import has got, in
+    bytes of input read, so it can tell when the import is near its end."""
+    sizes = {str(path): path.stat().st_size for path, problem in find_files(paths) if not problem}
+    total = sum(sizes.values())
+    done = 0
+
+    def update(done_files: int, total_files: int, name: str) -> None:
+        nonlocal done
+        done += sizes.get(name, 0)
+        alongside.progress(done, total)
+        if progress is not None:
+            progress(done_files, total_files, name)
+
+    return update
 
 
 class _ProgressBar:
