@@ -275,6 +275,28 @@ def import_and_index(directory: Path, profiler: Profiler) -> dict:
     }
 
 
+def merge_as_the_worker_would() -> dict:
+    """The merges an import leaves for the worker's idle time (search.queue.merge_when_idle),
+    run one after another as an idle worker would, timed."""
+    from haystack import connections
+
+    from search.queue import merge_when_idle
+
+    def segments() -> int:
+        return len(connections["default"].get_backend().index._segments())
+
+    before, merges = segments(), 0
+    started = time.perf_counter()
+    while merge_when_idle():
+        merges += 1
+    return {
+        "segments_before": before,
+        "segments_after": segments(),
+        "merges": merges,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
 def run_queries(repeat: int, profiler: Profiler) -> dict:
     from django.test import Client
 
@@ -379,6 +401,23 @@ def _latency(row: dict) -> str:
     )
 
 
+def _merges(merged: dict) -> list[str]:
+    lines = [
+        f"idle merges    {merged['segments_before']} index segments after the import, "
+        f"{merged['segments_after']} after {merged['merges']} merge(s) run as the idle worker "
+        f"runs them: {merged['seconds']:.1f} s (not part of import+index: the articles were "
+        "searchable before)"
+    ]
+    if "search" in merged:
+        after = merged["search"]
+        lines.append(
+            f"  then         searches p50 {after['search']['p50_ms']:.1f} / p95 "
+            f"{after['search']['p95_ms']:.1f} ms, browsing p50 {after['browse']['p50_ms']:.1f} / "
+            f"p95 {after['browse']['p95_ms']:.1f} ms (1 timed pass)"
+        )
+    return [*lines, ""]
+
+
 def render(result: dict) -> str:
     gen, imp, search = result["generate"], result["import"], result["search"]
     env = result["environment"]
@@ -428,6 +467,7 @@ def render(result: dict) -> str:
         f"{_verdict(browse['p95_ms'] <= BROWSE_P95_TARGET_MS)}]",
         f"first request after the import (cold searcher): {search['cold_first_request_ms']:.0f} ms",
         "",
+        *_merges(result["idle_merges"]),
         f"machine load   1-min load average {env['load_start']:.1f} at start, "
         f"{env['load_end']:.1f} at end; this process had {imp['cpu_share']:.0%} of a core "
         f"while importing, {search['cpu_share']:.0%} while searching",
@@ -495,6 +535,10 @@ def main(argv=None) -> int:
         search_profiler = Profiler(args.profile, Path(f"{prof_base}-search.prof"))
         searched = run_queries(args.queries_repeat, search_profiler)
         memory["after search"] = max_rss_mb()
+        merged = merge_as_the_worker_would()
+        memory["after merging"] = max_rss_mb()
+        if merged["merges"]:
+            merged["search"] = run_queries(1, Profiler(False, Path(os.devnull)))
 
         result = {
             "articles": args.articles,
@@ -512,6 +556,7 @@ def main(argv=None) -> int:
             "import": imported,
             "disk": disk,
             "search": searched,
+            "idle_merges": merged,
             "memory_mb": {k: round(v, 1) for k, v in memory.items()},
             "targets": {
                 "search_p95_ms": SEARCH_P95_TARGET_MS,
