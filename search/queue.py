@@ -250,6 +250,8 @@ class _Shared:
         self.hand_over = context.Value("b", 0, lock=False)  # stopping: leave the rest to us
         self.claimed = context.Value("q", 0, lock=False)  # the last task id it has taken
         self.busy = context.Value("q", 0, lock=False)  # the size of the batch it is applying
+        self.busy_since = context.Value("d", 0.0, lock=False)  # when it took it (monotonic)
+        self.seconds_per_change = context.Value("d", 0.0, lock=False)  # in its last batch
         self.limit = context.Value("q", 0, lock=False)  # handed over: the last task id it takes
         self.applied = context.Value("q", 0)
 
@@ -257,13 +259,26 @@ class _Shared:
 def _share_out(shared: _Shared) -> tuple[int, list[tuple[int, int]]]:
     """The last task id the other process is to apply, and the (task id, article id) this one
     takes: the queue after its current batch is split so that both are done at about the same
-    time (its batch counted as half done)."""
+    time."""
     claimed = shared.claimed.value
     tasks = IndexTask.objects.filter(id__gt=claimed).order_by("id")
     waiting = list(tasks.values_list("id", "article_id")[:BATCH_SIZE])
-    ours = min(len(waiting), (len(waiting) + shared.busy.value // 2 + 1) // 2)
+    still_busy = _left_in_batch(
+        shared.busy.value,
+        time.monotonic() - shared.busy_since.value,
+        shared.seconds_per_change.value,
+    )
+    ours = min(len(waiting), round((len(waiting) + still_busy) / 2))
     theirs = len(waiting) - ours
     return (waiting[theirs - 1][0] if theirs else claimed), waiting[theirs:]
+
+
+def _left_in_batch(size: int, elapsed: float, seconds_per_change: float) -> float:
+    """How many changes of a batch of `size` taken `elapsed` seconds ago are still to apply,
+    at the rate of the batch before (unknown: half of them)."""
+    if seconds_per_change <= 0:
+        return size / 2
+    return max(0.0, size - elapsed / seconds_per_change)
 
 
 def _drain_until_stopped(shared: _Shared, min_batch: int, parent: int) -> None:
@@ -279,13 +294,18 @@ def _drain_until_stopped(shared: _Shared, min_batch: int, parent: int) -> None:
     def claim(read_batch: Callable[[], list]) -> list:
         with shared.lock:
             batch = read_batch()
-            if shared.ending.is_set():
+            if shared.ending.is_set() and not shared.stop.is_set():
+                # (Once stopped, its share of the rest is one batch: one commit, not several.)
                 batch = batch[:ALONGSIDE_ENDING_BATCH]
             if shared.stop.is_set() and shared.hand_over.value:
                 batch = [task for task in batch if task[0] <= shared.limit.value]
             if batch:
                 shared.claimed.value = max(shared.claimed.value, batch[-1][0])
-            shared.busy.value = len(batch)
+            now = time.monotonic()
+            if shared.busy.value:  # the batch before is done
+                elapsed = now - shared.busy_since.value
+                shared.seconds_per_change.value = elapsed / shared.busy.value
+            shared.busy.value, shared.busy_since.value = len(batch), now
             return batch
 
     threshold = min(min_batch, ALONGSIDE_FIRST_BATCH)
