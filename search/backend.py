@@ -24,6 +24,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -36,7 +37,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 
 from search.analysis import exact_analyzer, stemmed_analyzer
-from search.index_writer import BatchSegmentWriter, TieredMerge
+from search.index_writer import MERGED_IN_MEMORY, BatchSegmentWriter, TieredMerge
 from search.postings import (
     TITLE_BOOST,
     UNKNOWN_DAY_LAST,
@@ -226,7 +227,8 @@ class ArabicWhooshBackend(WhooshSearchBackend):
 
     @staticmethod
     def _merge_policy(**kwargs) -> TieredMerge:
-        return TieredMerge(**kwargs)
+        largest = getattr(settings, "ARCHIVE_INDEX_MERGE_ARTICLES", MERGED_IN_MEMORY)
+        return TieredMerge(largest_merge=largest, **kwargs)
 
     def merge_idle(self) -> bool:
         """Do one merge that is due (TieredMerge, idle), if any; say whether there was one.

@@ -126,15 +126,21 @@ def _tier(live: int, smallest_tier: int, factor: int) -> int:
 class TieredMerge:
     """A Whoosh merge policy (`writer.commit(mergetype=TieredMerge(...))`), from plan_merge.
 
+    `largest_merge` above MERGED_IN_MEMORY makes the larger merges go through Whoosh's pool:
+    memory stays bounded, but they take several times longer.
+
     `deferred`: merge only once there are more than MOST_SEGMENTS segments (an import in
     progress leaves merging to when the index is idle). `idle`: also rewrite a segment with
     REWRITE_DELETED_SHARE of its documents deleted. Segments whose documents are all deleted
     are dropped, without a merge.
     """
 
-    def __init__(self, *, deferred: bool = False, idle: bool = False):
+    def __init__(
+        self, *, deferred: bool = False, idle: bool = False, largest_merge: int = MERGED_IN_MEMORY
+    ):
         self.deferred = deferred
         self.idle = idle
+        self.largest_merge = largest_merge
 
     def plan(self, segments: Sequence) -> tuple[list, list]:
         """The segments to merge and those to keep (without the ones whose documents are all
@@ -145,7 +151,11 @@ class TieredMerge:
             return [], segments
         sizes = [(segment.doc_count_all(), segment.deleted_count()) for segment in segments]
         chosen = set(
-            plan_merge(sizes, rewrite_deleted_share=REWRITE_DELETED_SHARE if self.idle else None)
+            plan_merge(
+                sizes,
+                largest_merge=self.largest_merge,
+                rewrite_deleted_share=REWRITE_DELETED_SHARE if self.idle else None,
+            )
         )
         return (
             [segment for position, segment in enumerate(segments) if position in chosen],

@@ -200,3 +200,38 @@ def test_an_import_leaves_merging_to_the_idle_worker(make_article, client):
     assert len(_segments()) == before - MERGE_FACTOR + 1
     assert _search_count(client, "اللاجئون") == 1
     assert _search_count(client, "قافلة") == MERGE_FACTOR
+
+
+@pytest.mark.django_db
+def test_an_edit_replaces_the_copy_in_whichever_segment_holds_it(make_article, client, indexed):
+    articles = _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
+
+    def edit(article, word):
+        article.title = f"عنوان {word}"
+        article.save()
+        indexed(merge=False)
+
+    def live_documents():
+        return sum(segment.doc_count() for segment in _segments())
+
+    edit(articles[3], "منقح")  # its copy is in the fourth segment
+    edit(articles[3], "مراجع")  # ...and now in the newest one
+    edit(articles[7], "مصحح")
+    assert _search_count(client, "قافلة") == MERGE_FACTOR
+    assert [_search_count(client, word) for word in ("منقح", "مراجع", "مصحح")] == [0, 1, 1]
+    assert live_documents() == MERGE_FACTOR
+    # After a merge, the same holds for the merged segment.
+    assert queue.merge_when_idle() is True
+    edit(articles[0], "جديد")
+    edit(articles[7], "أخير")
+    assert [_search_count(client, word) for word in ("جديد", "مصحح", "أخير")] == [1, 0, 1]
+    assert live_documents() == MERGE_FACTOR
+
+
+@pytest.mark.django_db
+def test_the_largest_merge_is_a_setting(make_article, client, settings):
+    settings.ARCHIVE_INDEX_MERGE_ARTICLES = 4
+    _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
+    assert queue.merge_when_idle() is True
+    assert sorted(segment.doc_count_all() for segment in _segments()) == [1] * 6 + [4]
+    assert _search_count(client, "قافلة") == MERGE_FACTOR
