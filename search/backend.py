@@ -37,7 +37,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 
 from search.analysis import exact_analyzer, stemmed_analyzer
-from search.index_writer import MERGED_IN_MEMORY, BatchSegmentWriter, TieredMerge
+from search.index_writer import LARGEST_MERGE, BatchSegmentWriter, TieredMerge
 from search.postings import (
     TITLE_BOOST,
     UNKNOWN_DAY_LAST,
@@ -227,7 +227,7 @@ class ArabicWhooshBackend(WhooshSearchBackend):
 
     @staticmethod
     def _merge_policy(**kwargs) -> TieredMerge:
-        largest = getattr(settings, "ARCHIVE_INDEX_MERGE_ARTICLES", MERGED_IN_MEMORY)
+        largest = getattr(settings, "ARCHIVE_INDEX_MERGE_ARTICLES", LARGEST_MERGE)
         return TieredMerge(largest_merge=largest, **kwargs)
 
     def merge_idle(self) -> bool:

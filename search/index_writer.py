@@ -16,16 +16,18 @@ anything are stored uncompressed (each block says whether it is; tests/test_inde
 compares the two writers' indexes through Whoosh's own reader and block by block).
 
 Which segments a commit merges is decided by `TieredMerge` (Whoosh's own policy merges every
-segment into one whenever about 17 have gathered, however large they are); the segments it
-merges are read from memory a term at a time (_StoredPostings). Anything it does not
-special-case goes through Whoosh's own code: other field types are indexed by `field.index()`,
-and a merge of more than MERGED_IN_MEMORY documents in all goes through Whoosh's pool, which
-spills to disk. It also adds segments written elsewhere (search.backend's stage(),
-add_staged()) at commit, as they are.
+segment into one whenever about 17 have gathered, however large they are). The segments it
+merges are read into memory as files (_StoredPostings) and their terms walked together with the
+batch's own, a term at a time, as a k-way merge: a term's postings are decoded only to be
+written. Anything it does not special-case goes through Whoosh's own code: other field types
+are indexed by `field.index()`, and a merge of more than MERGED_IN_MEMORY documents in all, or
+of another codec's segment, goes through Whoosh's pool, which spills to disk. It also adds
+segments written elsewhere (search.backend's stage(), add_staged()) at commit, as they are.
 """
 
 from __future__ import annotations
 
+import heapq
 import io
 import math
 import pickle
@@ -34,8 +36,8 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import accumulate, chain, pairwise
-from operator import sub
+from itertools import accumulate, chain, groupby, pairwise
+from operator import itemgetter, sub
 
 from whoosh.codec.whoosh3 import (
     WHOOSH3_HEADER_MAGIC,
@@ -55,15 +57,18 @@ from search.analysis import FusedArabicAnalyzer, word_terms, words
 # A block's pickled postings shorter than this are stored uncompressed (see _TermWriter).
 COMPRESS_FROM_BYTES = 96
 
-# A merge of up to this many documents in all keeps their postings in memory (some 550 an
-# article, about 90 KB: under a gigabyte); a larger one goes through Whoosh's pool, which
+# A merge of up to this many documents in all reads their segments' terms and postings files
+# into memory (about 7 KB an article: 700 MB); a larger one goes through Whoosh's pool, which
 # spills to disk but is several times slower (a 10k-article merge took 180 s that way).
-MERGED_IN_MEMORY = 10_000
+MERGED_IN_MEMORY = 100_000
+# No merge takes more documents than this by default (search.backend reads the setting
+# ARCHIVE_INDEX_MERGE_ARTICLES): a merge holds the writer lock for about 3 ms an article.
+LARGEST_MERGE = 10_000
 
 # The merge policy (TieredMerge): segments are grouped in tiers by size, each tier MERGE_FACTOR
 # times larger than the one below, the smallest holding up to SMALLEST_TIER documents; a tier
-# that has gathered MERGE_FACTOR segments is merged. A segment of MERGED_IN_MEMORY documents or
-# more is never merged again, so no merge is larger than that (nor leaves memory).
+# that has gathered MERGE_FACTOR segments is merged. A segment of LARGEST_MERGE documents or
+# more is never merged again, so no merge is larger than that.
 MERGE_FACTOR = 10
 SMALLEST_TIER = 1_000
 # Segments left unmerged for later (an import in progress) are merged regardless beyond this
@@ -79,7 +84,7 @@ def plan_merge(
     *,
     factor: int = MERGE_FACTOR,
     smallest_tier: int = SMALLEST_TIER,
-    largest_merge: int = MERGED_IN_MEMORY,
+    largest_merge: int = LARGEST_MERGE,
     rewrite_deleted_share: float | None = None,
 ) -> list[int]:
     """Which segments to merge into one now, given each one's (documents, deleted documents):
@@ -136,7 +141,7 @@ class TieredMerge:
     """
 
     def __init__(
-        self, *, deferred: bool = False, idle: bool = False, largest_merge: int = MERGED_IN_MEMORY
+        self, *, deferred: bool = False, idle: bool = False, largest_merge: int = LARGEST_MERGE
     ):
         self.deferred = deferred
         self.idle = idle
@@ -179,6 +184,7 @@ class BatchSegmentWriter(SegmentWriter):
         # fieldname -> term bytes -> [(docnum, weight, encoded value)], in docnum order
         self._postings: dict[str, defaultdict[bytes, list[tuple]]] = {}
         self._staged: list = []  # finished segments to add at commit (add_staged_segment)
+        self._merging: list[_MergeSource] = []  # segments merged in, written at commit
         self._in_pool = False  # set once everything went to Whoosh's pool (see _move_to_pool)
         self._merged = False
         self._merged_docs = 0
@@ -244,27 +250,13 @@ class BatchSegmentWriter(SegmentWriter):
             self._move_to_pool()
             return super().add_postings_to_pool(reader, startdoc, docmap)
         self._merged = True
-        schema = self.schema
         stored = _StoredPostings.of(reader)
-        if stored is not None:
-            terms = stored.terms()
-        else:
-            terms = ((fieldname, tbytes, None) for fieldname, tbytes in reader.all_terms())
-        for fieldname, tbytes, info in terms:
-            if fieldname not in schema:
-                continue
-            postings = self._terms(fieldname)[tbytes]
-            if info is not None and not info.is_inlined():
-                stored.copy(info, schema[fieldname].format, postings, startdoc, docmap)
-                continue
-            # Another codec's segment, or postings inlined in the terms table: a posting at a
-            # time (the matcher leaves deleted documents out).
-            matcher = reader.postings(fieldname, tbytes)
-            while matcher.is_active():
-                docnum = matcher.id()
-                new = startdoc + docnum if docmap is None else docmap[docnum]
-                postings.append((new, matcher.weight(), matcher.value()))
-                matcher.next()
+        if stored is None:
+            # Another codec's segment: Whoosh's pool, which takes postings in any order.
+            self._move_to_pool()
+            return super().add_postings_to_pool(reader, startdoc, docmap)
+        # Its postings are read at commit, a term at a time (_write_postings).
+        self._merging.append(_MergeSource(stored, startdoc, docmap))
 
     def _terms(self, fieldname: str) -> defaultdict[bytes, list[tuple]]:
         terms = self._postings.get(fieldname)
@@ -280,7 +272,13 @@ class BatchSegmentWriter(SegmentWriter):
             for tbytes, postings in terms.items():
                 for docnum, weight, vbytes in postings:
                     add((fieldname, tbytes, docnum, weight, vbytes))
+        for source in self._merging:
+            for fieldname, tbytes, value in source.terms(self.schema):
+                fmt = self.schema[fieldname].format
+                for docnum, weight, vbytes in zip(*source.postings(value, fmt), strict=True):
+                    add((fieldname, tbytes, docnum, weight, vbytes))
         self._postings = {}
+        self._merging = []
         self._in_pool = True
 
     # --- writing the segment -----------------------------------------------------------------
@@ -302,27 +300,83 @@ class BatchSegmentWriter(SegmentWriter):
         self.fieldwriter.close()
 
     def _write_postings(self, lengths: _FieldLengths | None) -> None:
-        """What FieldWriter.add_postings does, a whole term at a time."""
+        """What FieldWriter.add_postings does, a whole term at a time.
+
+        The terms of the batch's own documents and of each segment merged in are walked
+        together in (field, term) order, as a k-way merge: a merged segment's postings are
+        decoded a term at a time, so a merge holds the segments' files in memory, not their
+        postings as Python objects. Postings come in docnum order: the batch's documents
+        first, then each merged segment in turn.
+        """
+        schema = self.schema
         fieldwriter = self.fieldwriter
         postings_writer = self.codec.postings_writer(fieldwriter._postfile)
-        for fieldname in sorted(self._postings):
-            terms = self._postings[fieldname]
-            if not any(terms.values()):
+        own = (
+            (fieldname, tbytes, -1, postings)
+            for fieldname in sorted(self._postings)
+            for tbytes, postings in sorted(self._postings[fieldname].items())
+        )
+        merged = [_tagged(source.terms(schema), n) for n, source in enumerate(self._merging)]
+        current, term_writer = None, None
+        for (fieldname, tbytes), group in groupby(
+            heapq.merge(own, *merged, key=_FIELD_AND_TERM), key=_FIELD_AND_TERM
+        ):
+            field = schema[fieldname]
+            docnums, weights, values = [], [], []
+            for _, _, source, payload in group:
+                if source < 0:
+                    for docnum, weight, vbytes in payload:
+                        docnums.append(docnum)
+                        weights.append(weight)
+                        values.append(vbytes)
+                else:
+                    more = self._merging[source].postings(payload, field.format)
+                    docnums += more[0]
+                    weights += more[1]
+                    values += more[2]
+            if not docnums:  # a merged term whose documents were all deleted
                 continue
-            field = self.schema[fieldname]
-            fieldwriter.start_field(fieldname, field)
-            term_writer = _TermWriter(
-                fieldwriter,
-                postings_writer,
-                field.format,
-                lengths.of(fieldname) if lengths is not None else None,
-            )
-            for tbytes in sorted(terms):
-                postings = terms[tbytes]
-                if postings:  # none: a merged term whose documents were all deleted
-                    term_writer.write(tbytes, *zip(*postings, strict=True))
+            if fieldname != current:
+                if current is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(fieldname, field)
+                current = fieldname
+                term_writer = _TermWriter(
+                    fieldwriter,
+                    postings_writer,
+                    field.format,
+                    lengths.of(fieldname) if lengths is not None else None,
+                )
+            term_writer.write(tbytes, docnums, weights, values)
+        if current is not None:
             fieldwriter.finish_field()
         self._postings = {}
+        self._merging = []
+
+
+_FIELD_AND_TERM = itemgetter(0, 1)
+
+
+def _tagged(terms, source: int):
+    return ((fieldname, tbytes, source, value) for fieldname, tbytes, value in terms)
+
+
+class _MergeSource:
+    """A segment being merged in: its files (_StoredPostings) and where its documents go."""
+
+    def __init__(self, stored: _StoredPostings, startdoc: int, docmap: dict | None):
+        self.stored = stored
+        self.startdoc = startdoc
+        self.docmap = docmap  # None (no deletions): old + startdoc; else live old -> new
+
+    def terms(self, schema):
+        """(fieldname, term bytes, terms-table value) in (field, term) order, for the fields
+        of `schema`."""
+        return self.stored.terms_in_order(schema)
+
+    def postings(self, value: bytes, fmt) -> tuple[list, list, list]:
+        """A term's live postings, renumbered: (docnums, weights, encoded values)."""
+        return self.stored.postings(W3TermInfo.from_bytes(value), fmt, self.startdoc, self.docmap)
 
 
 class _StoredPostings:
@@ -349,7 +403,7 @@ class _StoredPostings:
             name = segment.make_filename(ext)
             handle = storage.open_file(name)
             try:
-                return handle.read(storage.file_length(name))
+                return bytes(handle.read(storage.file_length(name)))
             finally:
                 handle.close()
 
@@ -357,20 +411,41 @@ class _StoredPostings:
         terms = W3TermsReader(codec, BufferFile(terms_table), len(terms_table), None)
         return cls(terms, whole(W3Codec.POSTS_EXT))
 
-    def terms(self):
-        """(fieldname, term bytes, W3TermInfo) in the segment's order."""
-        decode = self._terms._keydecoder
-        for key, value in self._terms._tindex.items():
-            fieldname, tbytes = decode(key)
-            yield fieldname, tbytes, W3TermInfo.from_bytes(value)
+    def terms_in_order(self, schema):
+        """(fieldname, term bytes, terms-table value) of the fields in `schema`, in (field,
+        term) order.
 
-    def copy(self, info: W3TermInfo, fmt, postings: list, startdoc: int, docmap) -> None:
-        """Append a term's postings, renumbered (docmap: None, or live old -> new numbers)."""
+        The table is in (field number, term) order; field numbers follow the order in which
+        the segment's writer started its fields, which both Whoosh's writer and ours do by
+        name. A segment numbered otherwise is sorted here.
+        """
+        table = self._terms
+        numbers = table._fieldmap  # field name -> number
+        decode = table._keydecoder
+        entries = (
+            (fieldname, tbytes, value)
+            for fieldname, tbytes, value in (
+                (*decode(key), value) for key, value in table._tindex.items()
+            )
+            if fieldname in schema
+        )
+        by_number = sorted(numbers, key=numbers.__getitem__)
+        if by_number != sorted(by_number):
+            return iter(sorted(entries, key=_FIELD_AND_TERM))
+        return entries
+
+    def postings(self, info: W3TermInfo, fmt, startdoc: int, docmap) -> tuple[list, list, list]:
+        """A term's postings renumbered (docmap: None, or live old -> new numbers), as
+        (docnums, weights, encoded values); a deleted document's are left out."""
+        if info.is_inlined():
+            ids, weights, values = (list(part) for part in info.inlined_postings())
+            return _renumbered(ids, weights, values, startdoc, docmap)
         offset, length = info.extent()
         if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves struct.unpack's tuple
             (length,) = length
         stored, stream = self._postings, self._stream
         value_size = fmt.fixed_value_size()
+        all_ids, all_weights, all_values = [], [], []
         position, end = offset + len(WHOOSH3_HEADER_MAGIC), offset + length
         while position < end:
             (size,) = _BLOCK_SIZE.unpack_from(stored, position)
@@ -380,33 +455,38 @@ class _StoredPostings:
             position += abs(size)
             data = stored[stream.tell() : position]
             deltas, weights, values = pickle.loads(zlib.decompress(data) if compression else data)
-            ids = list(accumulate(deltas))
+            all_ids += accumulate(deltas)
             if weights is None:
-                weights = array("f", [1.0]) * count
+                all_weights += [1.0] * count
             elif isinstance(weights, float):
-                weights = array("f", [weights]) * count
+                all_weights += [weights] * count
             else:
-                weights = array("f", weights)
+                all_weights += array("f", weights)
             if value_size == 0:
-                values = (None,) * count
+                all_values += [None] * count
             elif value_size is not None and value_size > 0:
-                values = [values[i : i + value_size] for i in range(0, len(values), value_size)]
-            _append_renumbered(postings, ids, weights, values, startdoc, docmap)
+                all_values += [
+                    values[i : i + value_size] for i in range(0, len(values), value_size)
+                ]
+            else:
+                all_values += values
+        return _renumbered(all_ids, all_weights, all_values, startdoc, docmap)
+
+
+def _renumbered(ids: list, weights: list, values: list, startdoc: int, docmap):
+    if docmap is None:
+        return [startdoc + docnum for docnum in ids], weights, values
+    kept = [n for n, docnum in enumerate(ids) if docnum in docmap]
+    if len(kept) == len(ids):
+        return [docmap[docnum] for docnum in ids], weights, values
+    return (
+        [docmap[ids[n]] for n in kept],
+        [weights[n] for n in kept],
+        [values[n] for n in kept],
+    )
 
 
 _BLOCK_SIZE = struct.Struct("!i")
-
-
-def _append_renumbered(postings: list, ids, weights, values, startdoc: int, docmap) -> None:
-    if docmap is None:
-        renumbered = [startdoc + docnum for docnum in ids]
-        postings.extend(zip(renumbered, weights, values, strict=True))
-    else:
-        postings.extend(
-            (docmap[docnum], weight, value)
-            for docnum, weight, value in zip(ids, weights, values, strict=True)
-            if docnum in docmap
-        )
 
 
 class _TermWriter:

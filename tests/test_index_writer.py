@@ -172,8 +172,12 @@ def test_a_merge_of_segments_is_written_exactly_as_whoosh_writes_it(tmp_path, do
     assert got == expected
 
 
-def test_a_merge_too_large_for_memory_goes_through_whooshs_pool(tmp_path, docs, monkeypatch):
-    monkeypatch.setattr(index_writer, "MERGED_IN_MEMORY", 40)
+# 40: too large from the first segment; 60: the first segment was taken in, then moved.
+@pytest.mark.parametrize("in_memory", [40, 60])
+def test_a_merge_too_large_for_memory_goes_through_whooshs_pool(
+    tmp_path, docs, monkeypatch, in_memory
+):
+    monkeypatch.setattr(index_writer, "MERGED_IN_MEMORY", in_memory)
     batches = [docs[:50], docs[50:]]
     expected = contents(write(tmp_path / "whoosh", SegmentWriter, batches, optimize_at_end=True))
     ix = write(tmp_path / "batch", BatchSegmentWriter, batches)

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from haystack import connections
 
 from search import index_writer, queue
-from search.index_writer import MERGE_FACTOR, MERGED_IN_MEMORY, plan_merge
+from search.index_writer import LARGEST_MERGE, MERGE_FACTOR, plan_merge
 from tests.conftest import DATA
 
 # --- the plan (pure) --------------------------------------------------------------------------
@@ -43,8 +43,8 @@ def test_a_merge_never_exceeds_the_largest_merge():
 
 
 def test_segments_at_the_largest_merge_are_left_alone():
-    assert plan_merge([(MERGED_IN_MEMORY, 0)] * 25) == []
-    assert plan_merge([(MERGED_IN_MEMORY, 0)] * 25 + [(10, 0)] * 9) == []
+    assert plan_merge([(LARGEST_MERGE, 0)] * 25) == []
+    assert plan_merge([(LARGEST_MERGE, 0)] * 25 + [(10, 0)] * 9) == []
 
 
 def test_whooshs_merge_everything_point_is_not_ours():
@@ -53,7 +53,7 @@ def test_whooshs_merge_everything_point_is_not_ours():
 
 
 def test_a_segment_mostly_deleted_is_rewritten_only_when_asked():
-    sizes = [(1000, 100), (1000, 400), (1000, 300), (MERGED_IN_MEMORY, 9000)]
+    sizes = [(1000, 100), (1000, 400), (1000, 300), (LARGEST_MERGE, 9000)]
     assert plan_merge(sizes) == []
     assert plan_merge(sizes, rewrite_deleted_share=0.3) == [1]
     assert plan_merge(sizes, rewrite_deleted_share=0.5) == []
