@@ -282,18 +282,22 @@ def merge_as_the_worker_would() -> dict:
 
     from search.queue import merge_when_idle
 
-    def segments() -> int:
-        return len(connections["default"].get_backend().index._segments())
+    def segments() -> dict[str, int]:
+        found = connections["default"].get_backend().index._segments()
+        return {segment.segment_id(): segment.doc_count_all() for segment in found}
 
     before, merges = segments(), 0
     started = time.perf_counter()
     while merge_when_idle():
         merges += 1
+    seconds = time.perf_counter() - started
+    after = segments()
     return {
-        "segments_before": before,
-        "segments_after": segments(),
+        "segments_before": len(before),
+        "segments_after": len(after),
         "merges": merges,
-        "seconds": round(time.perf_counter() - started, 2),
+        "articles_merged": sum(docs for key, docs in before.items() if key not in after),
+        "seconds": round(seconds, 2),
     }
 
 
@@ -404,9 +408,10 @@ def _latency(row: dict) -> str:
 def _merges(merged: dict) -> list[str]:
     lines = [
         f"idle merges    {merged['segments_before']} index segments after the import, "
-        f"{merged['segments_after']} after {merged['merges']} merge(s) run as the idle worker "
-        f"runs them: {merged['seconds']:.1f} s (not part of import+index: the articles were "
-        "searchable before)"
+        f"{merged['segments_after']} after {merged['merges']} merge(s) of "
+        f"{merged['articles_merged']:,} articles run as the idle worker runs them: "
+        f"{merged['seconds']:.1f} s (not part of import+index: the articles were searchable "
+        "before)"
     ]
     if "search" in merged:
         after = merged["search"]
