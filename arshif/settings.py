@@ -167,7 +167,7 @@ ARCHIVE_PREVIEW_RECORDS = env_int("ARCHIVE_PREVIEW_RECORDS", 200, minimum=1)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("ARCHIVE_UPLOAD_MAX_FILES", 500, minimum=1)
 ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20, minimum=1)
 # The most articles one merge of index segments takes (search.index_writer.TieredMerge): a merge
-# holds the index writer for about 3 ms and 7 KB of memory an article.
+# holds the index writer for about 3.5 ms and 10 KB of memory an article.
 ARCHIVE_INDEX_MERGE_ARTICLES = env_int("ARCHIVE_INDEX_MERGE_ARTICLES", 10_000, minimum=100)
 
 # Background jobs (large admin uploads) are rows in the database, run by the one worker process

@@ -58,11 +58,11 @@ from search.analysis import FusedArabicAnalyzer, word_terms, words
 COMPRESS_FROM_BYTES = 96
 
 # A merge of up to this many documents in all reads their segments' terms and postings files
-# into memory (about 7 KB an article: 700 MB); a larger one goes through Whoosh's pool, which
+# into memory (about 10 KB an article: 1 GB); a larger one goes through Whoosh's pool, which
 # spills to disk but is several times slower (a 10k-article merge took 180 s that way).
 MERGED_IN_MEMORY = 100_000
 # No merge takes more documents than this by default (search.backend reads the setting
-# ARCHIVE_INDEX_MERGE_ARTICLES): a merge holds the writer lock for about 3 ms an article.
+# ARCHIVE_INDEX_MERGE_ARTICLES): a merge holds the writer lock for about 3.5 ms an article.
 LARGEST_MERGE = 10_000
 
 # The merge policy (TieredMerge): segments are grouped in tiers by size, each tier MERGE_FACTOR
