@@ -300,45 +300,16 @@ class BatchSegmentWriter(SegmentWriter):
         self.fieldwriter.close()
 
     def _write_postings(self, lengths: _FieldLengths | None) -> None:
-        """What FieldWriter.add_postings does, a whole term at a time.
-
-        The terms of the batch's own documents and of each segment merged in are walked
-        together in (field, term) order, as a k-way merge: a merged segment's postings are
-        decoded a term at a time, so a merge holds the segments' files in memory, not their
-        postings as Python objects. Postings come in docnum order: the batch's documents
-        first, then each merged segment in turn.
-        """
+        """What FieldWriter.add_postings does, a whole term at a time."""
         schema = self.schema
         fieldwriter = self.fieldwriter
         postings_writer = self.codec.postings_writer(fieldwriter._postfile)
-        own = (
-            (fieldname, tbytes, -1, postings)
-            for fieldname in sorted(self._postings)
-            for tbytes, postings in sorted(self._postings[fieldname].items())
-        )
-        merged = [_tagged(source.terms(schema), n) for n, source in enumerate(self._merging)]
         current, term_writer = None, None
-        for (fieldname, tbytes), group in groupby(
-            heapq.merge(own, *merged, key=_FIELD_AND_TERM), key=_FIELD_AND_TERM
-        ):
-            field = schema[fieldname]
-            docnums, weights, values = [], [], []
-            for _, _, source, payload in group:
-                if source < 0:
-                    for docnum, weight, vbytes in payload:
-                        docnums.append(docnum)
-                        weights.append(weight)
-                        values.append(vbytes)
-                else:
-                    more = self._merging[source].postings(payload, field.format)
-                    docnums += more[0]
-                    weights += more[1]
-                    values += more[2]
-            if not docnums:  # a merged term whose documents were all deleted
-                continue
+        for fieldname, tbytes, docnums, weights, values in self._terms_in_order():
             if fieldname != current:
                 if current is not None:
                     fieldwriter.finish_field()
+                field = schema[fieldname]
                 fieldwriter.start_field(fieldname, field)
                 current = fieldname
                 term_writer = _TermWriter(
@@ -352,6 +323,43 @@ class BatchSegmentWriter(SegmentWriter):
             fieldwriter.finish_field()
         self._postings = {}
         self._merging = []
+
+    def _terms_in_order(self):
+        """(fieldname, term bytes, docnums, weights, values) of every term with postings, in
+        (field, term) order.
+
+        With segments merged in, their terms are walked together with the batch's own as a
+        k-way merge: a merged segment's postings are decoded a term at a time, so a merge holds
+        the segments' files in memory, not their postings as Python objects. Postings come in
+        docnum order: the batch's documents first, then each merged segment in turn.
+        """
+        own = (
+            (fieldname, tbytes, -1, terms[tbytes])
+            for fieldname, terms in sorted(self._postings.items())
+            for tbytes in sorted(terms)
+            if terms[tbytes]
+        )
+        if not self._merging:
+            for fieldname, tbytes, _, postings in own:
+                yield fieldname, tbytes, *zip(*postings, strict=True)
+            return
+        schema = self.schema
+        merged = [_tagged(source.terms(schema), n) for n, source in enumerate(self._merging)]
+        for (fieldname, tbytes), group in groupby(
+            heapq.merge(own, *merged, key=_FIELD_AND_TERM), key=_FIELD_AND_TERM
+        ):
+            fmt = schema[fieldname].format
+            docnums, weights, values = [], [], []
+            for _, _, source, payload in group:
+                if source < 0:
+                    more = tuple(zip(*payload, strict=True))
+                else:
+                    more = self._merging[source].postings(payload, fmt)
+                docnums += more[0]
+                weights += more[1]
+                values += more[2]
+            if docnums:  # none: a merged term whose documents were all deleted
+                yield fieldname, tbytes, docnums, weights, values
 
 
 _FIELD_AND_TERM = itemgetter(0, 1)
