@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -37,7 +38,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 
 from search.analysis import exact_analyzer, stemmed_analyzer
-from search.index_writer import LARGEST_MERGE, BatchSegmentWriter, TieredMerge
+from search.index_writer import LARGEST_MERGE, BatchSegmentWriter, MergeAbandoned, TieredMerge
 from search.postings import (
     TITLE_BOOST,
     UNKNOWN_DAY_LAST,
@@ -230,11 +231,13 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         largest = getattr(settings, "ARCHIVE_INDEX_MERGE_ARTICLES", LARGEST_MERGE)
         return TieredMerge(largest_merge=largest, **kwargs)
 
-    def merge_idle(self) -> bool:
+    def merge_idle(self, give_way: Callable[[], bool] | None = None) -> bool:
         """Do one merge that is due (TieredMerge, idle), if any; say whether there was one.
 
         For the index writer when it has nothing else to do: merges left for later by
-        apply(merge=False), and segments with many deleted documents.
+        apply(merge=False), and segments with many deleted documents. `give_way`, asked now
+        and then during the merge, abandons it when it returns True (the index is left as it
+        was; False is returned).
         """
         if not self.setup_complete:
             self.setup()
@@ -244,8 +247,17 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         if not merged and len(kept) == len(segments):
             return False  # nothing due: no commit (each would be a new generation to reload)
         writer = BatchSegmentWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
+        writer.give_way = give_way
         try:
             writer.commit(mergetype=policy)
+        except MergeAbandoned:
+            writer.cancel()
+            # Its files would otherwise wait for the next commit to be cleaned away.
+            prefix = writer.newsegment.make_filename("")
+            for name in self.storage.list():
+                if name.startswith(prefix):
+                    self.storage.delete_file(name)
+            return False
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()

@@ -35,7 +35,7 @@ import struct
 import zlib
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate, chain, groupby, pairwise
 from operator import itemgetter, sub
 
@@ -178,6 +178,14 @@ class TieredMerge:
         return kept
 
 
+class MergeAbandoned(Exception):
+    """A merge gave way (BatchSegmentWriter.give_way): cancel the writer; nothing changed."""
+
+
+# How often a merge asks whether to give way: every this many terms (about 0.2 s of a merge).
+GIVE_WAY_EVERY = 2_000
+
+
 class BatchSegmentWriter(SegmentWriter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,6 +196,8 @@ class BatchSegmentWriter(SegmentWriter):
         self._in_pool = False  # set once everything went to Whoosh's pool (see _move_to_pool)
         self._merged = False
         self._merged_docs = 0
+        # Asked every GIVE_WAY_EVERY terms of a merge; True abandons it (raises MergeAbandoned).
+        self.give_way: Callable[[], bool] | None = None
         # Vectors and spelling words are not used by this project: Whoosh's own path has them.
         self._whoosh_only = {
             name for name, field in self.schema.items() if field.vector or field.separate_spelling()
@@ -345,9 +355,12 @@ class BatchSegmentWriter(SegmentWriter):
             return
         schema = self.schema
         merged = [_tagged(source.terms(schema), n) for n, source in enumerate(self._merging)]
-        for (fieldname, tbytes), group in groupby(
-            heapq.merge(own, *merged, key=_FIELD_AND_TERM), key=_FIELD_AND_TERM
+        give_way = self.give_way
+        for count, ((fieldname, tbytes), group) in enumerate(
+            groupby(heapq.merge(own, *merged, key=_FIELD_AND_TERM), key=_FIELD_AND_TERM)
         ):
+            if give_way is not None and count % GIVE_WAY_EVERY == 0 and give_way():
+                raise MergeAbandoned
             fmt = schema[fieldname].format
             docnums, weights, values = [], [], []
             for _, _, source, payload in group:

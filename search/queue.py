@@ -382,20 +382,41 @@ def apply_batch(article_ids: set[int], *, merge: bool = True) -> int:
     return len(article_ids)
 
 
+# An idle merge gives way to changes queued while it runs (they are applied first; the merge
+# starts again later), at most this many times in a row: then it runs to its end, so a steady
+# trickle of edits cannot keep it from ever finishing.
+MERGE_GIVES_WAY_AT_MOST = 3
+_merges_given_way = 0  # in a row, in this process (the worker)
+
+
 def merge_when_idle() -> bool:
     """Merge index segments if a merge is due and nothing else is to be written: the queue is
     empty and no other process holds the writer lock. Say whether it merged.
 
     Imports leave their segments unmerged (merge=False) so that no batch waits for a merge;
-    the worker merges them here, one merge a round, between rounds of queued changes.
+    the worker merges them here, one merge a round, between rounds of queued changes. A change
+    saved meanwhile does not wait for the merge (up to half a minute): the merge gives way.
     """
+    global _merges_given_way
     backend = connections["default"].get_backend()
     if not hasattr(backend, "merge_idle"):
         return False
     with writer_lock(blocking=False) as locked:
         if not locked or IndexTask.objects.exists():
             return False
-        return backend.merge_idle()
+        gave_way = False
+
+        def give_way() -> bool:
+            nonlocal gave_way
+            gave_way = IndexTask.objects.exists()
+            return gave_way
+
+        may_give_way = _merges_given_way < MERGE_GIVES_WAY_AT_MOST
+        merged = backend.merge_idle(give_way=give_way if may_give_way else None)
+        _merges_given_way = _merges_given_way + 1 if gave_way else 0
+        if gave_way:
+            log.info("index worker: a merge gave way to queued changes")
+        return merged
 
 
 def rebuild_queue() -> int:

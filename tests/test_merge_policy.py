@@ -235,3 +235,74 @@ def test_the_largest_merge_is_a_setting(make_article, client, settings):
     assert queue.merge_when_idle() is True
     assert sorted(segment.doc_count_all() for segment in _segments()) == [1] * 6 + [4]
     assert _search_count(client, "قافلة") == MERGE_FACTOR
+
+
+# --- an idle merge gives way to changes saved meanwhile ------------------------------------------
+
+
+@pytest.fixture
+def fresh_worker(monkeypatch):
+    """merge_when_idle's count of merges that gave way in a row starts at zero."""
+    monkeypatch.setattr(queue, "_merges_given_way", 0)
+
+
+def _index_files():
+    return sorted(path.name for path in _index_dir().iterdir())
+
+
+def _index_dir():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+
+
+@pytest.mark.django_db
+def test_a_merge_that_gives_way_leaves_the_index_as_it_was(make_article, client, monkeypatch):
+    _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
+    backend = connections["default"].get_backend()
+    before = [segment.segment_id() for segment in _segments()]
+    files = _index_files()
+    # Asked every ten terms: no at first, then yes, part-way through writing the merged segment.
+    monkeypatch.setattr(index_writer, "GIVE_WAY_EVERY", 10)
+    answers = iter([False, False, True])
+    assert backend.merge_idle(give_way=lambda: next(answers)) is False
+    assert [segment.segment_id() for segment in _segments()] == before
+    assert _index_files() == files  # nothing of the abandoned segment is left
+    assert _search_count(client, "قافلة") == MERGE_FACTOR
+    # The lock is free again.
+    assert backend.merge_idle() is True
+    assert len(_segments()) == 1
+    assert _search_count(client, "قافلة") == MERGE_FACTOR
+
+
+@pytest.mark.django_db
+def test_an_idle_merge_gives_way_to_a_change_saved_meanwhile_three_times_in_a_row(
+    make_article, client, indexed, monkeypatch, fresh_worker
+):
+    articles = _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
+    monkeypatch.setattr(index_writer, "GIVE_WAY_EVERY", 10)
+    # An editor saves an article while the merge is under way.
+    postings = index_writer._MergeSource.postings
+    saved = []
+
+    def edit_during_merge(self, value, fmt):
+        if len(saved) < 4 and not queue.IndexTask.objects.exists():
+            article = articles[len(saved)]
+            article.title = f"تصحيح رقم {len(saved)}"
+            article.save()
+            saved.append(article.pk)
+        return postings(self, value, fmt)
+
+    monkeypatch.setattr(index_writer._MergeSource, "postings", edit_during_merge)
+    outcomes = []
+    for _ in range(4):
+        outcomes.append(queue.merge_when_idle())
+        # The change is searchable as soon as the worker applies it: it did not wait.
+        assert queue.pending_count() == 1
+        indexed(merge=False)
+        assert _search_count(client, f"تصحيح رقم {len(saved) - 1}") == 1
+    # Three times it gave way; the fourth time it ran to its end (the change then waited).
+    assert outcomes == [False, False, False, True]
+    assert _search_count(client, "قافلة") == MERGE_FACTOR
