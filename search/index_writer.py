@@ -194,7 +194,6 @@ class BatchSegmentWriter(SegmentWriter):
         self._staged: list = []  # finished segments to add at commit (add_staged_segment)
         self._merging: list[_MergeSource] = []  # segments merged in, written at commit
         self._in_pool = False  # set once everything went to Whoosh's pool (see _move_to_pool)
-        self._merged = False
         self._merged_docs = 0
         # Asked every GIVE_WAY_EVERY terms of a merge; True abandons it (raises MergeAbandoned).
         self.give_way: Callable[[], bool] | None = None
@@ -208,7 +207,7 @@ class BatchSegmentWriter(SegmentWriter):
     def add_document(self, **fields):
         """SegmentWriter.add_document, with postings gathered per term instead of pooled."""
         schema = self.schema
-        if self._in_pool or self._merged or not self._whoosh_only.isdisjoint(fields):
+        if self._in_pool or self._merging or not self._whoosh_only.isdisjoint(fields):
             # (A document after a merge would break each term's docnum order.)
             self._move_to_pool()
             return super().add_document(**fields)
@@ -259,7 +258,6 @@ class BatchSegmentWriter(SegmentWriter):
         if self._in_pool or self._merged_docs > MERGED_IN_MEMORY:
             self._move_to_pool()
             return super().add_postings_to_pool(reader, startdoc, docmap)
-        self._merged = True
         stored = _StoredPostings.of(reader)
         if stored is None:
             # Another codec's segment: Whoosh's pool, which takes postings in any order.
