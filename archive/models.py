@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from archive.ingest import neardup
-from search import arabic
+from search.analysis import arabic
 
 
 class ReadableJSONEncoder(DjangoJSONEncoder):

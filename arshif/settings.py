@@ -132,7 +132,7 @@ def _search_connection(url: str) -> dict:
     """Map SEARCH_URL to a haystack connection; empty means the embedded Whoosh index."""
     if not url or url.startswith(("whoosh://", "/", ".")):
         path = url.removeprefix("whoosh://") if url else str(DATA_DIR / "index")
-        return {"ENGINE": "search.backend.ArabicWhooshEngine", "PATH": path}
+        return {"ENGINE": "search.engine.whoosh.backend.ArabicWhooshEngine", "PATH": path}
     if url.startswith(("http://", "https://")):
         return {
             "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
@@ -146,8 +146,8 @@ def _search_connection(url: str) -> dict:
 
 
 HAYSTACK_CONNECTIONS = {"default": _search_connection(env_str("SEARCH_URL"))}
-# Index writes go through the queue (search.queue), never from a web request.
-HAYSTACK_SIGNAL_PROCESSOR = "search.queue.QueueSignalProcessor"
+# Index writes go through the queue (search.indexing.queue), never from a web request.
+HAYSTACK_SIGNAL_PROCESSOR = "search.indexing.queue.QueueSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 
 # --- Archive ------------------------------------------------------------------------------------
@@ -166,8 +166,8 @@ ARCHIVE_PREVIEW_RECORDS = env_int("ARCHIVE_PREVIEW_RECORDS", 200, minimum=1)
 # One admin upload may hold this many files (zip larger folders).
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("ARCHIVE_UPLOAD_MAX_FILES", 500, minimum=1)
 ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20, minimum=1)
-# The most articles one merge of index segments takes (search.index_writer.TieredMerge): a merge
-# holds the index writer for about 3.5 ms and 10 KB of memory an article.
+# The most articles one merge of index segments takes (TieredMerge, search/engine/whoosh/): a
+# merge holds the index writer for about 3.5 ms and 10 KB of memory an article.
 ARCHIVE_INDEX_MERGE_ARTICLES = env_int("ARCHIVE_INDEX_MERGE_ARTICLES", 10_000, minimum=100)
 
 # Background jobs (large admin uploads) are rows in the database, run by the one worker process

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from search.sitemaps import SITEMAPS
+from search.web.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,6 +19,6 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
-    path("", include("search.urls")),
-    path("", include("archive.urls")),
+    path("", include("search.web.urls")),
+    path("", include("search.web.article_urls")),
 ]

@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from search.entities.tagging import retag_for_entity
 from search.models import Entity, IndexTask
-from search.tagging import retag_for_entity
 
 
 @admin.register(IndexTask)

@@ -7,4 +7,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from search import checks, signals  # noqa: F401  (registers checks and receivers)
+        # Registers the system checks and the tagging receivers.
+        from search import checks  # noqa: F401
+        from search.entities import signals  # noqa: F401

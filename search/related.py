@@ -13,8 +13,8 @@ from collections import Counter
 from haystack import connections
 
 from archive.models import Article
-from search import arabic
-from search.query import parse_query
+from search.analysis import arabic
+from search.analysis.query import parse_query
 
 RELATED_LIMIT = 5
 QUERY_WORDS = 12
@@ -56,7 +56,7 @@ def distinctive_words(article: Article, count: int = QUERY_WORDS) -> list[str]:
 
 
 def related_ids(article: Article, limit: int = RELATED_LIMIT) -> list[int]:
-    from search.backend import SearchRequest
+    from search.engine.whoosh.backend import SearchRequest
 
     words = distinctive_words(article)
     if not words:

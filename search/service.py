@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from haystack import connections
 
 from archive.models import Article, Source
-from search.highlight import mark_all, snippet
+from search.analysis.highlight import mark_all, snippet
+from search.analysis.query import Clause, ParsedQuery, parse_query
+from search.entities.tagging import entity_labels
 from search.models import Entity, Mention
-from search.query import Clause, ParsedQuery, parse_query
 from search.search_indexes import day_number
-from search.tagging import entity_labels
 
 # Every facet of the contract, in display order.
 FACETS = ("source", "section", "language", "year", "place", "person", "org", "tag")
@@ -169,7 +169,7 @@ def with_entities(parsed: ParsedQuery) -> tuple[ParsedQuery, list[str]]:
 
     Returns the expanded query and the other names of those entities (for highlighting).
     """
-    from search.tagging import matcher
+    from search.entities.tagging import matcher
 
     names = matcher()
     other_forms: list[str] = []
@@ -214,7 +214,7 @@ def all_matching_ids(params: SearchParams, parsed: ParsedQuery | None = None) ->
 
 
 def _search_index(params: SearchParams, parsed: ParsedQuery, *, everything: bool = False):
-    from search.backend import SearchRequest
+    from search.engine.whoosh.backend import SearchRequest
 
     backend = connections["default"].get_backend()
     hits = backend.search_articles(
@@ -360,7 +360,7 @@ def _browse(params: SearchParams):
     10k articles); the index keeps every document's facet values in memory per searcher, so the
     same counts cost a pass over a list. The index trails the database only by the queue.
     """
-    from search.backend import SearchRequest
+    from search.engine.whoosh.backend import SearchRequest
 
     queryset = _filtered(params)
     ordered = queryset.oldest_first() if params.sort == "oldest" else queryset.newest_first()

@@ -38,7 +38,7 @@ def clean_index(request):
 
     connections["default"].get_backend().clear()
     _load_gazetteer()
-    from search.tagging import invalidate
+    from search.entities.tagging import invalidate
 
     invalidate()  # entities a previous test created were rolled back with it
     yield
@@ -86,6 +86,6 @@ def make_article(db):
 @pytest.fixture
 def indexed():
     """Apply queued index changes, as the worker would; call after creating articles."""
-    from search.queue import process_pending
+    from search.indexing.queue import process_pending
 
     return process_pending

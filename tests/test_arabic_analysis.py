@@ -11,8 +11,8 @@ from whoosh import fields, highlight, query
 from whoosh.filedb.filestore import RamStorage
 from whoosh.qparser import QueryParser
 
-from search import arabic
-from search.analysis import (
+from search.analysis import arabic
+from search.engine.whoosh.analyzers import (
     ArabicStemFilter,
     ArabicTokenizer,
     exact_analyzer,
@@ -515,7 +515,7 @@ def test_whoosh_highlight_marks_original_diacritised_word(index):
 def test_fused_analyzer_equals_the_filter_chain_on_the_seed(mode, stem):
     from pathlib import Path
 
-    from search.analysis import chained_exact_analyzer, chained_stemmed_analyzer
+    from search.engine.whoosh.analyzers import chained_exact_analyzer, chained_stemmed_analyzer
 
     seed = next((Path(__file__).parent.parent / "seeds").glob("*.txt")).read_text("utf-8")
     fused = stemmed_analyzer() if stem else exact_analyzer()
@@ -536,7 +536,7 @@ def test_fused_analyzer_without_offsets_equals_the_filter_chain(mode, stem):
     """Indexing asks for words and positions only, which the fused analyzer does apart."""
     from pathlib import Path
 
-    from search.analysis import chained_exact_analyzer, chained_stemmed_analyzer
+    from search.engine.whoosh.analyzers import chained_exact_analyzer, chained_stemmed_analyzer
 
     seed = next((Path(__file__).parent.parent / "seeds").glob("*.txt")).read_text("utf-8")
     tricky = "ﷺ على للاجئين وبالتحالف سفارتها ٣٫٥ كم ـــ ۖ Al-Assad's forces في الـ2014"

@@ -10,7 +10,7 @@ from django.test import Client
 from haystack import connections
 
 from archive.models import Article
-from search.queue import process_pending
+from search.indexing.queue import process_pending
 from tests.processes import ROOT, child_env
 
 WRITER = textwrap.dedent(
@@ -19,7 +19,7 @@ WRITER = textwrap.dedent(
     import django
     django.setup()
     from archive.models import Article
-    from search.queue import process_pending
+    from search.indexing.queue import process_pending
 
     worker, count = int(sys.argv[1]), int(sys.argv[2])
     rng = random.Random(worker)

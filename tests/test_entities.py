@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from search.entities import Entity, EntityMatcher, default_matcher, name_terms
-from search.gazetteer import DATA_DIR, GazetteerError, load_entities
+from search.entities.gazetteer import DATA_DIR, GazetteerError, load_entities
+from search.entities.matcher import Entity, EntityMatcher, default_matcher, name_terms
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_78a0c063ebd393f5.txt"
 
@@ -399,7 +399,7 @@ def _country_entities(entities):
 
 
 def test_every_cldr_country_is_in_the_gazetteer(entities):
-    from search.gazetteer import build_countries  # babel: a development dependency
+    from search.entities.gazetteer import build_countries  # babel: a development dependency
 
     codes = build_countries.country_codes()
     assert len(codes) >= 245
@@ -410,7 +410,7 @@ def test_every_cldr_country_is_in_the_gazetteer(entities):
 
 
 def test_countries_file_is_what_the_build_script_writes():
-    from search.gazetteer import build_countries
+    from search.entities.gazetteer import build_countries
 
     lines = [json.dumps(r, ensure_ascii=False) for r in build_countries.build()]
     assert (DATA_DIR / "countries.jsonl").read_text("utf-8").splitlines() == lines
@@ -490,6 +490,6 @@ def test_loader_names_the_bad_line(tmp_path):
 
 
 def test_an_empty_gazetteer_tags_nothing_instead_of_failing():
-    from search.entities import EntityMatcher
+    from search.entities.matcher import EntityMatcher
 
     assert EntityMatcher([]).find("واشنطن تطمئن الحلفاء") == {}

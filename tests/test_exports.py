@@ -86,7 +86,7 @@ def test_export_filename_names_the_search(client, archive):
 
 
 def test_export_beyond_one_chunk(client, make_article, indexed, monkeypatch):
-    from search import exports
+    from search.web import exports
 
     monkeypatch.setattr(exports, "CHUNK", 3)
     for number in range(8):

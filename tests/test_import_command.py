@@ -276,8 +276,8 @@ def _variant(record: dict, url: str, words: str) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_records_committed_together_still_fail_alone(tmp_path):
+    from search.indexing.queue import process_pending
     from search.models import IndexTask, Mention
-    from search.queue import process_pending
 
     run_import(JSONL)
     first, second, _ = (json.loads(line) for line in JSONL.read_text().splitlines())
@@ -344,7 +344,7 @@ def test_a_batch_whose_transaction_breaks_is_stored_article_by_article(monkeypat
 
 @pytest.mark.django_db(transaction=True)
 def test_a_second_process_indexes_while_the_import_runs(monkeypatch, client):
-    from search import queue
+    from search.indexing import queue
 
     # Every committed change is picked up at once (the default waits for larger batches).
     monkeypatch.setattr(queue, "ALONGSIDE_MIN_BATCH", 1)
@@ -367,7 +367,7 @@ def test_the_second_process_stops_by_itself_when_the_import_is_gone(make_article
 
     from django.db import connections
 
-    from search import queue
+    from search.indexing import queue
 
     make_article("مقال ينتظر الفهرسة")
     assert queue.pending_count() == 1
@@ -388,7 +388,7 @@ def test_the_second_process_stops_by_itself_when_the_import_is_gone(make_article
 def test_the_end_of_an_import_is_indexed_by_the_importing_process_too(
     monkeypatch, settings, client, make_article, indexed
 ):
-    from search import queue
+    from search.indexing import queue
 
     edited = make_article("عنوان قديم للمقال")
     indexed()
@@ -430,7 +430,7 @@ def test_the_end_of_an_import_is_indexed_by_the_importing_process_too(
 def test_an_import_that_fails_leaves_the_second_process_to_index_everything(
     monkeypatch, client, make_article
 ):
-    from search import queue
+    from search.indexing import queue
 
     monkeypatch.setattr(queue, "ALONGSIDE_MIN_BATCH", 10**6)
     monkeypatch.setattr(queue, "ALONGSIDE_FIRST_BATCH", 10**6)
@@ -470,7 +470,7 @@ def test_near_its_end_an_import_is_indexed_in_smaller_batches(monkeypatch, clien
 
     from haystack import connections
 
-    from search import queue
+    from search.indexing import queue
 
     monkeypatch.setattr(queue, "ALONGSIDE_MIN_BATCH", 1)
     monkeypatch.setattr(queue, "ALONGSIDE_FIRST_BATCH", 1)

@@ -1,4 +1,4 @@
-"""The index writer (search.index_writer) writes exactly what Whoosh's own writer writes.
+"""The index writer (search.engine.whoosh.segment_writer) writes exactly what Whoosh's own writer writes.
 
 The same documents go through Whoosh's SegmentWriter into one index and through
 BatchSegmentWriter into another; the two are then read back through Whoosh's reader and must
@@ -18,14 +18,14 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.writing import SegmentWriter
 
-from search import index_writer
-from search.analysis import exact_analyzer, stemmed_analyzer
 from search.bench.generator import generate
-from search.index_writer import BatchSegmentWriter
+from search.engine.whoosh import segment_writer as index_writer
+from search.engine.whoosh.analyzers import exact_analyzer, stemmed_analyzer
+from search.engine.whoosh.segment_writer import BatchSegmentWriter
 
 
 def schema():
-    """The shapes of the project's schema (search.backend.build_schema)."""
+    """The shapes of the project's schema (search.engine.whoosh.backend.build_schema)."""
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         text=fields.TEXT(analyzer=stemmed_analyzer(), phrase=True),

@@ -1,4 +1,4 @@
-"""When index segments are merged (search.index_writer.plan_merge, TieredMerge) and by whom.
+"""When index segments are merged (search.engine.whoosh.segment_writer.plan_merge, TieredMerge) and by whom.
 
 Whoosh's own policy merges every segment into one whenever about 17 have gathered, however large
 they are: at 10k articles a stall of most of a minute, at 100k many minutes, with every index
@@ -12,8 +12,9 @@ import pytest
 from django.core.management import call_command
 from haystack import connections
 
-from search import index_writer, queue
-from search.index_writer import LARGEST_MERGE, MERGE_FACTOR, plan_merge
+from search.engine.whoosh import segment_writer as index_writer
+from search.engine.whoosh.segment_writer import LARGEST_MERGE, MERGE_FACTOR, plan_merge
+from search.indexing import queue
 from tests.conftest import DATA
 
 # --- the plan (pure) --------------------------------------------------------------------------

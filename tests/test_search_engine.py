@@ -1,4 +1,4 @@
-"""The engine's own query evaluation (search.postings) agrees with Whoosh's on a real index.
+"""The engine's own query evaluation (search.engine.whoosh.postings) agrees with Whoosh's on a real index.
 
 Whoosh's matchers are the reference: the arrays read from its posting blocks, and phrases
 matched on them, must give exactly the documents Whoosh's own queries give, across several
@@ -14,8 +14,8 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
 
-from search.postings import Evaluator, IndexView, Segment, posting_arrays, ranked
-from search.query import Clause, ParsedQuery, Word
+from search.analysis.query import Clause, ParsedQuery, Word
+from search.engine.whoosh.postings import Evaluator, IndexView, Segment, posting_arrays, ranked
 
 VOCABULARY = [f"w{n}" for n in range(40)]
 
@@ -208,7 +208,7 @@ def test_nearest_term_prefers_the_closest_then_the_most_frequent(whoosh_ix):
 
 
 def test_caches_hold_a_bounded_number_of_postings():
-    from search.postings import _Lru
+    from search.engine.whoosh.postings import _Lru
 
     cache = _Lru(limit=100)
     for key in range(10):
@@ -237,7 +237,7 @@ def test_new_index_segments_are_read_in_the_background(make_article, indexed):
 
     from haystack import connections
 
-    from search.backend import _SEGMENT_CACHES
+    from search.engine.whoosh.backend import _SEGMENT_CACHES
     from search.service import FACETS, keep_warm
 
     backend = connections["default"].get_backend()

@@ -74,7 +74,7 @@ def test_article_page_shows_related_articles_and_a_citation(client, archive):
 
 
 def test_article_page_renders_entity_chips_from_context(client, archive, monkeypatch):
-    from archive import views
+    from search.web import articles as views
 
     original = views.render
 

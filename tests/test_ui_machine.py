@@ -44,7 +44,7 @@ def test_sitemap_index_and_sections_list_home_and_every_article(client, articles
 
 
 def test_sitemap_pages_when_long(client, articles, monkeypatch):
-    from search.sitemaps import ArticleSitemap
+    from search.web.sitemaps import ArticleSitemap
 
     monkeypatch.setattr(ArticleSitemap, "limit", 2)
     index = ET.fromstring(client.get("/sitemap.xml").content)

@@ -1,11 +1,12 @@
 """Near-duplicate detection (wire copies, reposts): MinHash signatures and an LSH index. Pure.
 
 An article's *shingles* are the runs of SHINGLE_SIZE consecutive words of its body after
-search.arabic.analyze_exact (normalised Arabic, stopwords out, no stemming: the same analysis
-search uses), so spelling variants of the same text still match. Its *signature* is a MinHash of
-those shingles (NUM_PERM 32-bit values, stored with the article). The LSH index answers "which
-stored articles might share ≥ THRESHOLD of their shingles with this one?"; each candidate is then
-checked with the exact Jaccard similarity of the two shingle sets, so a link is never a guess.
+search.analysis.arabic.analyze_exact (normalised Arabic, stopwords out, no stemming: the
+same analysis search uses), so spelling variants of the same text still match. Its *signature*
+is a MinHash of those shingles (NUM_PERM 32-bit values, stored with the article). The LSH index
+answers "which stored articles might share ≥ THRESHOLD of their shingles with this one?"; each
+candidate is then checked with the exact Jaccard similarity of the two shingle sets, so a link
+is never a guess.
 
 The index lives in memory and is rebuilt from the stored signatures once per import run (see
 archive.ingest.service.NearDuplicates): about 0.5 KB and a few microseconds per article, fine for
@@ -22,7 +23,7 @@ try:  # CPython's own SHA-1 takes half the time of OpenSSL's on strings this sho
 except ImportError:  # pragma: no cover - a build without it
     from hashlib import sha1
 
-from search import arabic
+from search.analysis import arabic
 
 # datasketch (with numpy and scipy) takes a second to import: only when a signature is needed.
 

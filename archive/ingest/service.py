@@ -42,8 +42,8 @@ from archive.ingest.plaintext import NoArticleError, parse_plaintext
 from archive.ingest.sanitize import clean_article
 from archive.ingest.types import ParsedArticle
 from archive.models import Article, Original, Source, Tag
-from search import arabic
-from search.tagging import entities_in
+from search.analysis import arabic
+from search.entities.tagging import entities_in
 
 log = logging.getLogger(__name__)
 
@@ -690,7 +690,7 @@ def _tag_new_article(article: Article, tags: list[Tag]) -> None:
 
 
 def _plain_text(fields: dict) -> str:
-    """The text tagging will read (search.tagging.article_text), so it is analysed once."""
+    """The text tagging will read (search.entities.tagging.article_text), so it is analysed once."""
     captions = [caption["text"] for caption in fields["captions"]]
     body = Article.body_from_blocks(fields["blocks"])
     return "\n".join([fields["title"], fields["standfirst"], *captions, body])

@@ -201,9 +201,10 @@ def generate_files(directory: Path, articles: int, seed: int) -> dict:
 def import_and_index(directory: Path, profiler: Profiler) -> dict:
     """Run import_articles on the folder, timing its phases.
 
-    The command stores the articles (a second process indexes what is committed meanwhile, see
-    search.queue.drain_alongside) and then drains what is left with process_pending; wrapping
-    the names the command calls times each phase without changing what runs.
+    The command stores the articles (a second process indexes what is committed meanwhile,
+    see search.indexing.queue.drain_alongside) and then drains what is left with
+    process_pending; wrapping the names the command calls times each phase without changing
+    what runs.
     """
     from django.core.management import call_command
     from django.core.management.base import CommandError
@@ -276,11 +277,12 @@ def import_and_index(directory: Path, profiler: Profiler) -> dict:
 
 
 def merge_as_the_worker_would() -> dict:
-    """The merges an import leaves for the worker's idle time (search.queue.merge_when_idle),
-    run one after another as an idle worker would, timed."""
+    """The merges an import leaves for the worker's idle time
+    (search.indexing.queue.merge_when_idle), run one after another as an idle worker would,
+    timed."""
     from haystack import connections
 
-    from search.queue import merge_when_idle
+    from search.indexing.queue import merge_when_idle
 
     def segments() -> dict[str, int]:
         found = connections["default"].get_backend().index._segments()

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import get_language_bidi
 
-from search import ui
+from search.web import ui
 
 register = template.Library()
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from search.gazetteer import load_entities
+from search.entities.gazetteer import load_entities
 from search.models import Entity
 
 

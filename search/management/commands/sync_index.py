@@ -5,7 +5,7 @@ from haystack import connections
 
 from archive.dbstats import refresh_planner_statistics
 from archive.models import Article
-from search.queue import process_pending, rebuild_queue
+from search.indexing.queue import process_pending, rebuild_queue
 
 
 class Command(BaseCommand):

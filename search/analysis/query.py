@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from search import arabic
+from search.analysis import arabic
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 20

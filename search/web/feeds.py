@@ -13,11 +13,11 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from archive.models import Article
-from search import ui
-from search.exports import SNIPPET_SCAN, highlight_query, iter_articles, matching_ids
-from search.forms import SearchForm
-from search.highlight import snippet
-from search.query import ParsedQuery
+from search.analysis.highlight import snippet
+from search.analysis.query import ParsedQuery
+from search.web import ui
+from search.web.exports import SNIPPET_SCAN, highlight_query, iter_articles, matching_ids
+from search.web.forms import SearchForm
 
 FEED_SIZE = 50
 

@@ -1,8 +1,8 @@
 """Gazetteer entity tagging: which places, people and organisations a text names, and how often.
 
 Pure Python (no Django, no Whoosh), so indexing, the import command and tests can all use it.
-Words come from ``search.arabic`` (``iter_tokens`` + ``token_terms``), the same analysis that
-indexing and queries use, so the tagger and the search agree on what a word is.  Names are
+Words come from ``search.analysis.arabic`` (``iter_tokens`` + ``token_terms``), the same analysis
+that indexing and queries use, so the tagger and the search agree on what a word is.  Names are
 matched on normalised surface forms, never on light10 stems, which would make لبنان (Lebanon)
 لبن ("milk"), البغدادي (the person) بغداد (the city) and الرقة رق.
 
@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from search.arabic import iter_tokens, token_matches, token_terms
+from search.analysis.arabic import iter_tokens, token_matches, token_terms
 
 __all__ = [
     "KINDS",
@@ -478,6 +478,6 @@ class EntityMatcher:
 @functools.lru_cache(maxsize=1)
 def default_matcher() -> EntityMatcher:
     """The matcher over the project's gazetteer (search/gazetteer), built once per process."""
-    from search.gazetteer import load_entities
+    from search.entities.gazetteer import load_entities
 
     return EntityMatcher(load_entities())

@@ -1,18 +1,18 @@
 """Arshif's haystack engine: the Whoosh backend, fixed for Arabic and for a live web site.
 
 What the stock haystack Whoosh backend gets wrong, and what this one does instead:
-- text goes through the Arabic analyzers (search.analysis), not the English StemmingAnalyzer;
+- text goes through the Arabic analyzers (analyzers.py), not the English StemmingAnalyzer;
 - facet fields keep whole values verbatim (multi-valued, exact counts), not split and stemmed;
 - one searcher is reused across queries and refreshed only when the index changed, and the
   index is opened without mmap, so a query does not pay for opening the index;
-- queries are evaluated over posting lists held as numpy arrays (search.postings), read once per
+- queries are evaluated over posting lists held as numpy arrays (postings.py), read once per
   segment: matching, BM25, phrases, facet counts, date ranges and ranking are vectorised instead
   of Whoosh's pure-Python matcher walk, and a date range is a mask, not Whoosh's slowest query;
 - writes take the index lock with a generous timeout and fail loudly instead of silently
   dropping deletes, and a whole batch of updates and deletes is one commit.
 
 Everything Whoosh-specific stays in this module: `search_articles` takes and returns
-engine-neutral structures (search.query), so another engine can replace this one.
+engine-neutral structures (search.analysis.query), so another engine can replace this one.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from whoosh.fields import IDLIST, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 
-from search.analysis import exact_analyzer, stemmed_analyzer
-from search.index_writer import LARGEST_MERGE, BatchSegmentWriter, MergeAbandoned, TieredMerge
-from search.postings import (
+from search.analysis.query import Clause, ParsedQuery
+from search.engine.whoosh.analyzers import exact_analyzer, stemmed_analyzer
+from search.engine.whoosh.postings import (
     TITLE_BOOST,
     UNKNOWN_DAY_LAST,
     Evaluator,
@@ -47,7 +47,12 @@ from search.postings import (
     Segment,
     ranked,
 )
-from search.query import Clause, ParsedQuery
+from search.engine.whoosh.segment_writer import (
+    LARGEST_MERGE,
+    BatchSegmentWriter,
+    MergeAbandoned,
+    TieredMerge,
+)
 
 
 @dataclass
@@ -117,7 +122,7 @@ _SEGMENT_CACHES_LOCK = threading.Lock()
 
 
 class _SearcherState:
-    """A searcher and its documents as arrays (search.postings), valid exactly as long as it is."""
+    """A searcher and its documents as arrays (postings.py), valid exactly as long as it is."""
 
     def __init__(self, searcher, segments: dict[str, Segment]):
         self.searcher = searcher
@@ -297,7 +302,7 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         """Write the documents of `objects` as a segment of a separate staging index, without
         taking this index's lock; add_staged() then adds it to this index in one commit.
 
-        For a second process to index while the writer is busy (search.queue.drain_alongside):
+        For a second process to index while the writer is busy (search.indexing drain_alongside):
         the segment is written beside the index, not in it, because every commit deletes the
         files of segments its table of contents does not list.
         """

@@ -19,11 +19,11 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from archive.models import Article
-from archive.serializers import article_summary
-from search.forms import SearchForm
-from search.highlight import snippet
-from search.query import ParsedQuery, parse_query
+from search.analysis.highlight import snippet
+from search.analysis.query import ParsedQuery, parse_query
 from search.service import SearchParams, all_matching_ids, for_highlighting, with_entities
+from search.web.article_serializers import article_summary
+from search.web.forms import SearchForm
 
 CHUNK = 500
 SNIPPET_SCAN = 2000  # characters

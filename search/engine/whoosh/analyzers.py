@@ -1,4 +1,4 @@
-"""Whoosh analyzers built on search.arabic.
+"""Whoosh analyzers built on search.analysis.arabic.
 
 Every class is module-level and keeps only plain attributes, because Whoosh pickles the
 schema (analyzers included) into the index's table of contents.
@@ -10,7 +10,7 @@ import functools
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
-from search import arabic
+from search.analysis import arabic
 
 __all__ = [
     "ArabicLowercaseFilter",

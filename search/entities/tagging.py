@@ -1,6 +1,6 @@
 """Tag articles with the gazetteer's places, people and organisations.
 
-The matcher (search.entities, pure) is built from the Entity rows, so an alias added in the
+The matcher (search.entities.matcher, pure) is built from the Entity rows, so an alias added in the
 admin counts from the next tagging on. Tagging runs when an article is saved (same transaction,
 so the index worker sees the mentions with the article) and by `manage.py retag_articles`.
 """
@@ -15,8 +15,8 @@ import time
 from django.db.models import Count, Max
 
 from archive import rows
-from search import entities
-from search.gazetteer import load_entities
+from search.entities import matcher as entities
+from search.entities.gazetteer import load_entities
 from search.models import Entity, Mention
 
 _cache_lock = threading.Lock()
@@ -155,7 +155,7 @@ def _insert_mentions(article_id: int, wanted: dict[int, int]) -> None:
 
 def retag(articles) -> int:
     """Re-tag the given articles; queue index updates for those whose mentions changed."""
-    from search.queue import enqueue
+    from search.indexing.queue import enqueue
 
     changed = []
     for article in articles:
@@ -172,7 +172,7 @@ def retag_for_entity(entity) -> int:
     already tagged with it, so one edit does not re-read the whole archive.
     """
     from archive.models import Article
-    from search.query import parse_query
+    from search.analysis.query import parse_query
     from search.service import SearchParams, all_matching_ids
 
     invalidate()

@@ -13,7 +13,7 @@ a segment is cached under its id and survives searcher refreshes; only deletions
 mask of live documents is rebuilt from them for every new searcher. After a commit, only the new
 segment is read.
 
-This module is the Whoosh engine's own business (search.backend); nothing outside it sees Whoosh.
+This module is the Whoosh engine's own business (backend.py); nothing outside it sees Whoosh.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from search import arabic
-from search.query import Clause, ParsedQuery
+from search.analysis import arabic
+from search.analysis.query import Clause, ParsedQuery
 
 # BM25 (as Lucene and Whoosh use it).
 K1 = 1.2

@@ -10,8 +10,8 @@ import re
 from functools import cached_property, lru_cache
 from html import escape
 
-from search import arabic
-from search.query import ParsedQuery, Word
+from search.analysis import arabic
+from search.analysis.query import ParsedQuery, Word
 
 SNIPPET_WORDS = 36
 _SPACES = re.compile(r"\s+")

@@ -4,9 +4,9 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from archive.models import Article
-from archive.serializers import article_detail
-from search.entity_views import article_entities
 from search.related import related_articles
+from search.web.article_serializers import article_detail
+from search.web.entity_views import article_entities
 
 
 def article_page(request, pk: int, slug: str = ""):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from archive import views
+from search.web import articles as views
 
 app_name = "archive"
 

@@ -6,10 +6,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from search import ui
-from search.forms import SearchForm
-from search.serializers import result_page
 from search.service import PageOutOfRange, SearchParams, facet_title, run_search
+from search.web import ui
+from search.web.forms import SearchForm
+from search.web.serializers import result_page
 
 HOME_LATEST = 10
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from search import entity_views, exports, views
-from search.feeds import SearchFeed
+from search.web import entity_views, exports, views
+from search.web.feeds import SearchFeed
 
 app_name = "search"
 

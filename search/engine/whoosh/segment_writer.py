@@ -1,4 +1,4 @@
-"""Whoosh's segment writer with its per-posting costs taken out (used by search.backend's apply()).
+"""Whoosh's segment writer with its per-posting costs taken out (used by backend.py's apply()).
 
 Whoosh writes a batch in three steps that each touch every posting in pure Python: the analyzer
 yields a Token per word into the field format's `word_values`, every posting goes through a
@@ -22,7 +22,7 @@ batch's own, a term at a time, as a k-way merge: a term's postings are decoded o
 written. Anything it does not special-case goes through Whoosh's own code: other field types
 are indexed by `field.index()`, and a merge of more than MERGED_IN_MEMORY documents in all, or
 of another codec's segment, goes through Whoosh's pool, which spills to disk. It also adds
-segments written elsewhere (search.backend's stage(), add_staged()) at commit, as they are.
+segments written elsewhere (backend.py's stage(), add_staged()) at commit, as they are.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from search.analysis import FusedArabicAnalyzer, word_terms, words
+from search.engine.whoosh.analyzers import FusedArabicAnalyzer, word_terms, words
 
 # A block's pickled postings shorter than this are stored uncompressed (see _TermWriter).
 COMPRESS_FROM_BYTES = 96
@@ -61,7 +61,7 @@ COMPRESS_FROM_BYTES = 96
 # into memory (about 10 KB an article: 1 GB); a larger one goes through Whoosh's pool, which
 # spills to disk but is several times slower (a 10k-article merge took 180 s that way).
 MERGED_IN_MEMORY = 100_000
-# No merge takes more documents than this by default (search.backend reads the setting
+# No merge takes more documents than this by default (search.engine.whoosh.backend reads the setting
 # ARCHIVE_INDEX_MERGE_ARTICLES): a merge holds the writer lock for about 3.5 ms an article.
 LARGEST_MERGE = 10_000
 

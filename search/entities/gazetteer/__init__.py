@@ -23,7 +23,7 @@ import json
 import re
 from pathlib import Path
 
-from search.entities import KINDS, Entity
+from search.entities.matcher import KINDS, Entity
 
 __all__ = ["DATA_DIR", "Entity", "GazetteerError", "load_entities"]
 

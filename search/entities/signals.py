@@ -4,8 +4,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from archive.models import Article
+from search.entities.tagging import invalidate, tag_article
 from search.models import Entity
-from search.tagging import invalidate, tag_article
 
 
 @receiver(post_save, sender=Article, dispatch_uid="tag-article-entities")

@@ -1,8 +1,8 @@
 """JSON shapes of articles in the public API (CONTRACTS.md)."""
 
 from archive.models import Article
-from search.entity_views import article_entities
-from search.highlight import snippet
+from search.analysis.highlight import snippet
+from search.web.entity_views import article_entities
 
 
 def article_summary(article: Article, snippet_html: str | None = None) -> dict:

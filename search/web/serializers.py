@@ -1,7 +1,7 @@
 """JSON shapes of the public API (CONTRACTS.md). Plain functions over model instances."""
 
-from archive.serializers import article_summary
 from search.service import ResultPage
+from search.web.article_serializers import article_summary
 
 
 def result_page(page: ResultPage) -> dict:
