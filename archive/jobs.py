@@ -38,6 +38,7 @@ from archive.ingest.service import (
     Report,
 )
 from archive.models import ImportBatch, ImportOutcome
+from search.indexing import AlongsideDrain, drain_alongside, process_pending
 
 log = logging.getLogger(__name__)
 
@@ -240,17 +241,13 @@ UPLOAD_INDEX_BATCH = 200
 
 
 def _indexing_alongside(background: bool):
-    """search.indexing.queue.drain_alongside for a background upload (the worker is the index writer
+    """search.indexing.drain_alongside for a background upload (the worker is the index writer
     anyway); for an import run in a request, nothing (the worker indexes it)."""
-    from search.indexing.queue import AlongsideDrain, drain_alongside
-
     return drain_alongside(UPLOAD_INDEX_BATCH) if background else nullcontext(AlongsideDrain())
 
 
 def _drain_index() -> None:
     """In the worker, an import is the index writer's turn too: keep search up to date."""
-    from search.indexing.queue import process_pending
-
     try:
         process_pending(blocking=False, merge=False)
     except Exception:  # the tasks stay queued; the worker loop retries

@@ -255,6 +255,20 @@ class Article(models.Model):
         )
         return list(copies[:20])
 
+    def searchable_text(self) -> str:
+        """Everything a reader's words may match: what is indexed and what is tagged."""
+        captions = [caption.get("text", "") for caption in self.captions]
+        return self.searchable_text_of(self.title, self.standfirst, captions, self.body)
+
+    @staticmethod
+    def searchable_text_of(title: str, standfirst: str, captions: list[str], body: str) -> str:
+        return "\n".join([title, standfirst, *captions, body])
+
+    @property
+    def lead_and_body(self) -> str:
+        """The standfirst (if any) and the body: where snippets are found."""
+        return f"{self.standfirst}\n{self.body}" if self.standfirst else self.body
+
     @property
     def paragraphs(self) -> list[str]:
         return [block["text"] for block in self.blocks if block.get("kind") == "paragraph"]

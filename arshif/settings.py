@@ -129,26 +129,19 @@ SESSION_COOKIE_HTTPONLY = True
 
 
 def _search_connection(url: str) -> dict:
-    """Map SEARCH_URL to a haystack connection; empty means the embedded Whoosh index."""
+    """Map SEARCH_URL to the engine that serves search; empty means the embedded Whoosh index."""
     if not url or url.startswith(("whoosh://", "/", ".")):
         path = url.removeprefix("whoosh://") if url else str(DATA_DIR / "index")
         return {"ENGINE": "search.engine.whoosh.backend.ArabicWhooshEngine", "PATH": path}
-    if url.startswith(("http://", "https://")):
-        return {
-            "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
-            "URL": url,
-            "INDEX_NAME": env_str("SEARCH_INDEX_NAME", "arshif"),
-        }
     raise ImproperlyConfigured(
-        f"SEARCH_URL {url!r} is not understood: leave it empty for the embedded index, "
-        "give whoosh:///path/to/index, or an http(s):// Elasticsearch/OpenSearch URL"
+        f"SEARCH_URL {url!r} is not understood: leave it empty for the embedded index in the "
+        "data dir, or give whoosh:///path/to/index"
     )
 
 
 HAYSTACK_CONNECTIONS = {"default": _search_connection(env_str("SEARCH_URL"))}
-# Index writes go through the queue (search.indexing.queue), never from a web request.
-HAYSTACK_SIGNAL_PROCESSOR = "search.indexing.queue.QueueSignalProcessor"
-HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# Index writes go through the outbox (search.indexing), never from a web request.
+HAYSTACK_SIGNAL_PROCESSOR = "search.indexing.outbox.QueueSignalProcessor"
 
 # --- Archive ------------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from search.entities.tagging import retag_for_entity
+from search.entities.retag import retag_for_entity
 from search.models import Entity, IndexTask
 
 

@@ -9,7 +9,7 @@ class IndexTask(models.Model):
 
     Because the row commits (or rolls back) together with the article, the index can never miss
     a committed change nor learn about one that was rolled back. The single index writer
-    (search.indexing.queue.process_pending) applies tasks in batches and deletes them.
+    (search.indexing.process_pending) applies tasks in batches and deletes them.
     """
 
     # Not a foreign key: the task for a deleted article must outlive it. The writer looks the

@@ -8,13 +8,14 @@ index ranks the archive by how many of them, and how often, each article shares.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
-
-from haystack import connections
 
 from archive.models import Article
 from search.analysis import arabic
 from search.analysis.query import parse_query
+from search.engine import get_engine
+from search.engine.contract import SearchRequest
 
 RELATED_LIMIT = 5
 QUERY_WORDS = 12
@@ -56,16 +57,13 @@ def distinctive_words(article: Article, count: int = QUERY_WORDS) -> list[str]:
 
 
 def related_ids(article: Article, limit: int = RELATED_LIMIT) -> list[int]:
-    from search.engine.whoosh.backend import SearchRequest
-
     words = distinctive_words(article)
     if not words:
         return []
     parsed = parse_query(" OR ".join(words))
     if parsed.is_empty:
         return []
-    backend = connections["default"].get_backend()
-    hits = backend.search_articles(
+    hits = get_engine().search(
         SearchRequest(query=parsed, sort="relevance", offset=0, limit=limit + 1, facets=())
     )
     return [pk for pk in hits.ids if pk != article.pk][:limit]
@@ -76,8 +74,6 @@ def related_articles(article: Article, limit: int = RELATED_LIMIT) -> list[Artic
     try:
         ids = related_ids(article, limit)
     except Exception:  # the page must render even when the index is unavailable
-        import logging
-
         logging.getLogger(__name__).exception("related articles for %s failed", article.pk)
         return []
     found = Article.objects.for_display().in_bulk(ids)

@@ -1,6 +1,8 @@
-"""Run a reader's search: the index when there are words to match, the database when browsing.
+"""Run a reader's search, whichever engine runs: SearchParams in, a ResultPage out.
 
-Views validate input into SearchParams, call `run_search`, and render the ResultPage.
+Views validate input into SearchParams, call `run_search`, and render the ResultPage. Words are
+matched, ranked and faceted by the engine (search.engine.contract); a browse without words lists
+from the database, with the engine counting its facets and timeline.
 """
 
 from __future__ import annotations
@@ -11,23 +13,18 @@ import threading
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from haystack import connections
 
 from archive.models import Article, Source
 from search.analysis.highlight import mark_all, snippet
 from search.analysis.query import Clause, ParsedQuery, parse_query
-from search.entities.tagging import entity_labels
-from search.models import Entity, Mention
-from search.search_indexes import day_number
+from search.engine import get_engine
+from search.engine.contract import ENTITY_FACETS, FACETS, SORTS, SearchRequest, day_number
+from search.entities.tagging import entity_labels, matcher
+from search.models import Mention
 
-# Every facet of the contract, in display order.
-FACETS = ("source", "section", "language", "year", "place", "person", "org", "tag")
-ENTITY_FACETS = ("place", "person", "org")
-SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE_DEPTH = 1000  # results; deeper pages of a text search are refused
 FACET_LIMIT = 30
 ONE_DAY = timedelta(days=1)
@@ -121,7 +118,7 @@ def run_search(params: SearchParams) -> ResultPage:
         Result(
             article=articles[pk],
             title_html=mark_all(articles[pk].title, query),
-            snippet_html=snippet(_snippet_text(articles[pk]), query),
+            snippet_html=snippet(articles[pk].lead_and_body, query),
         )
         for pk in ids
         if pk in articles  # deleted since the index last heard: the queue will catch up
@@ -160,17 +157,11 @@ def result_articles(ids) -> dict[int, Article]:
     return Article.objects.select_related("source").only(*RESULT_FIELDS).in_bulk(ids)
 
 
-def _snippet_text(article: Article) -> str:
-    return f"{article.standfirst}\n{article.body}" if article.standfirst else article.body
-
-
 def with_entities(parsed: ParsedQuery) -> tuple[ParsedQuery, list[str]]:
     """Attach to each clause the entities it names, so any of their names matches too.
 
     Returns the expanded query and the other names of those entities (for highlighting).
     """
-    from search.entities.tagging import matcher
-
     names = matcher()
     other_forms: list[str] = []
 
@@ -214,10 +205,7 @@ def all_matching_ids(params: SearchParams, parsed: ParsedQuery | None = None) ->
 
 
 def _search_index(params: SearchParams, parsed: ParsedQuery, *, everything: bool = False):
-    from search.engine.whoosh.backend import SearchRequest
-
-    backend = connections["default"].get_backend()
-    hits = backend.search_articles(
+    hits = get_engine().search(
         SearchRequest(
             query=parsed,
             filters={k: v for k, v in params.filters.items() if k in FACETS},
@@ -243,11 +231,10 @@ def keep_warm(interval: float = 5.0, stop: threading.Event | None = None) -> thr
     stop = stop or threading.Event()
 
     def run():
-        backend = connections["default"].get_backend()
+        engine = get_engine()
         while not stop.is_set():
             try:
-                if hasattr(backend, "warm_up"):
-                    backend.warm_up(FACETS)
+                engine.warm_up(FACETS)
             except Exception:  # never take the web process down; a search reads it anyway
                 logging.getLogger(__name__).exception("warming the search index up failed")
             stop.wait(interval)
@@ -284,93 +271,31 @@ def _matching(name: str, values: list[str]) -> Q:
     return Q(pk__in=mentioned.values("article_id"))
 
 
-def _filtered(params: SearchParams, without: str = ""):
+def _filtered(params: SearchParams):
     queryset = Article.objects.all()
     if params.date_from:
         queryset = queryset.filter(published__gte=params.date_from)
     if params.date_to:
         queryset = queryset.filter(published__lte=params.date_to)
     for name, values in params.filters.items():
-        if values and name != without:
+        if values:
             queryset = queryset.filter(_matching(name, values))
     return queryset
 
 
-def _db_facet(params: SearchParams, name: str) -> list[tuple[str, int]]:
-    queryset = _filtered(params, without=name)
-    if name == "source":
-        rows = queryset.exclude(source=None).values_list("source__slug").annotate(n=Count("pk"))
-    elif name == "section":
-        rows = queryset.exclude(section="").values_list("section").annotate(n=Count("pk"))
-    elif name == "language":
-        rows = queryset.values_list("language").annotate(n=Count("pk"))
-    elif name == "year":
-        rows = (
-            queryset.exclude(published=None)
-            .annotate(y=ExtractYear("published"))
-            .values_list("y")
-            .annotate(n=Count("pk"))
-        )
-    elif name == "tag":
-        rows = queryset.exclude(tags=None).values_list("tags__name").annotate(n=Count("pk"))
-    else:
-        return []
-    counts = [(str(value), n) for value, n in rows.order_by()]
-    return sorted(counts, key=lambda item: (-item[1], item[0]))
-
-
-def _entity_facets(params: SearchParams) -> dict[str, list[tuple[str, int]]]:
-    """place/person/org counts in one grouped query per distinct filter set."""
-    keys = dict(Entity.objects.values_list("pk", "kind"))
-    names = dict(Entity.objects.values_list("pk", "key"))
-    result: dict[str, list[tuple[str, int]]] = {kind: [] for kind in ENTITY_FACETS}
-    by_filter: dict[tuple, list[str]] = {}
-    for kind in ENTITY_FACETS:
-        # Each facet is counted with every filter but its own; kinds without a filter of
-        # their own share one query.
-        own = kind if params.filters.get(kind) else ""
-        by_filter.setdefault((own,), []).append(kind)
-    for (without,), kinds in by_filter.items():
-        mentions = Mention.objects.all()
-        if _has_filters(params, without):
-            mentions = mentions.filter(article__in=_filtered(params, without=without))
-        rows = mentions.values_list("entity_id").annotate(n=Count("article_id")).order_by()
-        for entity_id, n in rows:
-            kind = keys.get(entity_id)
-            if kind in kinds:
-                result[kind].append((names[entity_id], n))
-    return {
-        kind: sorted(counts, key=lambda item: (-item[1], item[0]))
-        for kind, counts in result.items()
-    }
-
-
-def _has_filters(params: SearchParams, without: str = "") -> bool:
-    return bool(
-        params.date_from
-        or params.date_to
-        or any(values for name, values in params.filters.items() if name != without)
-    )
-
-
 def _browse(params: SearchParams):
-    """The listing and its count from the database; facets and timeline from the index.
+    """The listing and its count from the database; facets and timeline from the engine.
 
     Counting facets in SQL means a grouped scan per facet over the whole archive (~0.8 s at
-    10k articles); the index keeps every document's facet values in memory per searcher, so the
-    same counts cost a pass over a list. The index trails the database only by the queue.
+    10k articles); the engine counts them over what it holds per document. The index trails
+    the database only by the queue.
     """
-    from search.engine.whoosh.backend import SearchRequest
-
     queryset = _filtered(params)
     ordered = queryset.oldest_first() if params.sort == "oldest" else queryset.newest_first()
     count = queryset.count()
     start = (params.page - 1) * params.per_page
     ids = list(ordered.values_list("pk", flat=True)[start : start + params.per_page])
-    backend = connections["default"].get_backend()
-    if not hasattr(backend, "search_articles"):
-        return count, ids, *_db_facets_and_months(params)
-    hits = backend.search_articles(
+    hits = get_engine().search(
         SearchRequest(
             query=ParsedQuery(),
             filters={k: v for k, v in params.filters.items() if k in FACETS},
@@ -382,21 +307,6 @@ def _browse(params: SearchParams):
         )
     )
     return count, ids, hits.facets, None, hits.months
-
-
-def _db_facets_and_months(params: SearchParams):
-    """Facets and timeline from SQL, for an engine without per-document facet caches."""
-    queryset = _filtered(params)
-    facets = {name: _db_facet(params, name) for name in FACETS if name not in ENTITY_FACETS}
-    facets.update(_entity_facets(params))
-    months = (
-        queryset.exclude(published=None)
-        .annotate(month=TruncMonth("published"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return facets, None, {m.year * 100 + m.month: n for m, n in months}
 
 
 # --- timeline -----------------------------------------------------------------------------------

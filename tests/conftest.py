@@ -34,9 +34,9 @@ def clean_index(request):
         marker is not None and marker.kwargs.get("transaction")
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from haystack import connections
+    from search.engine import get_engine
 
-    connections["default"].get_backend().clear()
+    get_engine().clear()
     _load_gazetteer()
     from search.entities.tagging import invalidate
 
@@ -86,6 +86,6 @@ def make_article(db):
 @pytest.fixture
 def indexed():
     """Apply queued index changes, as the worker would; call after creating articles."""
-    from search.indexing.queue import process_pending
+    from search.indexing import process_pending
 
     return process_pending

@@ -46,7 +46,7 @@ def test_original_file_page_previews_the_untouched_text(admin_client, seed_artic
 
 
 def test_editing_an_article_in_the_admin_reaches_search(admin_client, seed_article, client):
-    from search.indexing.queue import process_pending
+    from search.indexing import process_pending
 
     process_pending()
     data = {

@@ -7,10 +7,10 @@ import textwrap
 import pytest
 from django.db import connection
 from django.test import Client
-from haystack import connections
 
 from archive.models import Article
-from search.indexing.queue import process_pending
+from search.engine import get_engine
+from search.indexing import process_pending
 from tests.processes import ROOT, child_env
 
 WRITER = textwrap.dedent(
@@ -19,7 +19,7 @@ WRITER = textwrap.dedent(
     import django
     django.setup()
     from archive.models import Article
-    from search.indexing.queue import process_pending
+    from search.indexing import process_pending
 
     worker, count = int(sys.argv[1]), int(sys.argv[2])
     rng = random.Random(worker)
@@ -69,7 +69,7 @@ def test_concurrent_writers_and_deleters_lose_nothing():
 
     expected = dict(Article.objects.values_list("pk", "title"))
     assert len(expected) == 3 * (40 - 13)  # each writer deleted one in three
-    backend = connections["default"].get_backend()
+    backend = get_engine()
     searcher = backend._current().searcher
     indexed = {int(fields["django_id"]): fields for fields in searcher.all_stored_fields()}
     assert set(indexed) == set(expected)

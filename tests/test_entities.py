@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from search.entities.gazetteer import DATA_DIR, GazetteerError, load_entities
-from search.entities.matcher import Entity, EntityMatcher, default_matcher, name_terms
+from search.entities.gazetteer import DATA_DIR, GazetteerError, default_matcher, load_entities
+from search.entities.matcher import Entity, EntityMatcher, name_terms
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_78a0c063ebd393f5.txt"
 

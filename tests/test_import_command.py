@@ -276,7 +276,7 @@ def _variant(record: dict, url: str, words: str) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_records_committed_together_still_fail_alone(tmp_path):
-    from search.indexing.queue import process_pending
+    from search.indexing import process_pending
     from search.models import IndexTask, Mention
 
     run_import(JSONL)
@@ -344,15 +344,15 @@ def test_a_batch_whose_transaction_breaks_is_stored_article_by_article(monkeypat
 
 @pytest.mark.django_db(transaction=True)
 def test_a_second_process_indexes_while_the_import_runs(monkeypatch, client):
-    from search.indexing import queue
+    from search.indexing import alongside
 
     # Every committed change is picked up at once (the default waits for larger batches).
-    monkeypatch.setattr(queue, "ALONGSIDE_MIN_BATCH", 1)
+    monkeypatch.setattr(alongside, "ALONGSIDE_MIN_BATCH", 1)
     status, out, _ = run_import(JSONL, verbosity=2)
     assert status == 0
     assert "index: 3 changes applied during the import" in out.splitlines()
     assert out.strip().splitlines()[-1] == "imported 3, updated 0, skipped 0, failed 0"
-    assert queue.pending_count() == 0
+    assert alongside.pending_count() == 0
     # Each article is found by the first word of its title: it is in the index.
     titles = list(Article.objects.values_list("title", flat=True))
     assert len(titles) == 3
@@ -367,28 +367,28 @@ def test_the_second_process_stops_by_itself_when_the_import_is_gone(make_article
 
     from django.db import connections
 
-    from search.indexing import queue
+    from search.indexing import alongside
 
     make_article("مقال ينتظر الفهرسة")
-    assert queue.pending_count() == 1
+    assert alongside.pending_count() == 1
     connections.close_all()
     context = multiprocessing.get_context("fork")
-    shared = queue._Shared(context)
+    shared = alongside._Shared(context)
     # Its parent is not the process it was told imports (-1 is nobody's pid), as when the
     # importing process was killed: it applies what is queued and exits without being told.
-    child = context.Process(target=queue._drain_until_stopped, args=(shared, 1000, -1))
+    child = context.Process(target=alongside._drain_until_stopped, args=(shared, 1000, -1))
     child.start()
     child.join(timeout=60)
     assert child.exitcode == 0
     assert shared.applied.value == 1
-    assert queue.pending_count() == 0
+    assert alongside.pending_count() == 0
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_end_of_an_import_is_indexed_by_the_importing_process_too(
     monkeypatch, settings, client, make_article, indexed
 ):
-    from search.indexing import queue
+    from search.indexing import alongside
 
     edited = make_article("عنوان قديم للمقال")
     indexed()
@@ -402,9 +402,9 @@ def test_the_end_of_an_import_is_indexed_by_the_importing_process_too(
     elsewhere.mkdir()
     # The second process waits for more than this import stores, so everything is still queued
     # when the import ends: it is shared out between the two processes.
-    monkeypatch.setattr(queue, "ALONGSIDE_MIN_BATCH", 10**6)
-    monkeypatch.setattr(queue, "ALONGSIDE_FIRST_BATCH", 10**6)
-    with queue.drain_alongside() as outcome:
+    monkeypatch.setattr(alongside, "ALONGSIDE_MIN_BATCH", 10**6)
+    monkeypatch.setattr(alongside, "ALONGSIDE_FIRST_BATCH", 10**6)
+    with alongside.drain_alongside() as outcome:
         new = [make_article(f"مقال جديد رقم {n}") for n in range(3)]
         edited.title = "عنوان منقح للمقال"
         edited.save()
@@ -412,7 +412,7 @@ def test_the_end_of_an_import_is_indexed_by_the_importing_process_too(
     # The other process was idle: it applies the two oldest changes, and the importing one
     # stages the two newest (the edit among them) beside the index and adds them.
     assert outcome.staged == 2 and outcome.applied == 4
-    assert queue.pending_count() == 0
+    assert alongside.pending_count() == 0
 
     def found(query: str) -> set[int]:
         return {hit["id"] for hit in client.get("/api/search", {"q": query}).json()["results"]}
@@ -430,15 +430,15 @@ def test_the_end_of_an_import_is_indexed_by_the_importing_process_too(
 def test_an_import_that_fails_leaves_the_second_process_to_index_everything(
     monkeypatch, client, make_article
 ):
-    from search.indexing import queue
+    from search.indexing import alongside
 
-    monkeypatch.setattr(queue, "ALONGSIDE_MIN_BATCH", 10**6)
-    monkeypatch.setattr(queue, "ALONGSIDE_FIRST_BATCH", 10**6)
-    with pytest.raises(RuntimeError), queue.drain_alongside() as outcome:
+    monkeypatch.setattr(alongside, "ALONGSIDE_MIN_BATCH", 10**6)
+    monkeypatch.setattr(alongside, "ALONGSIDE_FIRST_BATCH", 10**6)
+    with pytest.raises(RuntimeError), alongside.drain_alongside() as outcome:
         article = make_article("مقال قبل الخطأ")
         raise RuntimeError("the import broke")
     assert outcome.staged == 0 and outcome.applied == 1
-    assert queue.pending_count() == 0
+    assert alongside.pending_count() == 0
     results = client.get("/api/search", {"q": "الخطأ"}).json()["results"]
     assert [hit["id"] for hit in results] == [article.pk]
 
@@ -468,17 +468,16 @@ def test_imported_tags_are_stored_once_and_searchable(client, tmp_path):
 def test_near_its_end_an_import_is_indexed_in_smaller_batches(monkeypatch, client, make_article):
     import time
 
-    from haystack import connections
+    from search.engine import get_engine
+    from search.indexing import alongside
 
-    from search.indexing import queue
-
-    monkeypatch.setattr(queue, "ALONGSIDE_MIN_BATCH", 1)
-    monkeypatch.setattr(queue, "ALONGSIDE_FIRST_BATCH", 1)
-    monkeypatch.setattr(queue, "ALONGSIDE_ENDING_BATCH", 1)
-    backend = connections["default"].get_backend()
+    monkeypatch.setattr(alongside, "ALONGSIDE_MIN_BATCH", 1)
+    monkeypatch.setattr(alongside, "ALONGSIDE_FIRST_BATCH", 1)
+    monkeypatch.setattr(alongside, "ALONGSIDE_ENDING_BATCH", 1)
+    backend = get_engine()
     backend.setup()
     segments_before = len(backend.index._segments())
-    with queue.drain_alongside() as outcome:
+    with alongside.drain_alongside() as outcome:
         outcome._started -= 60  # as if it had been importing for a minute
         outcome.progress(10, 100)  # a tenth read in a minute: nine more to go
         assert not outcome._shared.ending.is_set()
@@ -487,7 +486,7 @@ def test_near_its_end_an_import_is_indexed_in_smaller_batches(monkeypatch, clien
         outcome.progress(99_999, 100_000)  # the end is near: batches of one from now on
         articles = [make_article(f"مقال قرب النهاية {n}") for n in range(3)]
         deadline = time.monotonic() + 30
-        while queue.pending_count() and time.monotonic() < deadline:
+        while alongside.pending_count() and time.monotonic() < deadline:
             time.sleep(0.05)
     assert outcome.applied == 3 and outcome.staged == 0
     # The three changes were applied one at a time: a segment each.

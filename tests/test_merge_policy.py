@@ -10,11 +10,13 @@ import io
 
 import pytest
 from django.core.management import call_command
-from haystack import connections
 
+from search import indexing
+from search.engine import get_engine
 from search.engine.whoosh import segment_writer as index_writer
 from search.engine.whoosh.segment_writer import LARGEST_MERGE, MERGE_FACTOR, plan_merge
-from search.indexing import queue
+from search.indexing.documents import documents_for
+from search.models import IndexTask
 from tests.conftest import DATA
 
 # --- the plan (pure) --------------------------------------------------------------------------
@@ -63,27 +65,18 @@ def test_a_segment_mostly_deleted_is_rewritten_only_when_asked():
 # --- on a real index, through the backend and the queue ----------------------------------------
 
 
-def _article_model():
-    from archive.models import Article
-
-    return Article
-
-
 def _segments():
-    return connections["default"].get_backend().index._segments()
+    return get_engine().index._segments()
 
 
 def _apply_one_by_one(make_article, count, *, merge):
     """`count` articles, each its own index commit (so its own segment)."""
-    connection = connections["default"]
-    index = connection.get_unified_index().get_index(_article_model())
-    backend = connection.get_backend()
     articles = []
     for _ in range(count):
         article = make_article(body="تقرير الميدان: وصلت قافلة المساعدات إلى المدينة")
-        backend.apply(index, [article], [], merge=merge)
+        get_engine().apply(documents_for([article.pk])[0], [], merge=merge)
         articles.append(article)
-    queue.IndexTask.objects.all().delete()  # applied above, as the worker would
+    IndexTask.objects.all().delete()  # applied above, as the worker would
     return articles
 
 
@@ -97,15 +90,15 @@ def test_deferred_commits_leave_segments_for_an_idle_merge(make_article, client)
     assert len(_segments()) == MERGE_FACTOR + 2
     assert _search_count(client, "قافلة") == MERGE_FACTOR + 2
 
-    assert queue.merge_when_idle() is True
+    assert indexing.merge_when_idle() is True
     # The ten smallest became one; every article is still found, once.
     assert len(_segments()) == 3
     assert sum(segment.doc_count() for segment in _segments()) == MERGE_FACTOR + 2
     assert _search_count(client, "قافلة") == MERGE_FACTOR + 2
     # Nothing more is due, and nothing is written for nothing.
-    generation = connections["default"].get_backend().index.latest_generation()
-    assert queue.merge_when_idle() is False
-    assert connections["default"].get_backend().index.latest_generation() == generation
+    generation = get_engine().index.latest_generation()
+    assert indexing.merge_when_idle() is False
+    assert get_engine().index.latest_generation() == generation
 
 
 @pytest.mark.django_db
@@ -133,35 +126,33 @@ def test_deferred_commits_merge_anyway_past_the_most_segments(make_article, monk
 def test_the_idle_merge_waits_for_queued_changes(make_article, client, indexed):
     _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
     make_article("خبر جديد لم يفهرس بعد")  # queued, not applied
-    assert queue.merge_when_idle() is False
+    assert indexing.merge_when_idle() is False
     assert len(_segments()) == MERGE_FACTOR
     indexed(merge=False)
-    assert queue.merge_when_idle() is True
+    assert indexing.merge_when_idle() is True
     assert _search_count(client, "قافلة") == MERGE_FACTOR
 
 
 @pytest.mark.django_db
 def test_the_idle_merge_waits_for_another_writer(make_article):
     _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
-    with queue.writer_lock():
-        assert queue.merge_when_idle() is False
+    with indexing.writer_lock():
+        assert indexing.merge_when_idle() is False
     assert len(_segments()) == MERGE_FACTOR
 
 
 @pytest.mark.django_db
 def test_a_segment_mostly_deleted_is_rewritten_when_idle(make_article, client, indexed):
-    connection = connections["default"]
-    index = connection.get_unified_index().get_index(_article_model())
     articles = [make_article(f"بيان رقم {n}", "أعلنت الوزارة عن هدنة") for n in range(10)]
-    connection.get_backend().apply(index, articles, [])
-    queue.IndexTask.objects.all().delete()
+    get_engine().apply(documents_for([article.pk for article in articles])[0], [])
+    IndexTask.objects.all().delete()
     for article in articles[:4]:
         article.delete()
     indexed()
     (segment,) = _segments()
     assert (segment.doc_count_all(), segment.doc_count()) == (10, 6)
 
-    assert queue.merge_when_idle() is True
+    assert indexing.merge_when_idle() is True
     (segment,) = _segments()
     assert (segment.doc_count_all(), segment.doc_count()) == (6, 6)
     assert _search_count(client, "هدنة") == 6
@@ -180,7 +171,7 @@ def test_segments_whose_documents_are_all_deleted_are_dropped(make_article, inde
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_merges_when_it_has_nothing_else_to_do(make_article, client):
     _apply_one_by_one(make_article, MERGE_FACTOR + 1, merge=False)
-    queue.run_worker(interval=0.05, stop_after=1.0)
+    indexing.run_worker(interval=0.05, stop_after=1.0)
     assert len(_segments()) == 2
     assert _search_count(client, "قافلة") == MERGE_FACTOR + 1
 
@@ -197,7 +188,7 @@ def test_an_import_leaves_merging_to_the_idle_worker(make_article, client):
     assert [segment.doc_count_all() for segment in _segments()].count(1) >= MERGE_FACTOR
     assert _search_count(client, "اللاجئون") == 1
 
-    assert queue.merge_when_idle() is True
+    assert indexing.merge_when_idle() is True
     assert len(_segments()) == before - MERGE_FACTOR + 1
     assert _search_count(client, "اللاجئون") == 1
     assert _search_count(client, "قافلة") == MERGE_FACTOR
@@ -222,7 +213,7 @@ def test_an_edit_replaces_the_copy_in_whichever_segment_holds_it(make_article, c
     assert [_search_count(client, word) for word in ("منقح", "مراجع", "مصحح")] == [0, 1, 1]
     assert live_documents() == MERGE_FACTOR
     # After a merge, the same holds for the merged segment.
-    assert queue.merge_when_idle() is True
+    assert indexing.merge_when_idle() is True
     edit(articles[0], "جديد")
     edit(articles[7], "أخير")
     assert [_search_count(client, word) for word in ("جديد", "مصحح", "أخير")] == [1, 0, 1]
@@ -233,7 +224,7 @@ def test_an_edit_replaces_the_copy_in_whichever_segment_holds_it(make_article, c
 def test_the_largest_merge_is_a_setting(make_article, client, settings):
     settings.ARCHIVE_INDEX_MERGE_ARTICLES = 4
     _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
-    assert queue.merge_when_idle() is True
+    assert indexing.merge_when_idle() is True
     assert sorted(segment.doc_count_all() for segment in _segments()) == [1] * 6 + [4]
     assert _search_count(client, "قافلة") == MERGE_FACTOR
 
@@ -244,7 +235,7 @@ def test_the_largest_merge_is_a_setting(make_article, client, settings):
 @pytest.fixture
 def fresh_worker(monkeypatch):
     """merge_when_idle's count of merges that gave way in a row starts at zero."""
-    monkeypatch.setattr(queue, "_merges_given_way", 0)
+    monkeypatch.setattr(indexing.worker, "_merges_given_way", 0)
 
 
 def _index_files():
@@ -262,7 +253,7 @@ def _index_dir():
 @pytest.mark.django_db
 def test_a_merge_that_gives_way_leaves_the_index_as_it_was(make_article, client, monkeypatch):
     _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
-    backend = connections["default"].get_backend()
+    backend = get_engine()
     before = [segment.segment_id() for segment in _segments()]
     files = _index_files()
     # Asked every ten terms: no at first, then yes, part-way through writing the merged segment.
@@ -289,7 +280,7 @@ def test_an_idle_merge_gives_way_to_a_change_saved_meanwhile_three_times_in_a_ro
     saved = []
 
     def edit_during_merge(self, value, fmt):
-        if len(saved) < 4 and not queue.IndexTask.objects.exists():
+        if len(saved) < 4 and not IndexTask.objects.exists():
             article = articles[len(saved)]
             article.title = f"تصحيح رقم {len(saved)}"
             article.save()
@@ -299,9 +290,9 @@ def test_an_idle_merge_gives_way_to_a_change_saved_meanwhile_three_times_in_a_ro
     monkeypatch.setattr(index_writer._MergeSource, "postings", edit_during_merge)
     outcomes = []
     for _ in range(4):
-        outcomes.append(queue.merge_when_idle())
+        outcomes.append(indexing.merge_when_idle())
         # The change is searchable as soon as the worker applies it: it did not wait.
-        assert queue.pending_count() == 1
+        assert indexing.pending_count() == 1
         indexed(merge=False)
         assert _search_count(client, f"تصحيح رقم {len(saved) - 1}") == 1
     # Three times it gave way; the fourth time it ran to its end (the change then waited).

@@ -37,6 +37,7 @@ def build_index(path, per_segment: int = 500):
     second segment deleted."""
     schema = fields.Schema(
         key=fields.ID(stored=True, unique=True),
+        django_id=fields.ID(stored=True),
         text=fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=True),
         exact=fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),
         title=fields.TEXT(analyzer=SpaceSeparatedTokenizer(), field_boost=2.0),
@@ -52,6 +53,7 @@ def build_index(path, per_segment: int = 500):
             words = rng.choices(VOCABULARY, weights, k=rng.randint(5, 60))
             writer.add_document(
                 key=f"{part}-{n}",
+                django_id=str(part * per_segment + n + 1),
                 text=" ".join(words),
                 exact=" ".join(words),
                 title=" ".join(words[:3]),
@@ -97,7 +99,7 @@ def test_posting_arrays_match_whooshs_matcher(whoosh_ix, term):
 
 def test_terms_and_live_documents_over_segments(whoosh_ix):
     with whoosh_ix.searcher() as searcher:
-        view = IndexView(searcher, {}, day_field="pubday")
+        view = IndexView(searcher, {}, day_field="pubday", id_field="django_id")
         assert view.live_count == 1450
         ids, _ = view.term("text", "w3")
         assert set(ids[view.live[ids]].tolist()) == docs(searcher, wq.Term("text", "w3"))
@@ -117,7 +119,7 @@ def test_terms_and_live_documents_over_segments(whoosh_ix):
 )
 def test_phrases_match_exactly_what_whooshs_phrase_matches(whoosh_ix, words, slop):
     with whoosh_ix.searcher() as searcher:
-        view = IndexView(searcher, {}, day_field="pubday")
+        view = IndexView(searcher, {}, day_field="pubday", id_field="django_id")
         clause = Clause("phrase", tuple(word(w) for w in words), gaps=(0, slop - 1))
         matched = Evaluator(view, {}).phrase(clause) & view.live
         expected = docs(searcher, wq.Phrase("text", words, slop=slop))
@@ -127,7 +129,7 @@ def test_phrases_match_exactly_what_whooshs_phrase_matches(whoosh_ix, words, slo
 
 def test_and_or_exclusion_and_alias_agree_with_whoosh(whoosh_ix):
     with whoosh_ix.searcher() as searcher:
-        view = IndexView(searcher, {}, day_field="pubday")
+        view = IndexView(searcher, {}, day_field="pubday", id_field="django_id")
         parsed = ParsedQuery(
             groups=[
                 [Clause("term", (word("w7"),))],
@@ -152,7 +154,7 @@ def test_and_or_exclusion_and_alias_agree_with_whoosh(whoosh_ix):
 
 def test_ranking_orders_by_score_then_date(whoosh_ix):
     with whoosh_ix.searcher() as searcher:
-        view = IndexView(searcher, {}, day_field="pubday")
+        view = IndexView(searcher, {}, day_field="pubday", id_field="django_id")
         matched, scores = Evaluator(view, {}).evaluate(
             ParsedQuery(groups=[[Clause("term", (word("w20"),))]])
         )
@@ -180,13 +182,13 @@ def test_segments_read_once_are_reused_after_a_commit(tmp_path):
     whoosh_ix = build_index(tmp_path, per_segment=50)
     segments: dict[str, Segment] = {}
     with whoosh_ix.searcher() as searcher:
-        IndexView(searcher, segments, day_field="pubday").term("text", "w0")
+        IndexView(searcher, segments, day_field="pubday", id_field="django_id").term("text", "w0")
     before = dict(segments)
     writer = whoosh_ix.writer()
     writer.add_document(key="new", text="w0 fresh", exact="w0 fresh", title="w0", pubday=0)
     writer.commit(merge=False)
     with whoosh_ix.searcher() as searcher:
-        view = IndexView(searcher, segments, day_field="pubday")
+        view = IndexView(searcher, segments, day_field="pubday", id_field="django_id")
         ids, _ = view.term("text", "fresh")
         assert len(ids) == 1 and view.live[ids].all()
     # The old segments' arrays were kept; only the new segment was read.
@@ -198,7 +200,7 @@ def test_segments_read_once_are_reused_after_a_commit(tmp_path):
 
 def test_nearest_term_prefers_the_closest_then_the_most_frequent(whoosh_ix):
     with whoosh_ix.searcher() as searcher:
-        view = IndexView(searcher, {}, day_field="pubday")
+        view = IndexView(searcher, {}, day_field="pubday", id_field="django_id")
         # One edit from w1 (a deletion) and from w10…w19 (a substitution): w1 is the most
         # frequent of those (Zipf rank 2).
         assert view.nearest_term("text", "w1z") == "w1"
@@ -235,12 +237,11 @@ def _wait_for(condition, seconds: float = 20.0) -> bool:
 def test_new_index_segments_are_read_in_the_background(make_article, indexed):
     import threading
 
-    from haystack import connections
-
+    from search.engine import get_engine
     from search.engine.whoosh.backend import _SEGMENT_CACHES
     from search.service import FACETS, keep_warm
 
-    backend = connections["default"].get_backend()
+    backend = get_engine()
 
     def segments_on_disk() -> set[str]:
         with backend.index.searcher() as searcher:

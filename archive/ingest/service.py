@@ -690,10 +690,10 @@ def _tag_new_article(article: Article, tags: list[Tag]) -> None:
 
 
 def _plain_text(fields: dict) -> str:
-    """The text tagging will read (search.entities.tagging.article_text), so it is analysed once."""
+    """The text tagging will read (Article.searchable_text), so it is analysed once."""
     captions = [caption["text"] for caption in fields["captions"]]
     body = Article.body_from_blocks(fields["blocks"])
-    return "\n".join([fields["title"], fields["standfirst"], *captions, body])
+    return Article.searchable_text_of(fields["title"], fields["standfirst"], captions, body)
 
 
 def _preview(parsed: ParsedArticle, fields: dict) -> dict:

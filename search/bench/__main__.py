@@ -48,7 +48,6 @@ _ISOLATED = (
     "DATABASE_URL",
     "DATABASE_CONN_MAX_AGE",
     "SEARCH_URL",
-    "SEARCH_INDEX_NAME",
     "ARCHIVE_PAGE_SIZE",
     "ARCHIVE_MAX_FILE_MB",
     "DJANGO_DEBUG",
@@ -202,7 +201,7 @@ def import_and_index(directory: Path, profiler: Profiler) -> dict:
     """Run import_articles on the folder, timing its phases.
 
     The command stores the articles (a second process indexes what is committed meanwhile,
-    see search.indexing.queue.drain_alongside) and then drains what is left with
+    see search.indexing.drain_alongside) and then drains what is left with
     process_pending; wrapping the names the command calls times each phase without changing
     what runs.
     """
@@ -278,14 +277,13 @@ def import_and_index(directory: Path, profiler: Profiler) -> dict:
 
 def merge_as_the_worker_would() -> dict:
     """The merges an import leaves for the worker's idle time
-    (search.indexing.queue.merge_when_idle), run one after another as an idle worker would,
+    (search.indexing.merge_when_idle), run one after another as an idle worker would,
     timed."""
-    from haystack import connections
-
-    from search.indexing.queue import merge_when_idle
+    from search.engine import get_engine
+    from search.indexing import merge_when_idle
 
     def segments() -> dict[str, int]:
-        found = connections["default"].get_backend().index._segments()
+        found = get_engine().index._segments()  # the Whoosh engine's segments
         return {segment.segment_id(): segment.doc_count_all() for segment in found}
 
     before, merges = segments(), 0

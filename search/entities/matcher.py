@@ -51,7 +51,6 @@ __all__ = [
     "Entity",
     "EntityMatcher",
     "Mention",
-    "default_matcher",
     "name_terms",
 ]
 
@@ -473,11 +472,3 @@ class EntityMatcher:
             for name in entity.names
             if include_restricted or " ".join(name_terms(name)) not in restricted
         ]
-
-
-@functools.lru_cache(maxsize=1)
-def default_matcher() -> EntityMatcher:
-    """The matcher over the project's gazetteer (search/gazetteer), built once per process."""
-    from search.entities.gazetteer import load_entities
-
-    return EntityMatcher(load_entities())

@@ -121,17 +121,12 @@ def entities_in(text: str, language: str = "ar") -> list[dict]:
     return listed
 
 
-def article_text(article) -> str:
-    captions = [caption.get("text", "") for caption in article.captions]
-    return "\n".join([article.title, article.standfirst, *captions, article.body])
-
-
 def tag_article(article, *, created: bool = False) -> bool:
     """Replace the article's mentions with what the text says now; True if they changed.
 
     `created`: the article is new, so it has no mentions to compare or remove.
     """
-    found = _find(article_text(article))
+    found = _find(article.searchable_text())
     ids = _cache["by_key"]
     wanted = {ids[key]: count for key, count in found.items() if key in ids}
     if wanted:
@@ -151,37 +146,6 @@ def _insert_mentions(article_id: int, wanted: dict[int, int]) -> None:
     rows.insert_rows(
         Mention, ("article", "entity", "count"), [(article_id, pk, n) for pk, n in wanted.items()]
     )
-
-
-def retag(articles) -> int:
-    """Re-tag the given articles; queue index updates for those whose mentions changed."""
-    from search.indexing.queue import enqueue
-
-    changed = []
-    for article in articles:
-        if tag_article(article):
-            changed.append(article.pk)
-    enqueue(changed)
-    return len(changed)
-
-
-def retag_for_entity(entity) -> int:
-    """Re-tag the articles that carry this entity or may name it now (after an admin edit).
-
-    Candidates come from the search index (any of its names, as a phrase) plus the articles
-    already tagged with it, so one edit does not re-read the whole archive.
-    """
-    from archive.models import Article
-    from search.analysis.query import parse_query
-    from search.service import SearchParams, all_matching_ids
-
-    invalidate()
-    names = [entity.name_ar, entity.name_en, *entity.alias_list()]
-    query = " OR ".join(f'"{name}"' for name in dict.fromkeys(n for n in names if n.strip()))
-    candidates = set(entity.mentions.values_list("article_id", flat=True))
-    if query:
-        candidates.update(all_matching_ids(SearchParams(q=query), parse_query(query)))
-    return retag(Article.objects.filter(pk__in=candidates).prefetch_related("mentions"))
 
 
 def entity_labels(language: str) -> dict[tuple[str, str], str]:

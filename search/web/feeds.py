@@ -73,7 +73,7 @@ class SearchFeed(Feed):
 
     def item_description(self, item):
         article = item.article
-        text = f"{article.standfirst}\n{article.body}" if article.standfirst else article.body
+        text = article.lead_and_body
         return snippet(text[:SNIPPET_SCAN], item.query)
 
     def item_link(self, item):

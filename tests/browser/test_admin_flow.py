@@ -24,7 +24,7 @@ def sign_in(page, base):
 
 
 def test_admin_adds_an_article_that_becomes_searchable(page, live_archive):
-    from search.indexing.queue import process_pending
+    from search.indexing import process_pending
 
     base, _ = live_archive
     sign_in(page, base)
@@ -53,7 +53,7 @@ def test_admin_adds_an_article_that_becomes_searchable(page, live_archive):
 
 
 def test_admin_uploads_a_file_that_becomes_searchable(page, live_archive, tmp_path):
-    from search.indexing.queue import process_pending
+    from search.indexing import process_pending
 
     base, _ = live_archive
     sign_in(page, base)

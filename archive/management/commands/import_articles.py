@@ -16,7 +16,7 @@ from archive.ingest.service import (
     supported,
 )
 from archive.jobs import record_command_run
-from search.indexing.queue import drain_alongside, process_pending
+from search.indexing import drain_alongside, process_pending
 
 
 class Command(BaseCommand):
@@ -78,7 +78,7 @@ class Command(BaseCommand):
         if not options["dry_run"]:
             record_command_run(report, options["paths"], defaults)
             # Contract: what the command imported is searchable when it exits. Its segments
-            # are merged later, when the worker is idle (search.indexing.queue.merge_when_idle).
+            # are merged later, when the worker is idle (search.indexing.merge_when_idle).
             process_pending(merge=False)
             if verbosity >= 2 and alongside is not None and alongside.ran:
                 self.stdout.write(f"index: {alongside.applied} changes applied during the import")

@@ -17,7 +17,7 @@ from archive.ingest.service import (
     parse_original,
 )
 from archive.models import Original
-from search.indexing.queue import process_pending
+from search.indexing import process_pending
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from archive.jobs import resume_interrupted, run_next_job
-from search.indexing.queue import run_worker
+from search.indexing import run_worker
 
 
 class Command(BaseCommand):

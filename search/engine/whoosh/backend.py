@@ -1,4 +1,6 @@
-"""Arshif's haystack engine: the Whoosh backend, fixed for Arabic and for a live web site.
+"""The embedded engine (the default): a Whoosh index in the data dir, fixed for Arabic and for a
+live web site. It implements search.engine.contract.SearchEngine as a haystack backend, so
+haystack's connections (HAYSTACK_CONNECTIONS, one engine per thread) select and configure it.
 
 What the stock haystack Whoosh backend gets wrong, and what this one does instead:
 - text goes through the Arabic analyzers (analyzers.py), not the English StemmingAnalyzer;
@@ -11,8 +13,8 @@ What the stock haystack Whoosh backend gets wrong, and what this one does instea
 - writes take the index lock with a generous timeout and fail loudly instead of silently
   dropping deletes, and a whole batch of updates and deletes is one commit.
 
-Everything Whoosh-specific stays in this module: `search_articles` takes and returns
-engine-neutral structures (search.analysis.query), so another engine can replace this one.
+Everything Whoosh-specific stays in this package: the engine takes and returns the contract's
+structures, so another engine can replace this one.
 """
 
 from __future__ import annotations
@@ -22,22 +24,26 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
-from haystack.exceptions import SkipDocument
-from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import IDLIST, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.qparser import QueryParser
 
 from search.analysis.query import Clause, ParsedQuery
+from search.engine.contract import (
+    FACETS,
+    IndexDocument,
+    SearchEngine,
+    SearchHits,
+    SearchRequest,
+)
 from search.engine.whoosh.analyzers import exact_analyzer, stemmed_analyzer
 from search.engine.whoosh.postings import (
     TITLE_BOOST,
@@ -62,7 +68,6 @@ class StagedSegment:
     directory: str | None
     segment: object | None  # Whoosh's Segment; None when every object was skipped
     identifiers: list[str]  # the documents in it
-    skipped: list[str]  # objects the index skips (SkipDocument): removed when it is added
 
 
 STAGING_PREFIX = ".index-staging-"
@@ -88,35 +93,6 @@ VALUE_SEPARATOR = "\x1f"
 WRITE_LOCK_TIMEOUT = 120.0
 
 
-@dataclass
-class SearchRequest:
-    """An engine-neutral search: what to match, how to narrow, sort and page it."""
-
-    query: ParsedQuery
-    filters: dict[str, list[str]] = field(default_factory=dict)  # OR within, AND across
-    day_from: int | None = None  # YYYYMMDD, inclusive
-    day_to: int | None = None
-    sort: str = "relevance"  # relevance | newest | oldest
-    offset: int = 0
-    limit: int | None = 20  # None: every match (exports, re-tagging)
-    facets: tuple[str, ...] = ()
-    # With an empty query: count every document (facets and timeline of a browse) instead of
-    # matching nothing.
-    match_all: bool = False
-
-
-@dataclass
-class SearchHits:
-    total: int
-    ids: list[int]
-    # Facet name → [(value, count)], most frequent first. Each facet is counted with every
-    # filter applied except its own, so a reader can widen a choice as well as narrow it.
-    facets: dict[str, list[tuple[str, int]]]
-    suggestion: str | None = None
-    # Matches with a known date per month (YYYYMM → count), for the timeline.
-    months: dict[int, int] = field(default_factory=dict)
-
-
 _SEGMENT_CACHES: dict[str, dict[str, Segment]] = {}
 _SEGMENT_CACHES_LOCK = threading.Lock()
 
@@ -126,14 +102,59 @@ class _SearcherState:
 
     def __init__(self, searcher, segments: dict[str, Segment]):
         self.searcher = searcher
-        self.view = IndexView(searcher, segments, day_field="pubday")
+        self.view = IndexView(searcher, segments, day_field="pubday", id_field=DJANGO_ID)
         # Segments merged away since are dropped from the cache (a view still using one keeps
         # its own reference).
         for key in set(segments) - self.view.segment_keys():
             segments.pop(key, None)
 
 
-class ArabicWhooshBackend(WhooshSearchBackend):
+# Every document is an article; its Whoosh identifier is the one haystack gives a model row.
+ARTICLE_CT = "archive.article"
+
+
+def _identifier(article_id: int) -> str:
+    return f"{ARTICLE_CT}.{article_id}"
+
+
+def build_schema() -> Schema:
+    """The index's fields: the stemmed text (with positions, for phrases), the exact forms, the
+    title, one field of whole values per facet, and the publication day."""
+    fields = {
+        ID: WHOOSH_ID(stored=True, unique=True),
+        DJANGO_CT: WHOOSH_ID(stored=True),
+        DJANGO_ID: WHOOSH_ID(stored=True),
+        # Phrases are matched on the stemmed field; exact forms need no positions, which makes
+        # indexing cheaper.
+        "text": TEXT(analyzer=stemmed_analyzer(), phrase=True),
+        "exact": TEXT(analyzer=exact_analyzer(), phrase=False),
+        "title": TEXT(analyzer=stemmed_analyzer(), phrase=True, field_boost=TITLE_BOOST),
+        "pubday": NUMERIC(numtype=int, bits=32, sortable=True, signed=False),
+    }
+    for name in FACETS:
+        fields[name] = IDLIST(expression=f"[^{VALUE_SEPARATOR}]+")
+    return Schema(**fields)
+
+
+def whoosh_fields(document: IndexDocument) -> dict:
+    """A contract document as the field values Whoosh indexes."""
+    fields = {
+        ID: _identifier(document.id),
+        DJANGO_CT: ARTICLE_CT,
+        DJANGO_ID: str(document.id),
+        "text": document.text,
+        "exact": document.text,
+        "title": document.title,
+        "pubday": document.day,
+    }
+    for name in FACETS:
+        fields[name] = VALUE_SEPARATOR.join(document.facets.get(name, ()))
+    return fields
+
+
+class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
+    can_stage = True
+
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self._state: _SearcherState | None = None
@@ -144,92 +165,44 @@ class ArabicWhooshBackend(WhooshSearchBackend):
     # --- schema and set-up ----------------------------------------------------------------
 
     def setup(self):
-        from haystack import connections
-
         os.makedirs(self.path, exist_ok=True)
         # Without mmap a fresh searcher costs ~1 ms instead of ~500 ms on a large index.
         self.storage = FileStorage(self.path, supports_mmap=False)
-        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
-        self.content_field_name, self.schema = self.build_schema(fields)
+        self.schema = build_schema()
         self.field_boosts = self._field_boosts()
-        self.parser = QueryParser(self.content_field_name, schema=self.schema)
         if whoosh_index.exists(self.storage):
+            # The schema given here is used as is (Whoosh then never unpickles the stored one).
             self.index = self.storage.open_index(schema=self.schema)
         else:
             self.index = self.storage.create_index(self.schema)
         self._state = None
         self.setup_complete = True
 
-    def build_schema(self, fields):
-        from search.search_indexes import ArabicTextField, DayField, FacetField
-
-        schema = {
-            ID: WHOOSH_ID(stored=True, unique=True),
-            DJANGO_CT: WHOOSH_ID(stored=True),
-            DJANGO_ID: WHOOSH_ID(stored=True),
-        }
-        content_field = ""
-        for field_obj in fields.values():
-            name = field_obj.index_fieldname
-            if isinstance(field_obj, ArabicTextField):
-                analyzer = exact_analyzer() if field_obj.exact else stemmed_analyzer()
-                boost = TITLE_BOOST if name == "title" else 1.0
-                # Phrases are matched on the stemmed field; exact forms need no positions,
-                # which makes indexing cheaper.
-                schema[name] = TEXT(
-                    analyzer=analyzer, phrase=not field_obj.exact, field_boost=boost
-                )
-            elif isinstance(field_obj, FacetField):
-                schema[name] = IDLIST(expression=f"[^{VALUE_SEPARATOR}]+")
-            elif isinstance(field_obj, DayField):
-                schema[name] = NUMERIC(numtype=int, bits=32, sortable=True, signed=False)
-            else:
-                raise ValueError(f"search field {name!r} has no Whoosh mapping in this engine")
-            if field_obj.document:
-                content_field = name
-        return content_field, Schema(**schema)
-
-    def _from_python(self, value):
-        if isinstance(value, (list, tuple)):
-            return VALUE_SEPARATOR.join(str(item) for item in value)
-        return super()._from_python(value)
-
     # --- writing ----------------------------------------------------------------------------
 
-    def _documents(self, index, objects) -> tuple[list[dict], list[str]]:
-        """The index documents of `objects`, and the identifiers of those the index skips."""
-        documents, skipped = [], []
-        for obj in objects:
-            try:
-                doc = index.full_prepare(obj)
-            except SkipDocument:
-                skipped.append(get_identifier(obj))
-                continue
-            doc.pop("boost", None)
-            documents.append({key: self._from_python(value) for key, value in doc.items()})
-        return documents, skipped
-
-    def apply(self, index, objects, identifiers_to_delete, *, merge: bool = True) -> None:
-        """Index `objects` and remove `identifiers_to_delete`, all in one commit.
+    def apply(
+        self, documents: Sequence[IndexDocument], deleted: Sequence[int], *, merge: bool = True
+    ) -> None:
+        """Index `documents` and remove the articles `deleted`, all in one commit.
 
         With merge=False, segments are merged only if very many have gathered (merge_idle()
         merges the rest later): for an import, whose next batch would wait for the merge.
         """
         if not self.setup_complete:
             self.setup()
-        documents, skipped = self._documents(index, objects)
-        identifiers_to_delete = [*identifiers_to_delete, *skipped]
-        if not documents and not identifiers_to_delete:
+        if not documents and not deleted:
             return
         writer = BatchSegmentWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
         try:
-            self._delete_stale(writer, [*identifiers_to_delete, *(doc[ID] for doc in documents)])
-            for doc in documents:
-                writer.add_document(**doc)
+            stale = [_identifier(pk) for pk in deleted]
+            self._delete_stale(writer, [*stale, *(_identifier(doc.id) for doc in documents)])
+            for document in documents:
+                writer.add_document(**whoosh_fields(document))
+            writer.commit(mergetype=self._merge_policy(deferred=not merge))
         except BaseException:
-            writer.cancel()
+            if not writer.is_closed:  # a failed commit must not keep the index lock
+                writer.cancel()
             raise
-        writer.commit(mergetype=self._merge_policy(deferred=not merge))
 
     @staticmethod
     def _merge_policy(**kwargs) -> TieredMerge:
@@ -298,8 +271,8 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         for key in self._identifiers.keys() - seen:  # merged away
             del self._identifiers[key]
 
-    def stage(self, index, objects) -> StagedSegment:
-        """Write the documents of `objects` as a segment of a separate staging index, without
+    def stage(self, documents: Sequence[IndexDocument]) -> StagedSegment:
+        """Write `documents` as a segment of a separate staging index, without
         taking this index's lock; add_staged() then adds it to this index in one commit.
 
         For a second process to index while the writer is busy (search.indexing drain_alongside):
@@ -308,9 +281,8 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         """
         if not self.setup_complete:
             self.setup()
-        documents, skipped = self._documents(index, objects)
         if not documents:
-            return StagedSegment(None, None, [], skipped)
+            return StagedSegment(None, None, [])
         parent = os.path.dirname(os.path.abspath(self.path))
         _remove_abandoned_staging(parent)
         directory = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent)
@@ -319,20 +291,20 @@ class ArabicWhooshBackend(WhooshSearchBackend):
                 self.schema, indexname=self.index.indexname
             )
             writer = BatchSegmentWriter(staging)
-            for doc in documents:
-                writer.add_document(**doc)
+            for document in documents:
+                writer.add_document(**whoosh_fields(document))
             writer.commit(merge=False)
             (segment,) = staging._segments()
         except BaseException:
             shutil.rmtree(directory, ignore_errors=True)
             raise
-        return StagedSegment(directory, segment, [doc[ID] for doc in documents], skipped)
+        return StagedSegment(directory, segment, [_identifier(doc.id) for doc in documents])
 
-    def add_staged(self, staged: StagedSegment, identifiers_to_delete) -> None:
-        """Add a segment from stage() and remove `identifiers_to_delete`, in one commit."""
+    def add_staged(self, staged: StagedSegment, deleted: Sequence[int]) -> None:
+        """Add a segment from stage() and remove the articles `deleted`, in one commit."""
         if not self.setup_complete:
             self.setup()
-        stale = [*identifiers_to_delete, *staged.skipped, *staged.identifiers]
+        stale = [*(_identifier(pk) for pk in deleted), *staged.identifiers]
         if not stale:
             return
         writer = BatchSegmentWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
@@ -353,22 +325,11 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         # Only an import adds staged segments: merging waits until the index is idle.
         writer.commit(mergetype=self._merge_policy(deferred=True))
 
-    def update(self, index, iterable, commit=True):
-        self.apply(index, list(iterable), [])
-
-    def remove(self, obj_or_string, commit=True):
-        self.apply(None, [], [get_identifier(obj_or_string)])
-
-    def clear(self, models=None, commit=True):
+    def clear(self, models=None, commit=True) -> None:
+        """Remove every document. (haystack's signature; `models` and `commit` are ignored.)"""
         if not self.setup_complete:
             self.setup()
-        if models is None:
-            self.delete_index()
-            return
-        writer = self.index.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
-        for model in models:
-            writer.delete_by_term(DJANGO_CT, f"{model._meta.app_label}.{model._meta.model_name}")
-        writer.commit(mergetype=self._merge_policy())
+        self.delete_index()
 
     def delete_index(self):
         if os.path.exists(self.path):
@@ -401,15 +362,16 @@ class ArabicWhooshBackend(WhooshSearchBackend):
         facets), so no reader waits for it: at start-up, and after the index changed."""
         view = self._current().view
         view.days()
+        view.article_ids()
         for name in ("text", "title", "exact"):
             view.lengths(name)
         for name in facets:
             view.facet(name)
 
-    def doc_count(self) -> int:
+    def count(self) -> int:
         return self._current().searcher.doc_count()
 
-    def search_articles(self, request: SearchRequest) -> SearchHits:
+    def search(self, request: SearchRequest) -> SearchHits:
         state = self._current()
         view = state.view
         parsed = request.query
@@ -446,14 +408,15 @@ class ArabicWhooshBackend(WhooshSearchBackend):
 
         total = int(allowed.sum())
         ids: list[int] = []
+        page_scores: list[float] = []
         if total and scores is not None and request.limit != 0:
             page = ranked(view, allowed, scores, request.sort, request.offset, request.limit)
-            stored = state.searcher.stored_fields
-            ids = [int(stored(int(docnum))[DJANGO_ID]) for docnum in page]
+            ids = view.article_ids()[page].tolist()
+            page_scores = scores[page].tolist()
         suggestion = None
         if not total and not parsed.is_empty:
             suggestion = self._suggest(view, parsed)
-        return SearchHits(total, ids, facets, suggestion, view.months(allowed))
+        return SearchHits(total, ids, facets, suggestion, view.months(allowed), page_scores)
 
     def _field_boosts(self) -> dict[str, float]:
         """Boosts Whoosh multiplied into the stored weights, to be divided out when scoring."""
@@ -462,6 +425,9 @@ class ArabicWhooshBackend(WhooshSearchBackend):
             for name in self.schema.names()
             if getattr(self.schema[name], "format", None) is not None
         }
+
+    def suggest(self, query: ParsedQuery) -> str | None:
+        return self._suggest(self._current().view, query)
 
     def _suggest(self, view: IndexView, parsed: ParsedQuery) -> str | None:
         """A corrected query when this one found nothing: each unknown word → its nearest term."""

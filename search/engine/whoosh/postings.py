@@ -187,6 +187,7 @@ class Segment:
         self.vocabulary: dict[str, dict[str, list[str]]] = {}
         self.lengths: dict[str, np.ndarray] = {}
         self.days: np.ndarray | None = None
+        self.ids: np.ndarray | None = None
         # facet → (values, document of each (document, value) pair, value index of each pair)
         self.facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
 
@@ -267,6 +268,18 @@ class Segment:
                     self.days = np.zeros(self.doc_count, dtype=np.int64)
             return self.days
 
+    def article_ids(self, reader, field: str) -> np.ndarray:
+        """The article id of each document (stored as text), for ties and the result list."""
+        with self.lock:
+            if self.ids is None:
+                stored = reader.stored_fields
+                self.ids = np.fromiter(
+                    (int(stored(d)[field]) for d in range(self.doc_count)),
+                    dtype=np.int64,
+                    count=self.doc_count,
+                )
+            return self.ids
+
     def facet(self, reader, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         with self.lock:
             if field not in self.facets:
@@ -304,7 +317,7 @@ class IndexView:
     adds the segments it reads and the engine drops the ones no longer in the index.
     """
 
-    def __init__(self, searcher, segments: dict[str, Segment], day_field: str):
+    def __init__(self, searcher, segments: dict[str, Segment], day_field: str, id_field: str):
         self.searcher = searcher
         reader = searcher.reader()
         self.leaves: list[tuple[Segment, object, int]] = []
@@ -324,6 +337,8 @@ class IndexView:
         self.live_count = int(self.live.sum())
         self._day_field = day_field
         self._days: np.ndarray | None = None
+        self._id_field = id_field
+        self._ids: np.ndarray | None = None
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._facets: dict[str, tuple[list[str], dict[str, int], np.ndarray, np.ndarray]] = {}
         # Whole-index posting lists: concatenations of the segments' (kept by them), bounded.
@@ -340,6 +355,12 @@ class IndexView:
             parts = [seg.day_column(leaf, self._day_field) for seg, leaf, _ in self.leaves]
             self._days = np.concatenate(parts) if parts else _EMPTY_IDS
         return self._days
+
+    def article_ids(self) -> np.ndarray:
+        if self._ids is None:
+            parts = [seg.article_ids(leaf, self._id_field) for seg, leaf, _ in self.leaves]
+            self._ids = np.concatenate(parts) if parts else _EMPTY_IDS
+        return self._ids
 
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
         """Each document's length in `field`, and the average over the index."""
@@ -600,19 +621,21 @@ def ranked(
 ) -> np.ndarray:
     """Document numbers of `matched` in sort order, sliced to [offset, offset + limit).
 
-    Relevance ties go to the newer article; date ties to the better match, then index order.
+    The contract's order (search.engine.contract.SearchEngine): relevance ties go to the newer
+    article, date ties to the better match; then the higher article id (the lower for oldest).
     """
     docs = np.flatnonzero(matched)
     if not len(docs):
         return docs
     days = view.days()[docs]
+    ids = view.article_ids()[docs]
     relevance = scores[docs]
     if sort == "newest":
-        keys = (docs, -relevance, -days)
+        keys = (-ids, -relevance, -days)
     elif sort == "oldest":
-        keys = (docs, -relevance, np.where(days > 0, days, UNKNOWN_DAY_LAST))
+        keys = (ids, -relevance, np.where(days > 0, days, UNKNOWN_DAY_LAST))
     else:
-        keys = (docs, -days, -relevance)
+        keys = (-ids, -days, -relevance)
     end = None if limit is None else offset + limit
     if end is not None and sort == "relevance" and len(docs) > 4 * end:
         # Only the best `end` can be shown: sort those (ties at the cut included), not all.

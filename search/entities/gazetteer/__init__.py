@@ -19,13 +19,14 @@ reviewers and is not loaded.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
 
-from search.entities.matcher import KINDS, Entity
+from search.entities.matcher import KINDS, Entity, EntityMatcher
 
-__all__ = ["DATA_DIR", "Entity", "GazetteerError", "load_entities"]
+__all__ = ["DATA_DIR", "Entity", "GazetteerError", "default_matcher", "load_entities"]
 
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -103,3 +104,9 @@ def load_entities(directory: str | Path | None = None) -> list[Entity]:
                 seen[entity.key] = where
                 entities.append(entity)
     return entities
+
+
+@functools.lru_cache(maxsize=1)
+def default_matcher() -> EntityMatcher:
+    """The matcher over the project's gazetteer files, built once per process."""
+    return EntityMatcher(load_entities())

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand
 
 from archive.models import Article
-from search.entities.tagging import retag
-from search.indexing.queue import process_pending
+from search.entities.retag import retag
+from search.indexing import process_pending
 
 BATCH = 500
 

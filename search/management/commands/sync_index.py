@@ -1,11 +1,11 @@
 """manage.py sync_index — bring the search index up to date with the database, then exit."""
 
 from django.core.management.base import BaseCommand
-from haystack import connections
 
 from archive.dbstats import refresh_planner_statistics
 from archive.models import Article
-from search.indexing.queue import process_pending, rebuild_queue
+from search.engine import get_engine
+from search.indexing import process_pending, rebuild_queue
 
 
 class Command(BaseCommand):
@@ -18,14 +18,14 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild", action="store_true", help="re-index every article")
 
     def handle(self, *args, **options):
-        backend = connections["default"].get_backend()
+        engine = get_engine()
         applied = process_pending()
         refresh_planner_statistics()
         articles = Article.objects.count()
-        if options["rebuild"] or backend.doc_count() != articles:
+        if options["rebuild"] or engine.count() != articles:
             self.stdout.write(f"re-indexing all {rebuild_queue()} articles")
             applied += process_pending()
         self.stdout.write(
             f"index up to date: {applied} changes applied, "
-            f"{backend.doc_count()} of {articles} articles searchable"
+            f"{engine.count()} of {articles} articles searchable"
         )

@@ -1,0 +1,138 @@
+"""The search engine contract: what the service and the index writer ask of any engine.
+
+An engine answers a `SearchRequest` with `SearchHits` and applies the index writer's batches of
+`IndexDocument`s and deletions. It never sees a model, a request or a template: the service
+(`search.service`) turns a reader's parameters into a request and the hits into a page, and the
+index writer (`search.indexing`) turns articles into documents. Every engine passes the one
+conformance suite, `tests/engine/`, unchanged.
+
+Analysis is the engine's own business, but every engine must agree with `search.analysis` on
+what a word is: queries arrive parsed (`ParsedQuery`: normalised words, their stems, phrases,
+prefixes, exclusions and the gazetteer entities a clause names), and documents arrive as text.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from search.analysis.query import ParsedQuery
+
+# Every facet, in display order (the JSON API's `facets` keys and filter parameters).
+FACETS = ("source", "section", "language", "year", "place", "person", "org", "tag")
+ENTITY_FACETS = ("place", "person", "org")
+SORTS = ("relevance", "newest", "oldest")
+# A date as the integer YYYYMMDD; 0 when unknown (sorted after every known date by `newest`).
+UNKNOWN_DAY = 0
+
+
+def day_number(value) -> int:
+    """YYYYMMDD of a date (0 for None): sortable, and a date range is an integer range."""
+    return value.year * 10000 + value.month * 100 + value.day if value else 0
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """What an engine indexes for one article (built from the database by search.indexing)."""
+
+    id: int
+    title: str
+    # Title, standfirst, captions and body: the text a search matches (and that is tagged).
+    text: str
+    # Facet name (FACETS) → the article's values, verbatim: filters and counts use them as is.
+    facets: dict[str, list[str]]
+    day: int = UNKNOWN_DAY  # publication date as YYYYMMDD
+
+
+@dataclass
+class SearchRequest:
+    """An engine-neutral search: what to match, how to narrow, sort and page it."""
+
+    query: ParsedQuery
+    filters: dict[str, list[str]] = field(default_factory=dict)  # OR within, AND across
+    day_from: int | None = None  # YYYYMMDD, inclusive
+    day_to: int | None = None
+    sort: str = "relevance"  # relevance | newest | oldest
+    offset: int = 0
+    limit: int | None = 20  # None: every match (exports, re-tagging)
+    facets: tuple[str, ...] = ()
+    # With an empty query: count every document (facets and timeline of a browse) instead of
+    # matching nothing.
+    match_all: bool = False
+
+
+@dataclass
+class SearchHits:
+    total: int
+    ids: list[int]
+    # Facet name → [(value, count)], most frequent first, ties by value. Each facet is counted
+    # with every filter applied except its own, so a reader can widen a choice as well as
+    # narrow it.
+    facets: dict[str, list[tuple[str, int]]]
+    # A corrected query when this one matched nothing (SearchEngine.suggest).
+    suggestion: str | None = None
+    # Matches with a known date per month (YYYYMM → count), for the timeline.
+    months: dict[int, int] = field(default_factory=dict)
+    # The relevance score of each of `ids` (BM25 as SearchEngine describes; 0 without words).
+    scores: list[float] = field(default_factory=list)
+
+
+class SearchEngine(abc.ABC):
+    """The operations every engine provides.
+
+    Ranking (`sort="relevance"`) is BM25 (k1=1.2, b=0.75) over the stemmed text and the title
+    (weighted 2), plus the exact, unstemmed form of each word (weighted 1.5) and, at half
+    weight, articles tagged with an entity a clause names. Orders, each fully determined:
+    - relevance: score, then date (newest first, unknown last), then id, highest first;
+    - newest: date (newest first, unknown last), then score, then id, highest first;
+    - oldest: date (oldest first, unknown last), then score, then id, lowest first.
+    """
+
+    # An engine that can index a batch without the writer's lock (stage) and add it later
+    # (add_staged) lets an import finish on two cores (search.indexing.alongside).
+    can_stage = False
+
+    @abc.abstractmethod
+    def search(self, request: SearchRequest) -> SearchHits:
+        """The matching ids (one page, in order), their count, facets and months."""
+
+    @abc.abstractmethod
+    def suggest(self, query: ParsedQuery) -> str | None:
+        """A corrected query (each unknown word → its nearest indexed word), or None."""
+
+    @abc.abstractmethod
+    def apply(
+        self, documents: Sequence[IndexDocument], deleted: Sequence[int], *, merge: bool = True
+    ) -> None:
+        """Index `documents` (replacing any earlier version) and remove the articles with ids
+        `deleted`, as one change: a search sees all of it or none of it.
+
+        merge=False: an import is under way; reorganising storage can wait for merge_idle().
+        """
+
+    @abc.abstractmethod
+    def count(self) -> int:
+        """How many documents the index holds."""
+
+    @abc.abstractmethod
+    def clear(self) -> None:
+        """Remove every document (the index is then rebuilt from the database)."""
+
+    def warm_up(self, facets: tuple[str, ...] = ()) -> None:  # noqa: B027  (optional)
+        """Read ahead what searches will need, so no reader waits for it."""
+
+    def stage(self, documents: Sequence[IndexDocument]) -> object:
+        """Index `documents` aside, without taking the writer's place (only if can_stage)."""
+        raise NotImplementedError
+
+    def add_staged(self, staged: object, deleted: Sequence[int]) -> None:
+        """Add what stage() prepared and remove the articles `deleted`, as one change."""
+        raise NotImplementedError
+
+    def merge_idle(self, give_way: Callable[[], bool] | None = None) -> bool:
+        """Reorganise storage if due, when nothing else is to be written; say whether it did.
+
+        `give_way`, asked now and then, abandons the work when it returns True.
+        """
+        return False
