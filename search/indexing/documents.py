@@ -16,6 +16,11 @@ def documents_for(ids) -> tuple[list[IndexDocument], list[int]]:
 
     Each article's entities come from one flat query for all of them, instead of a model
     instance per mention and per entity (most of the cost of loading a batch).
+
+    Read without a transaction: on SQLite every transaction here is IMMEDIATE (it takes the
+    write lock), so one would queue behind an import's writes and they behind it, for rows
+    that are only read. A change committed between these reads has a task of its own, left
+    in the queue (the writer deletes only the tasks it read), so the next round re-reads it.
     """
     ids = set(ids)
     articles = list(Article.objects.for_display().filter(pk__in=ids))
