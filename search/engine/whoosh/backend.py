@@ -66,7 +66,7 @@ class StagedSegment:
     """A segment written beside the index by ArabicWhooshBackend.stage(), not yet in it."""
 
     directory: str | None
-    segment: object | None  # Whoosh's Segment; None when every object was skipped
+    segment: object | None  # Whoosh's Segment; None when there was nothing to stage
     identifiers: list[str]  # the documents in it
 
 
