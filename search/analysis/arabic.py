@@ -312,75 +312,6 @@ def _stem_suffix(word: str) -> str:
     return word
 
 
-# Where the characters a text may be written in live: Latin, Arabic and its supplements and
-# presentation forms, and the general punctuation block (zero-width and bidi controls).
-_WRITTEN_RANGES = (
-    (0x0020, 0x0250),
-    (0x0600, 0x0700),
-    (0x0750, 0x0780),
-    (0x08A0, 0x0900),
-    (0x2000, 0x2070),
-    (0xFB50, 0xFE00),
-    (0xFE70, 0xFF00),
-)
-
-
-@functools.lru_cache(maxsize=1)
-def _spellings() -> tuple[dict[str, str], str]:
-    """normalised character → a regex class of every character normalising to it, and the
-    class of characters normalising to nothing (harakat, tatweel, invisible controls)."""
-    variants: dict[str, set[str]] = {}
-    ignorable: list[str] = []
-    for low, high in _WRITTEN_RANGES:
-        for code in range(low, high):
-            char = chr(code)
-            folded = normalize(char)
-            if not folded:
-                ignorable.append(char)
-            elif len(folded) == 1:
-                variants.setdefault(folded, set()).add(char)
-    classes = {
-        folded: "[" + "".join(re.escape(c) for c in sorted(chars | {folded})) + "]"
-        for folded, chars in variants.items()
-    }
-    return classes, "[" + "".join(re.escape(c) for c in ignorable) + "]*"
-
-
-def loose_pattern(normalised: str) -> str:
-    """A regex finding, in ORIGINAL text, any spelling that normalises to `normalised`.
-
-    Hamza forms, ة/ه, ى/ي, Persian letters, digits of any script, upper case, and harakat,
-    tatweel or invisible controls between letters: so a match can be found in the text as
-    written, without normalising the text first.
-    """
-    classes, between = _spellings()
-    return between.join(classes.get(c, re.escape(c)) for c in normalised)
-
-
-@functools.lru_cache(maxsize=512)
-def spelling_regex(needles: frozenset[str]) -> re.Pattern:
-    """One compiled regex finding any spelling (see loose_pattern) of any of `needles`."""
-    # A needle inside another finds every place the longer one does: the longer is redundant.
-    kept = sorted(n for n in needles if n and not any(o != n and o in n for o in needles))
-    classes, _ = _spellings()
-    # Checking the first letter once per position spares trying every alternative there.
-    first = "".join(sorted({classes.get(n[0], re.escape(n[0]))[1:-1] for n in kept}))
-    alternatives = "|".join(loose_pattern(n) for n in kept)
-    return re.compile(f"(?=[{first}])(?:{alternatives})")
-
-
-# What may stand before a word a reader types as a prefix: حوث* should find الحوثيين and
-# للحوثيين, whose normalised forms keep the article and the clitics.
-_PREFIX_QUERY_CLITICS = ("", "ال", "وال", "بال", "فال", "كال", "لل", "ولل")
-
-
-def prefix_forms(prefix: str) -> tuple[str, ...]:
-    """The normalised beginnings a prefix query matches: the prefix, and behind ال or a clitic."""
-    if not prefix or prefix.startswith("ال") or not _is_arabic_char(prefix[0]):
-        return (prefix,)
-    return tuple(clitic + prefix for clitic in _PREFIX_QUERY_CLITICS)
-
-
 def stem(word: str) -> str:
     """Lucene's ArabicStemmer (light10) on an already-normalised word, exactly."""
     return _stem_suffix(_stem_prefix(word))
@@ -435,6 +366,9 @@ def stems(word: str) -> list[str]:
     return list(_stems(word))
 
 
+# --- a term of either script ------------------------------------------------------------
+
+
 def term_stems(term: str) -> list[str]:
     """Stems for one normalised term: Arabic via ``stems``, Latin via Porter, else as is."""
     return list(_term_stems(term))
@@ -447,6 +381,20 @@ def _term_stems(term: str) -> tuple[str, ...]:
     if any(c.isalpha() for c in term) and all(_is_latin_char(c) for c in term):
         return (english_stem(term),)
     return (term,)
+
+
+# --- prefix queries ----------------------------------------------------------------------
+
+# What may stand before a word a reader types as a prefix: حوث* should find الحوثيين and
+# للحوثيين, whose normalised forms keep the article and the clitics.
+_PREFIX_QUERY_CLITICS = ("", "ال", "وال", "بال", "فال", "كال", "لل", "ولل")
+
+
+def prefix_forms(prefix: str) -> tuple[str, ...]:
+    """The normalised beginnings a prefix query matches: the prefix, and behind ال or a clitic."""
+    if not prefix or prefix.startswith("ال") or not _is_arabic_char(prefix[0]):
+        return (prefix,)
+    return tuple(clitic + prefix for clitic in _PREFIX_QUERY_CLITICS)
 
 
 # --- whole-text helpers -------------------------------------------------------------------
