@@ -45,6 +45,7 @@ from search.engine.contract import (
     SearchRequest,
 )
 from search.engine.whoosh.analyzers import exact_analyzer, stemmed_analyzer
+from search.engine.whoosh.merge_policy import LARGEST_MERGE, MergeAbandoned, TieredMerge
 from search.engine.whoosh.postings import (
     TITLE_BOOST,
     UNKNOWN_DAY_LAST,
@@ -53,12 +54,7 @@ from search.engine.whoosh.postings import (
     Segment,
     ranked,
 )
-from search.engine.whoosh.segment_writer import (
-    LARGEST_MERGE,
-    BatchSegmentWriter,
-    MergeAbandoned,
-    TieredMerge,
-)
+from search.engine.whoosh.segment_writer import BatchSegmentWriter
 
 
 @dataclass
