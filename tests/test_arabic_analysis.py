@@ -11,7 +11,7 @@ from whoosh import fields, highlight, query
 from whoosh.filedb.filestore import RamStorage
 from whoosh.qparser import QueryParser
 
-from search.analysis import arabic
+from search.analysis import arabic, english
 from search.engine.whoosh.analyzers import (
     ArabicStemFilter,
     ArabicTokenizer,
@@ -324,7 +324,7 @@ def test_analyze_stems_latin_with_porter():
     ],
 )
 def test_english_stem(word, expected):
-    assert arabic.english_stem(word) == expected
+    assert english.english_stem(word) == expected
 
 
 def test_fingerprint_ignores_spelling_noise():

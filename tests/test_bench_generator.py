@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from archive.ingest.records import article_from_record
-from search.bench import generator
-from search.bench.generator import (
-    DATE_FIRST,
-    DATE_LAST,
+from search.bench import generator, vocabulary
+from search.bench.generator import DATE_FIRST, DATE_LAST, generate, write_jsonl, write_jsonl_parts
+from search.bench.queries import BROWSE, QUERY_MIX, queries
+from search.bench.vocabulary import (
     ENGLISH_PHRASES,
     ENGLISH_WORDS,
     FUNCTION_WORDS,
@@ -25,11 +25,7 @@ from search.bench.generator import (
     SECTIONS,
     SOURCES,
     VOCABULARY,
-    generate,
-    write_jsonl,
-    write_jsonl_parts,
 )
-from search.bench.queries import BROWSE, QUERY_MIX, queries
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_KEYS = {"title", "body", "url", "source", "section", "published", "language", "tags"}
@@ -224,8 +220,9 @@ def test_source_filters_use_the_slugs_the_import_gives_the_sources():
 
 
 def test_generator_module_stays_free_of_django():
-    source = Path(generator.__file__).read_text(encoding="utf-8")
-    assert not re.search(r"^\s*(from|import)\s+django", source, re.M)
+    for module in (generator, vocabulary):
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(from|import)\s+django", source, re.M)
 
 
 # --- the runner -----------------------------------------------------------------------------------

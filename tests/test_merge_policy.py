@@ -1,4 +1,4 @@
-"""When index segments are merged (search.engine.whoosh.segment_writer.plan_merge, TieredMerge) and by whom.
+"""When index segments are merged (search.engine.whoosh.merge_policy: plan_merge, TieredMerge) and by whom.
 
 Whoosh's own policy merges every segment into one whenever about 17 have gathered, however large
 they are: at 10k articles a stall of most of a minute, at 100k many minutes, with every index
@@ -13,8 +13,8 @@ from django.core.management import call_command
 
 from search import indexing
 from search.engine import get_engine
-from search.engine.whoosh import segment_writer as index_writer
-from search.engine.whoosh.segment_writer import LARGEST_MERGE, MERGE_FACTOR, plan_merge
+from search.engine.whoosh import merge_policy, segment_writer
+from search.engine.whoosh.merge_policy import LARGEST_MERGE, MERGE_FACTOR, plan_merge
 from search.indexing.documents import documents_for
 from search.models import IndexTask
 from tests.conftest import DATA
@@ -113,7 +113,7 @@ def test_an_ordinary_commit_merges_a_tier_that_is_due(make_article, client):
 
 @pytest.mark.django_db
 def test_deferred_commits_merge_anyway_past_the_most_segments(make_article, monkeypatch, client):
-    monkeypatch.setattr(index_writer, "MOST_SEGMENTS", 12)
+    monkeypatch.setattr(merge_policy, "MOST_SEGMENTS", 12)
     _apply_one_by_one(make_article, 12, merge=False)
     assert len(_segments()) == 12
     # The next commit would make 13: the ten smallest are merged in.
@@ -257,7 +257,7 @@ def test_a_merge_that_gives_way_leaves_the_index_as_it_was(make_article, client,
     before = [segment.segment_id() for segment in _segments()]
     files = _index_files()
     # Asked every ten terms: no at first, then yes, part-way through writing the merged segment.
-    monkeypatch.setattr(index_writer, "GIVE_WAY_EVERY", 10)
+    monkeypatch.setattr(segment_writer, "GIVE_WAY_EVERY", 10)
     answers = iter([False, False, True])
     assert backend.merge_idle(give_way=lambda: next(answers)) is False
     assert [segment.segment_id() for segment in _segments()] == before
@@ -274,9 +274,9 @@ def test_an_idle_merge_gives_way_to_a_change_saved_meanwhile_three_times_in_a_ro
     make_article, client, indexed, monkeypatch, fresh_worker
 ):
     articles = _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
-    monkeypatch.setattr(index_writer, "GIVE_WAY_EVERY", 10)
+    monkeypatch.setattr(segment_writer, "GIVE_WAY_EVERY", 10)
     # An editor saves an article while the merge is under way.
-    postings = index_writer._MergeSource.postings
+    postings = segment_writer._MergeSource.postings
     saved = []
 
     def edit_during_merge(self, value, fmt):
@@ -287,7 +287,7 @@ def test_an_idle_merge_gives_way_to_a_change_saved_meanwhile_three_times_in_a_ro
             saved.append(article.pk)
         return postings(self, value, fmt)
 
-    monkeypatch.setattr(index_writer._MergeSource, "postings", edit_during_merge)
+    monkeypatch.setattr(segment_writer._MergeSource, "postings", edit_during_merge)
     outcomes = []
     for _ in range(4):
         outcomes.append(indexing.merge_when_idle())

@@ -1,4 +1,4 @@
-"""The engine's own query evaluation (search.engine.whoosh.postings) agrees with Whoosh's on a real index.
+"""The engine's own query evaluation (search.engine.whoosh postings, evaluate) agrees with Whoosh's.
 
 Whoosh's matchers are the reference: the arrays read from its posting blocks, and phrases
 matched on them, must give exactly the documents Whoosh's own queries give, across several
@@ -15,7 +15,8 @@ from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
 
 from search.analysis.query import Clause, ParsedQuery, Word
-from search.engine.whoosh.postings import Evaluator, IndexView, Segment, posting_arrays, ranked
+from search.engine.whoosh.evaluate import Evaluator, ranked
+from search.engine.whoosh.postings import IndexView, Segment, posting_arrays
 
 VOCABULARY = [f"w{n}" for n in range(40)]
 

@@ -1,9 +1,12 @@
-"""Arabic text analysis as pure functions: normalisation, light stemming, tokenising.
+"""Arabic text analysis as pure functions: normalisation, tokenising, stopwords, light stemming.
 
 The pipeline mirrors Apache Lucene's ArabicAnalyzer (StandardTokenizer, LowerCaseFilter,
 DecimalDigitFilter, StopFilter, ArabicNormalizationFilter, ArabicStemFilter), so that
 ``stem`` and ``analyze`` agree with Lucene term for term.  ``stems`` adds a few alternative
-stems for words light10 gets wrong; search/analysis.py indexes them at the same position.
+stems for words light10 gets wrong; the engine's analyzers index them at the same position.
+``term_stems`` stems a term of either script (Latin ones by english.py's Porter stemmer), and
+the whole-text helpers (``analyze``, ``analyze_exact``, ``fingerprint``, ``detect_language``)
+are what indexing, tagging and near-duplicate detection call.
 No Django or Whoosh imports: this module must stay usable from anywhere.
 """
 
@@ -20,13 +23,14 @@ from typing import NamedTuple
 
 from pyarabic import araby
 
+from search.analysis.english import english_stem
+
 __all__ = [
     "ARABIC_STOPWORDS",
     "Token",
     "analyze",
     "analyze_exact",
     "detect_language",
-    "english_stem",
     "fingerprint",
     "fingerprint_terms",
     "fold_digits",
@@ -308,75 +312,6 @@ def _stem_suffix(word: str) -> str:
     return word
 
 
-# Where the characters a text may be written in live: Latin, Arabic and its supplements and
-# presentation forms, and the general punctuation block (zero-width and bidi controls).
-_WRITTEN_RANGES = (
-    (0x0020, 0x0250),
-    (0x0600, 0x0700),
-    (0x0750, 0x0780),
-    (0x08A0, 0x0900),
-    (0x2000, 0x2070),
-    (0xFB50, 0xFE00),
-    (0xFE70, 0xFF00),
-)
-
-
-@functools.lru_cache(maxsize=1)
-def _spellings() -> tuple[dict[str, str], str]:
-    """normalised character → a regex class of every character normalising to it, and the
-    class of characters normalising to nothing (harakat, tatweel, invisible controls)."""
-    variants: dict[str, set[str]] = {}
-    ignorable: list[str] = []
-    for low, high in _WRITTEN_RANGES:
-        for code in range(low, high):
-            char = chr(code)
-            folded = normalize(char)
-            if not folded:
-                ignorable.append(char)
-            elif len(folded) == 1:
-                variants.setdefault(folded, set()).add(char)
-    classes = {
-        folded: "[" + "".join(re.escape(c) for c in sorted(chars | {folded})) + "]"
-        for folded, chars in variants.items()
-    }
-    return classes, "[" + "".join(re.escape(c) for c in ignorable) + "]*"
-
-
-def loose_pattern(normalised: str) -> str:
-    """A regex finding, in ORIGINAL text, any spelling that normalises to `normalised`.
-
-    Hamza forms, ة/ه, ى/ي, Persian letters, digits of any script, upper case, and harakat,
-    tatweel or invisible controls between letters: so a match can be found in the text as
-    written, without normalising the text first.
-    """
-    classes, between = _spellings()
-    return between.join(classes.get(c, re.escape(c)) for c in normalised)
-
-
-@functools.lru_cache(maxsize=512)
-def spelling_regex(needles: frozenset[str]) -> re.Pattern:
-    """One compiled regex finding any spelling (see loose_pattern) of any of `needles`."""
-    # A needle inside another finds every place the longer one does: the longer is redundant.
-    kept = sorted(n for n in needles if n and not any(o != n and o in n for o in needles))
-    classes, _ = _spellings()
-    # Checking the first letter once per position spares trying every alternative there.
-    first = "".join(sorted({classes.get(n[0], re.escape(n[0]))[1:-1] for n in kept}))
-    alternatives = "|".join(loose_pattern(n) for n in kept)
-    return re.compile(f"(?=[{first}])(?:{alternatives})")
-
-
-# What may stand before a word a reader types as a prefix: حوث* should find الحوثيين and
-# للحوثيين, whose normalised forms keep the article and the clitics.
-_PREFIX_QUERY_CLITICS = ("", "ال", "وال", "بال", "فال", "كال", "لل", "ولل")
-
-
-def prefix_forms(prefix: str) -> tuple[str, ...]:
-    """The normalised beginnings a prefix query matches: the prefix, and behind ال or a clitic."""
-    if not prefix or prefix.startswith("ال") or not _is_arabic_char(prefix[0]):
-        return (prefix,)
-    return tuple(clitic + prefix for clitic in _PREFIX_QUERY_CLITICS)
-
-
 def stem(word: str) -> str:
     """Lucene's ArabicStemmer (light10) on an already-normalised word, exactly."""
     return _stem_suffix(_stem_prefix(word))
@@ -431,185 +366,7 @@ def stems(word: str) -> list[str]:
     return list(_stems(word))
 
 
-# --- English (Porter) stemmer -------------------------------------------------------------
-# Porter (1980) as in Martin Porter's reference implementation, whose three departures from
-# the paper we keep (bli -> ble, logi -> log, 1-2 letter words untouched).  Whoosh has a
-# port, but importing it here is off limits and it has anchoring slips (added -> add,
-# activated -> activat); this one agrees with the Snowball Porter test vocabulary apart
-# from those three departures.
-
-
-def _is_consonant(word: str, i: int) -> bool:
-    ch = word[i]
-    if ch in "aeiou":
-        return False
-    if ch == "y":
-        return i == 0 or not _is_consonant(word, i - 1)
-    return True
-
-
-def _measure(stem_: str) -> int:
-    """Porter's m: the number of vowel-consonant sequences in [C](VC)^m[V]."""
-    m = 0
-    prev_vowel = False
-    for i in range(len(stem_)):
-        cons = _is_consonant(stem_, i)
-        if cons and prev_vowel:
-            m += 1
-        prev_vowel = not cons
-    return m
-
-
-def _has_vowel(stem_: str) -> bool:
-    return any(not _is_consonant(stem_, i) for i in range(len(stem_)))
-
-
-def _ends_double_consonant(word: str) -> bool:
-    return len(word) >= 2 and word[-1] == word[-2] and _is_consonant(word, len(word) - 1)
-
-
-def _ends_cvc(word: str) -> bool:
-    return (
-        len(word) >= 3
-        and _is_consonant(word, len(word) - 3)
-        and not _is_consonant(word, len(word) - 2)
-        and _is_consonant(word, len(word) - 1)
-        and word[-1] not in "wxy"
-    )
-
-
-_STEP2 = (
-    ("ational", "ate"),
-    ("tional", "tion"),
-    ("enci", "ence"),
-    ("anci", "ance"),
-    ("izer", "ize"),
-    ("bli", "ble"),
-    ("alli", "al"),
-    ("entli", "ent"),
-    ("eli", "e"),
-    ("ousli", "ous"),
-    ("ization", "ize"),
-    ("ation", "ate"),
-    ("ator", "ate"),
-    ("alism", "al"),
-    ("iveness", "ive"),
-    ("fulness", "ful"),
-    ("ousness", "ous"),
-    ("aliti", "al"),
-    ("iviti", "ive"),
-    ("biliti", "ble"),
-    ("logi", "log"),
-)
-_STEP3 = (
-    ("icate", "ic"),
-    ("ative", ""),
-    ("alize", "al"),
-    ("iciti", "ic"),
-    ("ical", "ic"),
-    ("ful", ""),
-    ("ness", ""),
-)
-_STEP4 = (
-    "al",
-    "ance",
-    "ence",
-    "er",
-    "ic",
-    "able",
-    "ible",
-    "ant",
-    "ement",
-    "ment",
-    "ent",
-    "ion",
-    "ou",
-    "ism",
-    "ate",
-    "iti",
-    "ous",
-    "ive",
-    "ize",
-)
-
-
-def _longest_suffix(word: str, suffixes) -> str | None:
-    # The reference implementation tests the one rule whose suffix matches; where two
-    # could (ational/tional, ement/ment/ent) it lists the longer first.
-    best = None
-    for suffix in suffixes:
-        if word.endswith(suffix) and (best is None or len(suffix) > len(best)):
-            best = suffix
-    return best
-
-
-def _replace_step(word: str, rules, min_measure: int) -> str:
-    suffix = _longest_suffix(word, [s for s, _ in rules])
-    if suffix is None:
-        return word
-    base = word[: -len(suffix)]
-    if _measure(base) > min_measure:
-        return base + dict(rules)[suffix]
-    return word
-
-
-def _step1(word: str) -> str:
-    if word.endswith("sses") or word.endswith("ies"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-
-    if word.endswith("eed"):
-        if _measure(word[:-3]) > 0:
-            word = word[:-1]
-    else:
-        for suffix in ("ed", "ing"):
-            if word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):
-                word = word[: -len(suffix)]
-                if word.endswith(("at", "bl", "iz")):
-                    word += "e"
-                elif _ends_double_consonant(word) and word[-1] not in "lsz":
-                    word = word[:-1]
-                elif _measure(word) == 1 and _ends_cvc(word):
-                    word += "e"
-                break
-
-    if word.endswith("y") and _has_vowel(word[:-1]):
-        word = word[:-1] + "i"
-    return word
-
-
-def _step4(word: str) -> str:
-    suffix = _longest_suffix(word, _STEP4)
-    if suffix is None:
-        return word
-    base = word[: -len(suffix)]
-    if suffix == "ion" and not base.endswith(("s", "t")):
-        return word
-    return base if _measure(base) > 1 else word
-
-
-def _step5(word: str) -> str:
-    if word.endswith("e"):
-        base = word[:-1]
-        m = _measure(base)
-        if m > 1 or (m == 1 and not _ends_cvc(base)):
-            word = base
-    if word.endswith("ll") and _measure(word) > 1:
-        word = word[:-1]
-    return word
-
-
-@functools.lru_cache(maxsize=50_000)
-def english_stem(word: str) -> str:
-    """Porter-stem a lowercase English word (words of 1-2 letters are left alone)."""
-    if len(word) <= 2:
-        return word
-    word = _step1(word)
-    word = _replace_step(word, _STEP2, 0)
-    word = _replace_step(word, _STEP3, 0)
-    word = _step4(word)
-    return _step5(word)
+# --- a term of either script ------------------------------------------------------------
 
 
 def term_stems(term: str) -> list[str]:
@@ -624,6 +381,20 @@ def _term_stems(term: str) -> tuple[str, ...]:
     if any(c.isalpha() for c in term) and all(_is_latin_char(c) for c in term):
         return (english_stem(term),)
     return (term,)
+
+
+# --- prefix queries ----------------------------------------------------------------------
+
+# What may stand before a word a reader types as a prefix: حوث* should find الحوثيين and
+# للحوثيين, whose normalised forms keep the article and the clitics.
+_PREFIX_QUERY_CLITICS = ("", "ال", "وال", "بال", "فال", "كال", "لل", "ولل")
+
+
+def prefix_forms(prefix: str) -> tuple[str, ...]:
+    """The normalised beginnings a prefix query matches: the prefix, and behind ال or a clitic."""
+    if not prefix or prefix.startswith("ال") or not _is_arabic_char(prefix[0]):
+        return (prefix,)
+    return tuple(clitic + prefix for clitic in _PREFIX_QUERY_CLITICS)
 
 
 # --- whole-text helpers -------------------------------------------------------------------

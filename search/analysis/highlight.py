@@ -10,7 +10,7 @@ import re
 from functools import cached_property, lru_cache
 from html import escape
 
-from search.analysis import arabic
+from search.analysis import arabic, spelling
 from search.analysis.query import ParsedQuery, Word
 
 SNIPPET_WORDS = 36
@@ -57,7 +57,7 @@ class Matcher:
         # A one-letter stem (light10 can leave one) would be found everywhere: no hint then.
         if not needles or min(len(n) for n in needles) < 2:
             return None
-        return arabic.spelling_regex(frozenset(needles))
+        return spelling.spelling_regex(frozenset(needles))
 
     def first_hint(self, text: str, start: int = 0) -> int | None:
         """Where in the original `text`, from `start` on, a match may begin; None if nowhere.

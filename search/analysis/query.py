@@ -1,6 +1,6 @@
 """Reader query syntax → a small, engine-neutral structure. Pure functions, never raise.
 
-Syntax (CONTRACTS.md): words are AND-ed; "a phrase"; a OR b; -word / -"phrase" excludes;
+Syntax (docs/reference.md): words are AND-ed; "a phrase"; a OR b; -word / -"phrase" excludes;
 word* is a prefix. Anything else (stray quotes, brackets, operators in odd places) degrades to
 plain words instead of failing.
 """

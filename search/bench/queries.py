@@ -1,6 +1,6 @@
 """The benchmark's fixed query mix: GET parameters for /api/search, grouped by kind.
 
-Every word comes from the generator's vocabulary (search/bench/generator.py), so on a generated
+Every word comes from the generator's vocabulary (search/bench/vocabulary.py), so on a generated
 archive nearly every query finds something; `typo` queries are meant to find nothing (they
 exercise the "did you mean" path). A list value is a repeated parameter (?year=2016&year=2017).
 Source filters use the slugs the import gives the generator's source names.
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 Params = dict[str, str | list[str]]
 
-# Source slugs, as Source.save() derives them from generator.SOURCES.
+# Source slugs, as Source.save() derives them from vocabulary.SOURCES.
 ALJAZEERA = "الجزيرة-نت"
 ARABY = "العربي-الجديد"
 AAWSAT = "الشرق-الأوسط"

@@ -7,9 +7,10 @@ What the stock haystack Whoosh backend gets wrong, and what this one does instea
 - facet fields keep whole values verbatim (multi-valued, exact counts), not split and stemmed;
 - one searcher is reused across queries and refreshed only when the index changed, and the
   index is opened without mmap, so a query does not pay for opening the index;
-- queries are evaluated over posting lists held as numpy arrays (postings.py), read once per
-  segment: matching, BM25, phrases, facet counts, date ranges and ranking are vectorised instead
-  of Whoosh's pure-Python matcher walk, and a date range is a mask, not Whoosh's slowest query;
+- queries are evaluated (evaluate.py) over posting lists held as numpy arrays (postings.py),
+  read once per segment: matching, BM25, phrases, facet counts, date ranges and ranking are
+  vectorised instead of Whoosh's pure-Python matcher walk, and a date range is a mask, not
+  Whoosh's slowest query;
 - writes take the index lock with a generous timeout and fail loudly instead of silently
   dropping deletes, and a whole batch of updates and deletes is one commit.
 
@@ -45,20 +46,10 @@ from search.engine.contract import (
     SearchRequest,
 )
 from search.engine.whoosh.analyzers import exact_analyzer, stemmed_analyzer
-from search.engine.whoosh.postings import (
-    TITLE_BOOST,
-    UNKNOWN_DAY_LAST,
-    Evaluator,
-    IndexView,
-    Segment,
-    ranked,
-)
-from search.engine.whoosh.segment_writer import (
-    LARGEST_MERGE,
-    BatchSegmentWriter,
-    MergeAbandoned,
-    TieredMerge,
-)
+from search.engine.whoosh.evaluate import TITLE_BOOST, Evaluator, ranked
+from search.engine.whoosh.merge_policy import LARGEST_MERGE, MergeAbandoned, TieredMerge
+from search.engine.whoosh.postings import UNKNOWN_DAY_LAST, IndexView, Segment
+from search.engine.whoosh.segment_writer import BatchSegmentWriter
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Whoosh postings as numpy arrays, and a reader's query evaluated over them.
+"""Whoosh postings as numpy arrays: what each segment holds (Segment), and a searcher's whole
+index seen through them (IndexView).
 
 Whoosh scores a query by walking a tree of matchers in pure Python, one posting at a time. A
 common word has ~8k postings at 10k articles, and each query word here is a union of its
@@ -6,7 +7,8 @@ alternative stems in the body and title, its exact form and the names of the ent
 hundreds of milliseconds per query, before facets. Here each posting list is read once into
 arrays (document numbers, term frequencies) and a query becomes a few vectorised operations on
 arrays as long as the index: unions, intersections, BM25, phrase positions, date ranges, facet
-counts (one bincount each) and the top of the ranking.
+counts (one bincount each) and the top of the ranking. This module reads the arrays; what a
+query makes of them (matching, scoring, ranking) is evaluate.py's.
 
 Whoosh never changes a segment once written (merging writes a new one), so everything read from
 a segment is cached under its id and survives searcher refreshes; only deletions change, and the
@@ -18,7 +20,6 @@ This module is the Whoosh engine's own business (backend.py); nothing outside it
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable, Iterable
 
@@ -30,19 +31,6 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from search.analysis import arabic
-from search.analysis.query import Clause, ParsedQuery
-
-# BM25 (as Lucene and Whoosh use it).
-K1 = 1.2
-B = 0.75
-TITLE_BOOST = 2.0
-EXACT_BOOST = 1.5
-# An article tagged with an entity the query names, under another of its names: it matches, but
-# below the articles using the reader's own words.
-ALIAS_BOOST = 0.5
-# A prefix matching more forms than this uses the most frequent ones.
-MAX_PREFIX_TERMS = 2000
 # Postings (and positions) kept per segment, in array elements, least recently used dropped
 # first: 2M postings are ~24 MB, and the Zipfian vocabulary of queries keeps the ones that matter.
 MAX_CACHED_POSTINGS = 2_000_000
@@ -428,6 +416,11 @@ class IndexView:
         best = max(nearest, key=lambda term: (live[term], term))
         return best if live[best] else None
 
+    def doc_frequency(self, field: str, text: str) -> int:
+        """How many documents have the term, from the index's term statistics (deleted ones
+        included): cheaper than its posting list, for ordering many terms."""
+        return self.searcher.reader().doc_frequency(field, text)
+
     def positions(self, field: str, text: str) -> np.ndarray:
         parts = []
         for seg, leaf, offset in self.leaves:
@@ -483,165 +476,3 @@ class IndexView:
         days = days[days > 0]
         months, counts = np.unique(days // 100, return_counts=True)
         return {int(m): int(c) for m, c in zip(months, counts, strict=True)}
-
-    # --- scoring ------------------------------------------------------------------------------
-
-    def add_bm25(self, scores: np.ndarray, field: str, text: str, boost: float, field_boost=1.0):
-        """Add one term's BM25 contribution to `scores`; returns how many documents it has."""
-        ids, weights = self.term(field, text)
-        if not len(ids):
-            return 0
-        lengths, average = self.lengths(field)
-        frequency = weights / field_boost if field_boost != 1.0 else weights
-        norm = K1 * ((1 - B) + B * lengths[ids] / average)
-        scores[ids] += boost * _idf(self.size, len(ids)) * frequency * (K1 + 1) / (frequency + norm)
-        return len(ids)
-
-    def add_flat(self, scores: np.ndarray, field: str, text: str, boost: float) -> int:
-        """Add a term of an unscored (facet) field: idf only, the same for every document."""
-        ids, _ = self.term(field, text)
-        if len(ids):
-            scores[ids] += boost * _idf(self.size, len(ids))
-        return len(ids)
-
-
-def _idf(documents: int, frequency: int) -> float:
-    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
-
-
-class Evaluator:
-    """A ParsedQuery over an IndexView: which documents match, and how well."""
-
-    def __init__(self, view: IndexView, field_boosts: dict[str, float]):
-        self.view = view
-        self.field_boosts = field_boosts
-
-    def _bm25(self, scores, field, text, boost=1.0) -> int:
-        return self.view.add_bm25(scores, field, text, boost, self.field_boosts.get(field, 1.0))
-
-    def clause(self, clause: Clause) -> tuple[np.ndarray, np.ndarray]:
-        scores = np.zeros(self.view.size, dtype=np.float32)
-        if clause.kind == "prefix":
-            for term in self.prefix_terms(clause.words[0].exact):
-                self._bm25(scores, "exact", term)
-            matched = scores > 0
-        elif clause.kind == "phrase":
-            matched = self.phrase(clause)
-            if matched.any():
-                for word in clause.words:
-                    self._bm25(scores, "text", word.stems[0])
-                scores[~matched] = 0
-        else:
-            word = clause.words[0]
-            for stem in word.stems:
-                self._bm25(scores, "text", stem)
-                self._bm25(scores, "title", stem, TITLE_BOOST)
-            self._bm25(scores, "exact", word.exact, EXACT_BOOST)
-            matched = scores > 0
-        if clause.entities:
-            # Whatever name an article uses for the entity, its tag matches.
-            for kind, key in clause.entities:
-                self.view.add_flat(scores, kind, key, ALIAS_BOOST)
-            matched = scores > 0
-        return matched, scores
-
-    def prefix_terms(self, prefix: str) -> list[str]:
-        terms: list[str] = []
-        for form in arabic.prefix_forms(prefix):
-            terms.extend(self.view.expand_prefix("exact", form))
-        if len(terms) > MAX_PREFIX_TERMS:
-            frequency = self.view.searcher.reader().doc_frequency
-            terms.sort(key=lambda term: -frequency("exact", term))
-            terms = terms[:MAX_PREFIX_TERMS]
-        return terms
-
-    def phrase(self, clause: Clause) -> np.ndarray:
-        """Documents with the phrase's words in order, each within `slop` of the one before.
-
-        The same rule as Whoosh's SpanNear (what its Phrase query runs), on the stemmed field:
-        stopwords dropped from the query leave gaps, hence the slop.
-        """
-        slop = 1 + max(clause.gaps or (0,))
-        matched = np.zeros(self.view.size, dtype=bool)
-        stems = [word.stems[0] for word in clause.words]
-        # The documents having every word first: positions are read only when they could match.
-        candidates = np.ones(self.view.size, dtype=bool)
-        for stem in stems:
-            ids, _ = self.view.term("text", stem)
-            present = np.zeros(self.view.size, dtype=bool)
-            present[ids] = True
-            candidates &= present
-        if not candidates.any():
-            return matched
-        ends = self._positions_in(stems[0], candidates)
-        for stem in stems[1:]:
-            following = self._positions_in(stem, candidates)
-            reached = np.zeros(len(following), dtype=bool)
-            for distance in range(1, slop + 1):
-                reached |= np.isin(following - distance, ends, assume_unique=True)
-            ends = following[reached]
-            if not len(ends):
-                return matched
-        matched[np.unique(ends >> 32)] = True
-        return matched
-
-    def _positions_in(self, stem: str, candidates: np.ndarray) -> np.ndarray:
-        keys = self.view.positions("text", stem)
-        return keys[candidates[keys >> 32]]
-
-    def evaluate(self, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
-        """(documents matching every group and no exclusion, their scores)."""
-        size = self.view.size
-        if parsed.groups:
-            matched = np.ones(size, dtype=bool)
-            scores = np.zeros(size, dtype=np.float32)
-            for group in parsed.groups:
-                group_matched = np.zeros(size, dtype=bool)
-                for clause in group:
-                    clause_matched, clause_scores = self.clause(clause)
-                    group_matched |= clause_matched
-                    scores += clause_scores
-                matched &= group_matched
-        else:
-            matched = np.ones(size, dtype=bool)
-            scores = np.zeros(size, dtype=np.float32)
-        for clause in parsed.excluded:
-            matched &= ~self.clause(clause)[0]
-        matched &= self.view.live
-        return matched, scores
-
-
-def ranked(
-    view: IndexView,
-    matched: np.ndarray,
-    scores: np.ndarray,
-    sort: str,
-    offset: int,
-    limit: int | None,
-) -> np.ndarray:
-    """Document numbers of `matched` in sort order, sliced to [offset, offset + limit).
-
-    The contract's order (search.engine.contract.SearchEngine): relevance ties go to the newer
-    article, date ties to the better match; then the higher article id (the lower for oldest).
-    """
-    docs = np.flatnonzero(matched)
-    if not len(docs):
-        return docs
-    days = view.days()[docs]
-    ids = view.article_ids()[docs]
-    relevance = scores[docs]
-    if sort == "newest":
-        keys = (-ids, -relevance, -days)
-    elif sort == "oldest":
-        keys = (ids, -relevance, np.where(days > 0, days, UNKNOWN_DAY_LAST))
-    else:
-        keys = (-ids, -days, -relevance)
-    end = None if limit is None else offset + limit
-    if end is not None and sort == "relevance" and len(docs) > 4 * end:
-        # Only the best `end` can be shown: sort those (ties at the cut included), not all.
-        threshold = np.partition(relevance, len(relevance) - end)[len(relevance) - end]
-        keep = relevance >= threshold
-        keys = tuple(key[keep] for key in keys)
-        docs = docs[keep]
-    order = np.lexsort(keys)
-    return docs[order][offset:end]

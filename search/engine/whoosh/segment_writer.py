@@ -15,9 +15,8 @@ statistics, and the same bytes in each block, except that blocks too short for z
 anything are stored uncompressed (each block says whether it is; tests/test_index_writer.py
 compares the two writers' indexes through Whoosh's own reader and block by block).
 
-Which segments a commit merges is decided by `TieredMerge` (Whoosh's own policy merges every
-segment into one whenever about 17 have gathered, however large they are). The segments it
-merges are read into memory as files (_StoredPostings) and their terms walked together with the
+Which segments a commit merges is decided by `TieredMerge` (merge_policy.py). The segments it
+merges are read into memory as files (StoredPostings) and their terms walked together with the
 batch's own, a term at a time, as a k-way merge: a term's postings are decoded only to be
 written. Anything it does not special-case goes through Whoosh's own code: other field types
 are indexed by `field.index()`, and a merge of more than MERGED_IN_MEMORY documents in all, or
@@ -28,31 +27,23 @@ segments written elsewhere (backend.py's stage(), add_staged()) at commit, as th
 from __future__ import annotations
 
 import heapq
-import io
-import math
 import pickle
-import struct
 import zlib
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from itertools import accumulate, chain, groupby, pairwise
-from operator import itemgetter, sub
+from collections.abc import Callable
+from itertools import chain, groupby, pairwise
+from operator import sub
 
-from whoosh.codec.whoosh3 import (
-    WHOOSH3_HEADER_MAGIC,
-    W3Codec,
-    W3TermInfo,
-    W3TermsReader,
-)
-from whoosh.filedb.structfile import BufferFile
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.formats import Frequency, Positions
-from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search.engine.whoosh.analyzers import FusedArabicAnalyzer, word_terms, words
+from search.engine.whoosh.merge_policy import MergeAbandoned
+from search.engine.whoosh.stored_postings import FIELD_AND_TERM, StoredPostings
 
 # A block's pickled postings shorter than this are stored uncompressed (see _TermWriter).
 COMPRESS_FROM_BYTES = 96
@@ -61,127 +52,6 @@ COMPRESS_FROM_BYTES = 96
 # into memory (about 10 KB an article: 1 GB); a larger one goes through Whoosh's pool, which
 # spills to disk but is several times slower (a 10k-article merge took 180 s that way).
 MERGED_IN_MEMORY = 100_000
-# No merge takes more documents than this by default (search.engine.whoosh.backend reads the setting
-# ARCHIVE_INDEX_MERGE_ARTICLES): a merge holds the writer lock for about 3.5 ms an article.
-LARGEST_MERGE = 10_000
-
-# The merge policy (TieredMerge): segments are grouped in tiers by size, each tier MERGE_FACTOR
-# times larger than the one below, the smallest holding up to SMALLEST_TIER documents; a tier
-# that has gathered MERGE_FACTOR segments is merged. A segment of LARGEST_MERGE documents or
-# more is never merged again, so no merge is larger than that.
-MERGE_FACTOR = 10
-SMALLEST_TIER = 1_000
-# Segments left unmerged for later (an import in progress) are merged regardless beyond this
-# many, so searches never have to walk an unbounded number of them.
-MOST_SEGMENTS = 40
-# When the index is idle, a segment with this share of its documents deleted is rewritten
-# without them.
-REWRITE_DELETED_SHARE = 0.3
-
-
-def plan_merge(
-    sizes: Sequence[tuple[int, int]],
-    *,
-    factor: int = MERGE_FACTOR,
-    smallest_tier: int = SMALLEST_TIER,
-    largest_merge: int = LARGEST_MERGE,
-    rewrite_deleted_share: float | None = None,
-) -> list[int]:
-    """Which segments to merge into one now, given each one's (documents, deleted documents):
-    their indexes in `sizes`, smallest first, or [] for no merge.
-
-    Segments are grouped in tiers by their live documents: up to `smallest_tier`, then each
-    tier `factor` times larger. In the lowest tier that holds `factor` segments, its `factor`
-    smallest are merged, or as many of them as fit in `largest_merge` documents (counting
-    deleted ones: a merge reads them too). A segment at `largest_merge` or more is left alone. With
-    `rewrite_deleted_share`, and no tier due, the segment with the largest share of deleted
-    documents at or above it is rewritten alone.
-    """
-    tiers: defaultdict[int, list[int]] = defaultdict(list)
-    for position, (documents, deleted) in enumerate(sizes):
-        if documents < largest_merge:
-            tiers[_tier(documents - deleted, smallest_tier, factor)].append(position)
-    for tier in sorted(tiers):
-        members = sorted(tiers[tier], key=lambda position: sizes[position][0])
-        if len(members) < factor:
-            continue
-        chosen, total = [], 0
-        for position in members[:factor]:
-            if total + sizes[position][0] > largest_merge:
-                break
-            chosen.append(position)
-            total += sizes[position][0]
-        if len(chosen) >= 2:
-            return chosen
-    if rewrite_deleted_share is not None:
-        shares = [
-            (deleted / documents, position)
-            for position, (documents, deleted) in enumerate(sizes)
-            if 0 < documents < largest_merge and deleted
-        ]
-        if shares and max(shares)[0] >= rewrite_deleted_share:
-            return [max(shares)[1]]
-    return []
-
-
-def _tier(live: int, smallest_tier: int, factor: int) -> int:
-    return 0 if live <= smallest_tier else math.ceil(math.log(live / smallest_tier, factor))
-
-
-class TieredMerge:
-    """A Whoosh merge policy (`writer.commit(mergetype=TieredMerge(...))`), from plan_merge.
-
-    `largest_merge` above MERGED_IN_MEMORY makes the larger merges go through Whoosh's pool:
-    memory stays bounded, but they take several times longer.
-
-    `deferred`: merge only once there are more than MOST_SEGMENTS segments (an import in
-    progress leaves merging to when the index is idle). `idle`: also rewrite a segment with
-    REWRITE_DELETED_SHARE of its documents deleted. Segments whose documents are all deleted
-    are dropped, without a merge.
-    """
-
-    def __init__(
-        self, *, deferred: bool = False, idle: bool = False, largest_merge: int = LARGEST_MERGE
-    ):
-        self.deferred = deferred
-        self.idle = idle
-        self.largest_merge = largest_merge
-
-    def plan(self, segments: Sequence) -> tuple[list, list]:
-        """The segments to merge and those to keep (without the ones whose documents are all
-        deleted, which need no merge to go)."""
-        segments = [segment for segment in segments if segment.doc_count() > 0]
-        # The writer's own documents become one more segment.
-        if self.deferred and len(segments) + 1 <= MOST_SEGMENTS:
-            return [], segments
-        sizes = [(segment.doc_count_all(), segment.deleted_count()) for segment in segments]
-        chosen = set(
-            plan_merge(
-                sizes,
-                largest_merge=self.largest_merge,
-                rewrite_deleted_share=REWRITE_DELETED_SHARE if self.idle else None,
-            )
-        )
-        return (
-            [segment for position, segment in enumerate(segments) if position in chosen],
-            [segment for position, segment in enumerate(segments) if position not in chosen],
-        )
-
-    def __call__(self, writer, segments: list) -> list:
-        merged, kept = self.plan(segments)
-        for segment in merged:
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            try:
-                writer.add_reader(reader)
-            finally:
-                reader.close()
-        return kept
-
-
-class MergeAbandoned(Exception):
-    """A merge gave way (BatchSegmentWriter.give_way): cancel the writer; nothing changed."""
-
-
 # How often a merge asks whether to give way: every this many terms (about 0.2 s of a merge).
 GIVE_WAY_EVERY = 2_000
 
@@ -258,7 +128,7 @@ class BatchSegmentWriter(SegmentWriter):
         if self._in_pool or self._merged_docs > MERGED_IN_MEMORY:
             self._move_to_pool()
             return super().add_postings_to_pool(reader, startdoc, docmap)
-        stored = _StoredPostings.of(reader)
+        stored = StoredPostings.of(reader)
         if stored is None:
             # Another codec's segment: Whoosh's pool, which takes postings in any order.
             self._move_to_pool()
@@ -355,7 +225,7 @@ class BatchSegmentWriter(SegmentWriter):
         merged = [_tagged(source.terms(schema), n) for n, source in enumerate(self._merging)]
         give_way = self.give_way
         for count, ((fieldname, tbytes), group) in enumerate(
-            groupby(heapq.merge(own, *merged, key=_FIELD_AND_TERM), key=_FIELD_AND_TERM)
+            groupby(heapq.merge(own, *merged, key=FIELD_AND_TERM), key=FIELD_AND_TERM)
         ):
             if give_way is not None and count % GIVE_WAY_EVERY == 0 and give_way():
                 raise MergeAbandoned
@@ -373,17 +243,14 @@ class BatchSegmentWriter(SegmentWriter):
                 yield fieldname, tbytes, docnums, weights, values
 
 
-_FIELD_AND_TERM = itemgetter(0, 1)
-
-
 def _tagged(terms, source: int):
     return ((fieldname, tbytes, source, value) for fieldname, tbytes, value in terms)
 
 
 class _MergeSource:
-    """A segment being merged in: its files (_StoredPostings) and where its documents go."""
+    """A segment being merged in: its files (StoredPostings) and where its documents go."""
 
-    def __init__(self, stored: _StoredPostings, startdoc: int, docmap: dict | None):
+    def __init__(self, stored: StoredPostings, startdoc: int, docmap: dict | None):
         self.stored = stored
         self.startdoc = startdoc
         self.docmap = docmap  # None (no deletions): old + startdoc; else live old -> new
@@ -396,116 +263,6 @@ class _MergeSource:
     def postings(self, value: bytes, fmt) -> tuple[list, list, list]:
         """A term's live postings, renumbered: (docnums, weights, encoded values)."""
         return self.stored.postings(W3TermInfo.from_bytes(value), fmt, self.startdoc, self.docmap)
-
-
-class _StoredPostings:
-    """A W3 segment's terms table and postings file read into memory whole, for a merge.
-
-    Through a reader, every term costs a hash lookup and every block a header parse, each a
-    few small reads through the compound file's Python file object: most of a merge. Here
-    the terms are walked in order and each block is parsed as W3LeafMatcher reads it.
-    """
-
-    def __init__(self, terms: W3TermsReader, postings: bytes):
-        self._terms = terms
-        self._postings = postings
-        self._stream = io.BytesIO(postings)
-
-    @classmethod
-    def of(cls, reader) -> _StoredPostings | None:
-        codec, storage = getattr(reader, "_codec", None), getattr(reader, "_storage", None)
-        if not isinstance(codec, W3Codec) or storage is None:
-            return None
-        segment = reader._segment
-
-        def whole(ext: str) -> bytes:
-            name = segment.make_filename(ext)
-            handle = storage.open_file(name)
-            try:
-                return bytes(handle.read(storage.file_length(name)))
-            finally:
-                handle.close()
-
-        terms_table = whole(W3Codec.TERMS_EXT)
-        terms = W3TermsReader(codec, BufferFile(terms_table), len(terms_table), None)
-        return cls(terms, whole(W3Codec.POSTS_EXT))
-
-    def terms_in_order(self, schema):
-        """(fieldname, term bytes, terms-table value) of the fields in `schema`, in (field,
-        term) order.
-
-        The table is in (field number, term) order; field numbers follow the order in which
-        the segment's writer started its fields, which both Whoosh's writer and ours do by
-        name. A segment numbered otherwise is sorted here.
-        """
-        table = self._terms
-        numbers = table._fieldmap  # field name -> number
-        decode = table._keydecoder
-        entries = (
-            (fieldname, tbytes, value)
-            for fieldname, tbytes, value in (
-                (*decode(key), value) for key, value in table._tindex.items()
-            )
-            if fieldname in schema
-        )
-        by_number = sorted(numbers, key=numbers.__getitem__)
-        if by_number != sorted(by_number):
-            return iter(sorted(entries, key=_FIELD_AND_TERM))
-        return entries
-
-    def postings(self, info: W3TermInfo, fmt, startdoc: int, docmap) -> tuple[list, list, list]:
-        """A term's postings renumbered (docmap: None, or live old -> new numbers), as
-        (docnums, weights, encoded values); a deleted document's are left out."""
-        if info.is_inlined():
-            ids, weights, values = (list(part) for part in info.inlined_postings())
-            return _renumbered(ids, weights, values, startdoc, docmap)
-        offset, length = info.extent()
-        if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves struct.unpack's tuple
-            (length,) = length
-        stored, stream = self._postings, self._stream
-        value_size = fmt.fixed_value_size()
-        all_ids, all_weights, all_values = [], [], []
-        position, end = offset + len(WHOOSH3_HEADER_MAGIC), offset + length
-        while position < end:
-            (size,) = _BLOCK_SIZE.unpack_from(stored, position)
-            position += _BLOCK_SIZE.size
-            stream.seek(position)
-            count, _last, _weight, compression, _shortest, _longest = pickle.load(stream)
-            position += abs(size)
-            data = stored[stream.tell() : position]
-            deltas, weights, values = pickle.loads(zlib.decompress(data) if compression else data)
-            all_ids += accumulate(deltas)
-            if weights is None:
-                all_weights += [1.0] * count
-            elif isinstance(weights, float):
-                all_weights += [weights] * count
-            else:
-                all_weights += array("f", weights)
-            if value_size == 0:
-                all_values += [None] * count
-            elif value_size is not None and value_size > 0:
-                all_values += [
-                    values[i : i + value_size] for i in range(0, len(values), value_size)
-                ]
-            else:
-                all_values += values
-        return _renumbered(all_ids, all_weights, all_values, startdoc, docmap)
-
-
-def _renumbered(ids: list, weights: list, values: list, startdoc: int, docmap):
-    if docmap is None:
-        return [startdoc + docnum for docnum in ids], weights, values
-    kept = [n for n, docnum in enumerate(ids) if docnum in docmap]
-    if len(kept) == len(ids):
-        return [docmap[docnum] for docnum in ids], weights, values
-    return (
-        [docmap[ids[n]] for n in kept],
-        [weights[n] for n in kept],
-        [values[n] for n in kept],
-    )
-
-
-_BLOCK_SIZE = struct.Struct("!i")
 
 
 class _TermWriter:

@@ -1,0 +1,192 @@
+"""A parsed query evaluated over an IndexView's arrays: matching, BM25 scoring, phrases, ranking.
+
+The Evaluator turns a ParsedQuery (search.analysis.query) into two arrays as long as the index:
+which documents match (every group, no exclusion, live) and their BM25 scores, from the posting
+lists postings.py reads; `ranked` orders and slices them as the engine contract says. Reading
+posting lists (postings.py) and deciding what they mean for a query are apart: this module is
+where relevance is tuned (K1, B and the boosts), and it imports nothing of Whoosh: all it reads
+comes through the IndexView.
+
+Scoring is BM25 as Lucene and Whoosh compute it. Each query word is a union of its alternative
+stems in the body ("text") and the title, its exact form ("exact") and the entities it names.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from search.analysis import arabic
+from search.analysis.query import Clause, ParsedQuery
+from search.engine.whoosh.postings import UNKNOWN_DAY_LAST, IndexView
+
+# BM25 (as Lucene and Whoosh use it).
+K1 = 1.2
+B = 0.75
+TITLE_BOOST = 2.0
+EXACT_BOOST = 1.5
+# An article tagged with an entity the query names, under another of its names: it matches, but
+# below the articles using the reader's own words.
+ALIAS_BOOST = 0.5
+# A prefix matching more forms than this uses the most frequent ones.
+MAX_PREFIX_TERMS = 2000
+
+
+def _idf(documents: int, frequency: int) -> float:
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
+class Evaluator:
+    """A ParsedQuery over an IndexView: which documents match, and how well."""
+
+    def __init__(self, view: IndexView, field_boosts: dict[str, float]):
+        self.view = view
+        self.field_boosts = field_boosts
+
+    def _bm25(self, scores: np.ndarray, field: str, text: str, boost: float = 1.0) -> int:
+        """Add one term's BM25 contribution to `scores`; returns how many documents it has."""
+        view = self.view
+        ids, weights = view.term(field, text)
+        if not len(ids):
+            return 0
+        field_boost = self.field_boosts.get(field, 1.0)
+        lengths, average = view.lengths(field)
+        frequency = weights / field_boost if field_boost != 1.0 else weights
+        norm = K1 * ((1 - B) + B * lengths[ids] / average)
+        scores[ids] += boost * _idf(view.size, len(ids)) * frequency * (K1 + 1) / (frequency + norm)
+        return len(ids)
+
+    def _flat(self, scores: np.ndarray, field: str, text: str, boost: float) -> int:
+        """Add a term of an unscored (facet) field: idf only, the same for every document."""
+        ids, _ = self.view.term(field, text)
+        if len(ids):
+            scores[ids] += boost * _idf(self.view.size, len(ids))
+        return len(ids)
+
+    def clause(self, clause: Clause) -> tuple[np.ndarray, np.ndarray]:
+        scores = np.zeros(self.view.size, dtype=np.float32)
+        if clause.kind == "prefix":
+            for term in self.prefix_terms(clause.words[0].exact):
+                self._bm25(scores, "exact", term)
+            matched = scores > 0
+        elif clause.kind == "phrase":
+            matched = self.phrase(clause)
+            if matched.any():
+                for word in clause.words:
+                    self._bm25(scores, "text", word.stems[0])
+                scores[~matched] = 0
+        else:
+            word = clause.words[0]
+            for stem in word.stems:
+                self._bm25(scores, "text", stem)
+                self._bm25(scores, "title", stem, TITLE_BOOST)
+            self._bm25(scores, "exact", word.exact, EXACT_BOOST)
+            matched = scores > 0
+        if clause.entities:
+            # Whatever name an article uses for the entity, its tag matches.
+            for kind, key in clause.entities:
+                self._flat(scores, kind, key, ALIAS_BOOST)
+            matched = scores > 0
+        return matched, scores
+
+    def prefix_terms(self, prefix: str) -> list[str]:
+        terms: list[str] = []
+        for form in arabic.prefix_forms(prefix):
+            terms.extend(self.view.expand_prefix("exact", form))
+        if len(terms) > MAX_PREFIX_TERMS:
+            frequency = self.view.doc_frequency
+            terms.sort(key=lambda term: -frequency("exact", term))
+            terms = terms[:MAX_PREFIX_TERMS]
+        return terms
+
+    def phrase(self, clause: Clause) -> np.ndarray:
+        """Documents with the phrase's words in order, each within `slop` of the one before.
+
+        The same rule as Whoosh's SpanNear (what its Phrase query runs), on the stemmed field:
+        stopwords dropped from the query leave gaps, hence the slop.
+        """
+        slop = 1 + max(clause.gaps or (0,))
+        matched = np.zeros(self.view.size, dtype=bool)
+        stems = [word.stems[0] for word in clause.words]
+        # The documents having every word first: positions are read only when they could match.
+        candidates = np.ones(self.view.size, dtype=bool)
+        for stem in stems:
+            ids, _ = self.view.term("text", stem)
+            present = np.zeros(self.view.size, dtype=bool)
+            present[ids] = True
+            candidates &= present
+        if not candidates.any():
+            return matched
+        ends = self._positions_in(stems[0], candidates)
+        for stem in stems[1:]:
+            following = self._positions_in(stem, candidates)
+            reached = np.zeros(len(following), dtype=bool)
+            for distance in range(1, slop + 1):
+                reached |= np.isin(following - distance, ends, assume_unique=True)
+            ends = following[reached]
+            if not len(ends):
+                return matched
+        matched[np.unique(ends >> 32)] = True
+        return matched
+
+    def _positions_in(self, stem: str, candidates: np.ndarray) -> np.ndarray:
+        keys = self.view.positions("text", stem)
+        return keys[candidates[keys >> 32]]
+
+    def evaluate(self, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
+        """(documents matching every group and no exclusion, their scores)."""
+        size = self.view.size
+        if parsed.groups:
+            matched = np.ones(size, dtype=bool)
+            scores = np.zeros(size, dtype=np.float32)
+            for group in parsed.groups:
+                group_matched = np.zeros(size, dtype=bool)
+                for clause in group:
+                    clause_matched, clause_scores = self.clause(clause)
+                    group_matched |= clause_matched
+                    scores += clause_scores
+                matched &= group_matched
+        else:
+            matched = np.ones(size, dtype=bool)
+            scores = np.zeros(size, dtype=np.float32)
+        for clause in parsed.excluded:
+            matched &= ~self.clause(clause)[0]
+        matched &= self.view.live
+        return matched, scores
+
+
+def ranked(
+    view: IndexView,
+    matched: np.ndarray,
+    scores: np.ndarray,
+    sort: str,
+    offset: int,
+    limit: int | None,
+) -> np.ndarray:
+    """Document numbers of `matched` in sort order, sliced to [offset, offset + limit).
+
+    The contract's order (search.engine.contract.SearchEngine): relevance ties go to the newer
+    article, date ties to the better match; then the higher article id (the lower for oldest).
+    """
+    docs = np.flatnonzero(matched)
+    if not len(docs):
+        return docs
+    days = view.days()[docs]
+    ids = view.article_ids()[docs]
+    relevance = scores[docs]
+    if sort == "newest":
+        keys = (-ids, -relevance, -days)
+    elif sort == "oldest":
+        keys = (ids, -relevance, np.where(days > 0, days, UNKNOWN_DAY_LAST))
+    else:
+        keys = (-ids, -days, -relevance)
+    end = None if limit is None else offset + limit
+    if end is not None and sort == "relevance" and len(docs) > 4 * end:
+        # Only the best `end` can be shown: sort those (ties at the cut included), not all.
+        threshold = np.partition(relevance, len(relevance) - end)[len(relevance) - end]
+        keep = relevance >= threshold
+        keys = tuple(key[keep] for key in keys)
+        docs = docs[keep]
+    order = np.lexsort(keys)
+    return docs[order][offset:end]
