@@ -48,10 +48,6 @@ STALE_AFTER_SECONDS = 24 * 3600
 _COUNTERS = {IMPORTED: "imported", UPDATED: "updated", SKIPPED: "skipped", FAILED: "failed"}
 
 
-def upload_root() -> Path:
-    return settings.DATA_DIR / UPLOADS
-
-
 def _safe_name(name: str) -> str:
     """A file name safe to write: no folders, no leading dots, Arabic letters kept."""
     base = Path(name.replace("\\", "/")).name

@@ -65,7 +65,6 @@ FORMATS = {
     ".warc": "warc",
     ".warc.gz": "warc",
 }
-TEXT_FORMATS = {"txt", "json", "jsonl", "csv", "html"}
 
 
 def format_of(name: str) -> str | None:
@@ -798,22 +797,3 @@ def _article_fields(parsed: ParsedArticle, defaults: Defaults, named=None) -> di
 
 def _source(name: str, named=None) -> Source:
     return named(Source, name) if named else Source.objects.get_or_create(name=name)[0]
-
-
-# --- module-level entry points (kept for callers of the first version) ------------------------
-
-
-def ingest_paths(
-    paths: Iterable[Path],
-    defaults: Defaults = Defaults(),
-    *,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-) -> Report:
-    return Importer(defaults, dry_run=dry_run, progress=progress).run_paths(paths)
-
-
-def ingest_bytes(
-    name: str, data: bytes, defaults: Defaults = Defaults(), *, dry_run: bool = False
-) -> list[Outcome]:
-    return Importer(defaults, dry_run=dry_run).run_file(name, data)
