@@ -1,4 +1,4 @@
-"""manage.py import_articles PATH [PATH ...] — see README and CONTRACTS for the contract."""
+"""manage.py import_articles PATH [PATH ...] — see docs/reference.md for the contract."""
 
 import sys
 from pathlib import Path
