@@ -15,7 +15,6 @@ command) seldom or never read a page.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -87,16 +86,6 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
             yield path, "no such file or folder"
 
 
-@dataclass
-class ParsedRecord:
-    """One record of a file: its position, and the article or why there is none."""
-
-    position: str
-    number: int | None
-    article: ParsedArticle | None
-    error: str = ""
-
-
 def read_html(
     data: bytes, charset: str = "", *, url: str = "", language: str = ""
 ) -> tuple[DecodedText, ParsedArticle]:
@@ -108,24 +97,24 @@ def read_html(
     return decoded, parse_html(decoded.text, url=url, language=language)
 
 
-def parse_file(fmt: str, data: bytes) -> tuple[DecodedText, list[ParsedRecord]]:
+def parse_file(fmt: str, data: bytes) -> tuple[DecodedText, list[records.RecordResult]]:
     """Decode and parse a whole text file before anything is written (file-level errors leave
     nothing). Returns the decoding and the records."""
     if fmt == "html":
         decoded, article = read_html(data)
-        return decoded, [ParsedRecord("", None, article)]
+        return decoded, [records.RecordResult("", None, article)]
     decoded = decode(data)
     if fmt == "txt":
-        return decoded, [ParsedRecord("", None, parse_plaintext(decoded.text))]
+        return decoded, [records.RecordResult("", None, parse_plaintext(decoded.text))]
     reader = {"json": records.read_json, "jsonl": records.read_jsonl, "csv": records.read_csv}[fmt]
-    parsed = [ParsedRecord(r.position, r.number, r.article, r.error) for r in reader(decoded.text)]
+    parsed = list(reader(decoded.text))
     # A single-object JSON file is one article: report it by file name alone.
     if fmt == "json" and len(parsed) == 1:
         parsed[0].position = ""
     return decoded, parsed
 
 
-def parse_original(original: Original, language: str = "") -> list[ParsedRecord]:
+def parse_original(original: Original, language: str = "") -> list[records.RecordResult]:
     """Parse a stored original again (for `reparse`); raises what a fresh import would."""
     data = bytes(original.content)
     fmt = original.format
@@ -134,7 +123,7 @@ def parse_original(original: Original, language: str = "") -> list[ParsedRecord]
         decoded, article = read_html(
             data, original.encoding, url=original.source_url, language=language
         )
-        items = [ParsedRecord("", None, article)]
+        items = [records.RecordResult("", None, article)]
     else:
         decoded, items = parse_file(fmt, data)
     for item in items:

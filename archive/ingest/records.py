@@ -35,8 +35,8 @@ class RecordError(ValueError):
 class RecordResult:
     """One record of a file: where it is, and either the article or why it is not one."""
 
-    position: str  # "line 3", "record 2"
-    number: int
+    position: str  # "line 3", "record 2"; "" for a file that is one article
+    number: int | None  # None for a file that is one article (txt, html)
     article: ParsedArticle | None = None
     error: str = ""
 

@@ -22,7 +22,6 @@ from archive.ingest.archives import ArchiveError, Budget, read_warc, read_zip, t
 from archive.ingest.decode import UnreadableFile
 from archive.ingest.fields import Defaults
 from archive.ingest.formats import (
-    ParsedRecord,
     find_files,
     format_of,
     limits,
@@ -197,14 +196,20 @@ class Importer:
             member_name = f"{stored}#record-{page.number}.html"
             original = OriginalFile(member_name, page.data, "html", decoded.encoding, page.uri)
             outcomes.extend(
-                self._store_all(label, [ParsedRecord("", None, article)], original, decoded.notes)
+                self._store_all(
+                    label, [records.RecordResult("", None, article)], original, decoded.notes
+                )
             )
         return outcomes
 
     # Handing records to the store ------------------------------------------------------------
 
     def _store_all(
-        self, name: str, parsed: list[ParsedRecord], original: OriginalFile, notes: list[str]
+        self,
+        name: str,
+        parsed: list[records.RecordResult],
+        original: OriginalFile,
+        notes: list[str],
     ) -> list[Outcome]:
         """Store the records of one file in order; a failed record fails alone, in its place."""
         outcomes: list[Outcome | None] = []
