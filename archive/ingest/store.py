@@ -80,7 +80,10 @@ def original_file(original: Original) -> OriginalFile:
 
 
 class ArticleStore:
-    """Stores the articles of one run: one near-duplicate index and in-run memory for them all."""
+    """Stores the articles of one run: one near-duplicate index and in-run memory for them all.
+
+    The Importer hands it the records of each file it reads; `reparse` stores through it directly.
+    """
 
     def __init__(self, defaults: Defaults | None = None, *, dry_run: bool = False):
         self.defaults = defaults or Defaults()
