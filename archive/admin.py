@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive import jobs
 from archive.forms import UploadForm
-from archive.ingest.service import Defaults
+from archive.ingest.fields import Defaults
 from archive.models import Article, ImportBatch, ImportOutcome, Original, Source, Tag
 
 # Editors paste bare domains; assume https like browsers do (and like Django 6 will).

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from archive.ingest.service import supported
+from archive.ingest.formats import supported
 
 
 class MultipleFileInput(forms.ClearableFileInput):

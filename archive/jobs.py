@@ -27,16 +27,9 @@ from django_tasks import task
 
 from archive import rows
 from archive.dbstats import refresh_planner_statistics
-from archive.ingest.service import (
-    FAILED,
-    IMPORTED,
-    SKIPPED,
-    UPDATED,
-    Defaults,
-    Importer,
-    Outcome,
-    Report,
-)
+from archive.ingest.fields import Defaults
+from archive.ingest.report import FAILED, IMPORTED, SKIPPED, UPDATED, Outcome, Report
+from archive.ingest.service import Importer
 from archive.models import ImportBatch, ImportOutcome
 from search.indexing import AlongsideDrain, drain_alongside, process_pending
 
@@ -46,10 +39,6 @@ UPLOADS = "uploads"
 # Unconfirmed previews are removed after this long.
 STALE_AFTER_SECONDS = 24 * 3600
 _COUNTERS = {IMPORTED: "imported", UPDATED: "updated", SKIPPED: "skipped", FAILED: "failed"}
-
-
-def upload_root() -> Path:
-    return settings.DATA_DIR / UPLOADS
 
 
 def _safe_name(name: str) -> str:

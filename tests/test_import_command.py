@@ -316,9 +316,9 @@ def test_records_committed_together_still_fail_alone(tmp_path):
 def test_a_batch_whose_transaction_breaks_is_stored_article_by_article(monkeypatch):
     from django.db import transaction
 
-    from archive.ingest.service import Importer
+    from archive.ingest.store import ArticleStore
 
-    real_store = Importer.store
+    real_store = ArticleStore.store
     statuses = []
 
     def store(self, *args, **kwargs):
@@ -328,7 +328,7 @@ def test_a_batch_whose_transaction_breaks_is_stored_article_by_article(monkeypat
             transaction.get_connection().needs_rollback = True
         return outcome
 
-    monkeypatch.setattr(Importer, "store", store)
+    monkeypatch.setattr(ArticleStore, "store", store)
     status, out, _ = run_import(JSONL)
     assert status == 0
     assert out.strip().splitlines()[-1] == "imported 3, updated 0, skipped 0, failed 0"

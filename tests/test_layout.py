@@ -236,8 +236,9 @@ DEFERRED_IMPORTS = {
     "search.apps",
     # The benchmark sets Django up from the command line before importing the project.
     "search.bench.__main__",
-    # trafilatura, lxml and warcio take about a second to import: only imports that need them.
-    "archive.ingest.service",
+    # trafilatura and lxml (archive.ingest.html) take up to a second to import: only reading an
+    # HTML page imports them.
+    "archive.ingest.formats",
 }
 
 

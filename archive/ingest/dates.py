@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-__all__ = ["DAY", "MONTH", "PRECISIONS", "YEAR", "FoundDate", "normalise", "parse_date"]
+__all__ = ["DAY", "MONTH", "YEAR", "FoundDate", "normalise", "parse_date"]
 
 DAY, MONTH, YEAR = "day", "month", "year"
-PRECISIONS = (DAY, MONTH, YEAR)
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import charset_normalizer
 
-__all__ = ["DecodedText", "UnreadableFile", "decode", "decode_text", "looks_binary"]
+__all__ = ["DecodedText", "UnreadableFile", "decode", "looks_binary"]
 
 
 class UnreadableFile(ValueError):
@@ -35,10 +35,6 @@ class DecodedText:
     encoding: str  # a display name: "UTF-8", "Windows-1256", ...
     # What an editor should know: not UTF-8, mojibake repaired. Empty for clean UTF-8.
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def is_utf8(self) -> bool:
-        return self.encoding == "UTF-8"
 
 
 # Detection below this "chaos" (charset-normalizer's mess ratio, 0 = clean) is believed.
@@ -128,11 +124,6 @@ def decode(data: bytes, declared: str = "") -> DecodedText:
 
 def _not_utf8(name: str) -> str:
     return f"decoded as {name} (not UTF-8): check the text reads right"
-
-
-def decode_text(data: bytes, declared: str = "") -> str:
-    """Only the text of `decode`."""
-    return decode(data, declared).text
 
 
 def _finish(text: str, encoding: str, notes: list[str]) -> DecodedText:

@@ -35,7 +35,9 @@ import trafilatura
 from lxml import etree
 
 from archive.ingest import dates
-from archive.ingest.plaintext import NoArticleError, furniture_reason, split_caption_credit
+from archive.ingest.plaintext import NoArticleError
+from archive.ingest.plaintext.credits import split_caption_credit
+from archive.ingest.plaintext.furniture import furniture_reason
 from archive.ingest.sanitize import clean_page, plain_text
 from archive.ingest.types import Block, Caption, DroppedLine, ParsedArticle
 

@@ -8,10 +8,10 @@ answers "which stored articles might share ≥ THRESHOLD of their shingles with 
 candidate is then checked with the exact Jaccard similarity of the two shingle sets, so a link
 is never a guess.
 
-The index lives in memory and is rebuilt from the stored signatures once per import run (see
-archive.ingest.service.NearDuplicates): about 0.5 KB and a few microseconds per article, fine for
-tens of thousands of articles. Beyond that, datasketch's MinHashLSH can keep its buckets in Redis
-(`storage_config`), or the band hashes can go in an indexed table.
+The index lives in memory, built from the stored signatures once per process and brought up to
+date at each import run (archive.ingest.neardup_lookup): about 0.5 KB and a few microseconds per
+article, fine for tens of thousands of articles. Beyond that, datasketch's MinHashLSH can keep its
+buckets in Redis (`storage_config`), or the band hashes can go in an indexed table.
 """
 
 from __future__ import annotations

@@ -18,18 +18,6 @@ from archive.ingest import dates
 from archive.ingest.sanitize import plain_text
 from archive.ingest.types import Block, ParsedArticle
 
-KNOWN_KEYS = {
-    "title",
-    "body",
-    "url",
-    "source",
-    "section",
-    "published",
-    "author",
-    "language",
-    "tags",
-    "standfirst",
-}
 LANGUAGES = {"ar", "en"}
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _MAX_TITLE = 1000
@@ -47,8 +35,8 @@ class RecordError(ValueError):
 class RecordResult:
     """One record of a file: where it is, and either the article or why it is not one."""
 
-    position: str  # "line 3", "record 2"
-    number: int
+    position: str  # "line 3", "record 2"; "" for a file that is one article
+    number: int | None  # None for a file that is one article (txt, html)
     article: ParsedArticle | None = None
     error: str = ""
 
@@ -62,12 +50,6 @@ def body_blocks(body: str) -> list[Block]:
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
     chunks = _BLANK_LINES.split(body) if _BLANK_LINES.search(body) else body.split("\n")
     return [Block("paragraph", " ".join(chunk.split())) for chunk in chunks if chunk.strip()]
-
-
-def parse_published(value) -> date | None:
-    """ISO 8601 date or datetime; empty means unknown."""
-    found = parse_published_date(value)
-    return found.date if found else None
 
 
 def parse_published_date(value) -> dates.FoundDate | None:

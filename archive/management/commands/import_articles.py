@@ -1,4 +1,4 @@
-"""manage.py import_articles PATH [PATH ...] — see README and CONTRACTS for the contract."""
+"""manage.py import_articles PATH [PATH ...] — see docs/reference.md for the contract."""
 
 import sys
 from pathlib import Path
@@ -6,15 +6,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.dbstats import refresh_planner_statistics
-from archive.ingest.service import (
-    FAILED,
-    IMPORTED,
-    UPDATED,
-    Defaults,
-    Importer,
-    find_files,
-    supported,
-)
+from archive.ingest.fields import Defaults
+from archive.ingest.formats import find_files, supported
+from archive.ingest.report import FAILED, IMPORTED, UPDATED
+from archive.ingest.service import Importer
 from archive.jobs import record_command_run
 from search.indexing import drain_alongside, process_pending
 

@@ -4,18 +4,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive.ingest import records
 from archive.ingest.decode import UnreadableFile
+from archive.ingest.fields import Defaults
+from archive.ingest.formats import parse_original
 from archive.ingest.plaintext import NoArticleError
-from archive.ingest.service import (
-    FAILED,
-    IMPORTED,
-    SKIPPED,
-    UPDATED,
-    Defaults,
-    Importer,
-    Outcome,
-    original_file,
-    parse_original,
-)
+from archive.ingest.report import FAILED, IMPORTED, SKIPPED, UPDATED, Outcome
+from archive.ingest.store import ArticleStore, original_file
 from archive.models import Original
 from search.indexing import process_pending
 
@@ -44,10 +37,10 @@ class Command(BaseCommand):
             originals = originals.filter(format__in=options["format"])
         if options["original"]:
             originals = originals.filter(pk__in=options["original"])
-        importer = Importer(dry_run=options["dry_run"])
+        store = ArticleStore(dry_run=options["dry_run"])
         outcomes: list[Outcome] = []
         for original in originals.iterator(chunk_size=100):
-            outcomes.extend(self._reparse(importer, original))
+            outcomes.extend(self._reparse(store, original))
         verbosity = options["verbosity"]
         for outcome in outcomes:
             if outcome.status == FAILED:
@@ -68,7 +61,7 @@ class Command(BaseCommand):
         if counts[FAILED]:
             raise CommandError(f"{counts[FAILED]} failed", returncode=1)
 
-    def _reparse(self, importer: Importer, original: Original) -> list[Outcome]:
+    def _reparse(self, store: ArticleStore, original: Original) -> list[Outcome]:
         name = f"original #{original.pk} {original.filename}"
         articles = {article.original_record: article for article in original.articles.all()}
         sample = next(iter(articles.values()), None)
@@ -91,7 +84,7 @@ class Command(BaseCommand):
                 section=model.section if model else "",
                 language=model.language if model else "",
             )
-            outcome = importer.store(
+            outcome = store.store(
                 item.article,
                 source,
                 item.number,

@@ -1,0 +1,39 @@
+"""Parser for scraped plain-text news articles (Arabic and English).
+
+A scraper saved the visible text of an article page: a headline, perhaps a
+standfirst, a date and a byline, image captions, body paragraphs with
+sub-headings, and page furniture around them (cookie banners, share buttons,
+"read also" links, footers). ``parse_plaintext`` turns that into a
+``ParsedArticle`` and accounts for every non-blank input line: each one is the
+title, the standfirst, a caption, part of a block, or in ``dropped`` with a reason.
+
+Layout rules a reader of the output needs to know:
+
+* Blank lines separate blocks. Inside a run of non-blank lines, a line break is
+  a soft wrap (the next line continues the paragraph) only when the line before
+  is longer than a sub-heading (text.HEADING_MAX_WORDS) and does not end a sentence.
+  Every other line break starts a new block, so "blank line between paragraphs"
+  and "one paragraph per line" files both work.
+* The title is the first line that is not furniture, a date, a byline or a
+  breadcrumb. It is never joined with the next line.
+* A date counts only on a line of its own (optionally labelled "Published",
+  "نشر في", ...), and an unlabelled one only near the top. Dates inside
+  sentences are never used; numeric dates are read day first.
+* The standfirst is the first block after the title when it is short, is not a
+  wire dateline lead ("WASHINGTON (Reuters) -") and body text follows it.
+
+The work is split by concern, each module pure (no Django imports):
+
+* ``text`` — one line of text: cleaning, the folded form used for matching, its shape;
+* ``furniture`` — page furniture (cookie notices, share buttons, "read also" links, tags,
+  breadcrumbs, "More from" footers);
+* ``credits`` — photo credits and captions, and the wire dateline that opens a body;
+* ``bylines`` — byline and date lines;
+* ``parser`` — ``parse_plaintext``: the lines in order, assembled into a ``ParsedArticle``.
+
+``parse_plaintext`` and ``NoArticleError`` are the entry points, importable from here.
+"""
+
+from archive.ingest.plaintext.parser import NoArticleError, parse_plaintext
+
+__all__ = ["NoArticleError", "parse_plaintext"]

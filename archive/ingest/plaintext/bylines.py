@@ -1,0 +1,220 @@
+"""Byline and date lines: what a line says about the article when it is made only of that.
+
+``parse_meta`` reads a line such as "بقلم: سامر الحلبي | نشر في 6 فبراير 2019" or "Published
+February 6, 2019 - Updated 7 February" into the author, publication and update dates (and
+whether a Hijri date was named); a line with anything else in it is not a byline. Dates must
+fill their piece of the line (never read from inside a sentence) and numeric ones are read day
+first. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from archive.ingest import dates
+from archive.ingest.plaintext.credits import AGENCY_CREDIT
+from archive.ingest.plaintext.text import ends_sentence, fold, rx, word_count
+
+META_MAX_WORDS = 25
+
+_MONTHS = {
+    1: "يناير كانون_الثاني جانفي january jan",
+    2: "فبراير شباط فيفري february feb",
+    3: "مارس آذار اذار march mar",
+    4: "أبريل إبريل نيسان أفريل april apr",
+    5: "مايو أيار ماي may",
+    6: "يونيو يونيه حزيران جوان june jun",
+    7: "يوليو يوليه تموز جويلية يوليوز july jul",
+    8: "أغسطس آب أوت غشت august aug",
+    9: "سبتمبر أيلول شتنبر september sept sep",
+    10: "أكتوبر تشرين_الأول october oct",
+    11: "نوفمبر تشرين_الثاني نونبر november nov",
+    12: "ديسمبر كانون_الأول دجنبر december dec",
+}
+_MONTH_NUMBER = {
+    fold(name.replace("_", " ")).lower(): number
+    for number, names in _MONTHS.items()
+    for name in names.split()
+}
+_HIJRI_MONTHS = (
+    "محرم صفر ربيع_الأول ربيع_الآخر ربيع_الثاني جمادى_الأولى جمادى_الآخرة "
+    "جمادى_الثانية رجب شعبان رمضان شوال ذو_القعدة ذو_الحجة"
+)
+_WEEKDAYS = (
+    "الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت monday tuesday wednesday "
+    "thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun"
+)
+
+
+def _alternation(names) -> str:
+    """Regex alternation, longest first so "sept" wins over "sep"; "_" stands for a space."""
+    spelled = sorted({fold(name.replace("_", " ")) for name in names}, key=len, reverse=True)
+    return "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in spelled)
+
+
+_MONTH_RX = _alternation(_MONTH_NUMBER)
+_WEEKDAY_RX = rf"(?:يوم\s+)?(?:{_alternation(_WEEKDAYS.split())})\.?"
+_TIME_RX = (
+    r"(?:(?:الساعة|at)\s*)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|ص|م|صباحا|مساء)?"
+    r"(?:\s*\(?\s*(?:gmt|utc|et|est|edt|bst|cet|cest|eet|ت\.?\s?غ|ب?توقيت\s+\S+(?:\s+\S+)?)"
+    r"\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)?)?"
+)
+_OPTIONAL_WEEKDAY = rf"(?:{_WEEKDAY_RX}\s*[,،]?\s*)?"
+_DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+# "2019م" marks the Gregorian year; "فبراير (شباط)" names the month twice.
+_YEAR = r"(?P<y>\d{4})(?:\s*م(?!\w))?"
+_MONTH_NAMED = rf"(?P<mon>{_MONTH_RX})\.?(?:\s*\((?:{_MONTH_RX})\))?"
+_DATE_SHAPES = tuple(
+    rx(rf"(?:{shape})(?:\s*[,،\-–]?\s*{_TIME_RX})?")
+    for shape in (
+        r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
+        r"(?:t\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?",
+        rf"{_OPTIONAL_WEEKDAY}(?P<d>\d{{1,2}})[/.-](?P<m>\d{{1,2}})[/.-]{_YEAR}",
+        rf"{_OPTIONAL_WEEKDAY}{_DAY}\s*{_MONTH_NAMED}\s*[,،]?\s*{_YEAR}",
+        rf"{_OPTIONAL_WEEKDAY}{_MONTH_NAMED}\s+{_DAY}\s*[,،]?\s*{_YEAR}",
+    )
+)
+_HIJRI_DATE = rx(
+    rf"{_OPTIONAL_WEEKDAY}\d{{1,2}}\s+(?:{_alternation(_HIJRI_MONTHS.split())})\s+\d{{4}}\s*(?:هـ|ه)?"
+)
+_WEEKDAY_ONLY = rx(_WEEKDAY_RX)
+_TIME_ONLY = rx(_TIME_RX)
+_DATE_LABEL = rx(
+    r"^(?P<label>(?:first\s+)?published|posted|(?:last\s+)?updated|date|نشر|تاريخ\s+النشر"
+    r"|[اآ]خر\s+تحديث|تم\s+التحديث|تحديث|التاريخ|تاريخ)"
+    r"(?:\s+(?:on|في|بتاريخ|يوم))?\s*[:：\-–]?\s*"
+)
+# "بقلم"/"By" may run straight into the name. The others need ":" or "-" after
+# them, because "كتب" also means "books" and starts ordinary headlines.
+_BYLINE_LABELS = r"بقلم|by|written\s+by|words\s+by|story\s+by"
+_BYLINE_LABELS_NEEDING_COLON = r"كتبت|كتب|إعداد|تحرير|الكاتب|المحرر|author"
+_AUTHOR = rx(
+    rf"^(?:(?P<label>{_BYLINE_LABELS})(?:\s*[:：\-–]\s*|\s+)"
+    rf"|(?P<colon_label>{_BYLINE_LABELS_NEEDING_COLON})\s*[:：\-–]\s*)\S"
+)
+_AUTHOR_LABEL_ONLY = rx(rf"^(?:{_BYLINE_LABELS}|{_BYLINE_LABELS_NEEDING_COLON})\s*[:：]?$")
+_META_SEPARATOR = re.compile(r"\s+[-–—]\s+|\s*[|•·]\s*")
+
+
+def _parse_date(folded: str) -> date | None:
+    """A Gregorian date filling the whole (folded) string, or None. Never guesses."""
+    for shape in _DATE_SHAPES:
+        match = shape.fullmatch(folded.strip())
+        if not match:
+            continue
+        parts = match.groupdict()
+        day, year = int(parts["d"]), int(parts["y"])
+        if parts.get("mon"):
+            month = _MONTH_NUMBER[" ".join(parts["mon"].lower().split())]
+        else:
+            month = int(parts["m"])
+            # Day first, but 02/26/2019 can only be month first.
+            if month > 12 >= day:
+                day, month = month, day
+        if not 1900 <= year <= 2100:
+            return None
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    return None
+
+
+def _author_in(piece: str) -> str:
+    """The name on a byline piece ("بقلم: سامر الحلبي", "By Jane Doe"), or ""."""
+    match = _AUTHOR.match(fold(piece))
+    if not match:
+        return ""
+    label = match.group("label") or match.group("colon_label")
+    name = " ".join(piece.split()[len(label.split()) :]).strip(" :：-–")
+    if not name or word_count(name) > 8 or ends_sentence(name):
+        return ""
+    if any(ch.isdigit() for ch in fold(name)):
+        return ""
+    # "By the time ..." is a sentence; a Latin name is capitalised.
+    if name[0].isascii() and not name[0].isupper():
+        return ""
+    return name
+
+
+@dataclass
+class Meta:
+    """What one byline/date line says; ``reason`` is why the line is dropped."""
+
+    author: str = ""
+    published: date | None = None
+    updated: date | None = None
+    hijri: bool = False
+    hijri_date: dates.FoundDate | None = None
+
+    @property
+    def reason(self) -> str:
+        parts = [
+            label
+            for label, present in (
+                ("author", self.author),
+                ("publication date", self.published),
+                ("update date", self.updated),
+                ("hijri date", self.hijri and not (self.published or self.updated)),
+            )
+            if present
+        ]
+        return " and ".join(parts) + " line" if parts else ""
+
+
+def _read_meta_piece(piece: str, near_top: bool, meta: Meta) -> bool:
+    """Fold one piece of a byline/date line into meta; False if the piece is something else."""
+    folded = fold(piece)
+    label = _DATE_LABEL.match(folded)
+    if label and label.end() < len(folded):
+        rest = folded[label.end() :]
+        when = _parse_date(rest)
+        if when is not None:
+            label_text = label.group("label").lower()
+            if "updat" in label_text or "تحديث" in label_text:
+                meta.updated = meta.updated or when
+            else:
+                meta.published = meta.published or when
+            return True
+        if _HIJRI_DATE.fullmatch(rest):
+            meta.hijri = True
+            meta.hijri_date = meta.hijri_date or dates.parse_date(rest)
+            return True
+    if near_top:
+        when = _parse_date(folded)
+        if when is not None:
+            meta.published = meta.published or when
+            return True
+        if _HIJRI_DATE.fullmatch(folded):
+            meta.hijri = True
+            meta.hijri_date = meta.hijri_date or dates.parse_date(folded)
+            return True
+        if name := _author_in(piece):
+            meta.author = f"{meta.author}, {name}" if meta.author else name
+            return True
+    return bool(
+        _WEEKDAY_ONLY.fullmatch(folded)
+        or _TIME_ONLY.fullmatch(folded)
+        or AGENCY_CREDIT.fullmatch(folded)
+    )
+
+
+def parse_meta(text: str, near_top: bool) -> Meta | None:
+    """Byline/date facts when the whole line is made of them, else None.
+
+    Away from the top only explicitly labelled dates ("Published ...") count.
+    """
+    if word_count(text) > META_MAX_WORDS:
+        return None
+    meta = Meta()
+    pieces = _META_SEPARATOR.split(text)
+    # "كتبت - ليلى حسن": the dash after a byline label is not a separator.
+    if len(pieces) > 1 and _AUTHOR_LABEL_ONLY.match(fold(pieces[0])):
+        pieces[:2] = [f"{pieces[0].rstrip(' :：')}: {pieces[1]}"]
+    for piece in pieces:
+        piece = piece.strip(" ,،")
+        if piece and not _read_meta_piece(piece, near_top, meta):
+            return None
+    return meta if meta.reason else None

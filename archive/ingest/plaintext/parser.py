@@ -1,0 +1,396 @@
+"""The plain-text parser itself: the lines of a scraped article, in order, to a ParsedArticle.
+
+``parse_plaintext`` reads the lines, marks page furniture and a "More from" footer, finds the
+title (consuming bylines, dates and a section label above it), reads the bylines and dates just
+below it, groups the rest into blocks and captions, picks the standfirst and the sub-headings,
+and reports every dropped line with its reason. The layout rules are in the package docstring.
+Pure.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from archive.ingest import dates
+from archive.ingest.plaintext.bylines import Meta, parse_meta
+from archive.ingest.plaintext.credits import caption_of, is_dateline_lead
+from archive.ingest.plaintext.furniture import (
+    breadcrumb_in,
+    furniture_reason_of_clean_line,
+    is_read_also_label,
+    more_from_section,
+    tags_in,
+)
+from archive.ingest.plaintext.text import (
+    clean_line,
+    ends_sentence,
+    fold,
+    folded_words,
+    is_link_like,
+    last_mark,
+    looks_like_heading,
+    word_count,
+    wraps_into_next,
+)
+from archive.ingest.types import Block, Caption, DroppedLine, ParsedArticle
+
+__all__ = ["NoArticleError", "parse_plaintext"]
+
+
+class NoArticleError(ValueError):
+    """The text holds nothing that can be archived as an article."""
+
+
+TITLE_MAX_WORDS = 40
+TITLE_MAX_CHARS = 300
+STANDFIRST_MAX_WORDS = 60
+# Bylines and unlabelled dates are only believed this close to the title
+# (counted in non-furniture lines); further down they are body text.
+HEAD_ZONE_LINES = 6
+# Not str.splitlines(): it also breaks on \x0c, \x1c, \u2028 ..., which would
+# shift line numbers away from what an editor sees in the file.
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+# --------------------------------------------------------------------------
+# Language
+# --------------------------------------------------------------------------
+
+_ENGLISH_FUNCTION_WORDS = folded_words("the and of to in a is that for on with was said")
+
+
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+LANGUAGE_SAMPLE_CHARS = 20_000  # plenty to tell Arabic from English
+
+
+def _detect_language(text: str) -> str:
+    """ "ar" when most letters are Arabic, "en" for Latin text that reads as English, else ""."""
+    text = text[:LANGUAGE_SAMPLE_CHARS]
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return ""
+    if len(_ARABIC_LETTER.findall(text)) / len(letters) >= 0.5:
+        return "ar"
+    latin = sum("LATIN" in unicodedata.name(ch, "") for ch in letters)
+    words = re.findall(r"[a-z]+", text.lower())
+    function_words = sum(word in _ENGLISH_FUNCTION_WORDS for word in words)
+    if latin / len(letters) >= 0.5 and words and function_words / len(words) >= 0.08:
+        return "en"
+    return ""
+
+
+# --------------------------------------------------------------------------
+# The parse
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    number: int  # 1-based, as in the input file
+    text: str
+    after_gap: bool  # a blank line (or the start of the text) comes right before it
+    reason: str = ""  # why it is dropped; "" while it may be article text
+
+
+@dataclass
+class _Item:
+    """A body block or caption in reading order, before kinds are decided."""
+
+    lines: list[_Line]
+    caption: Caption | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+
+@dataclass
+class _Found:
+    """Facts gathered from furniture and head lines on the way to the body."""
+
+    author: str = ""
+    published: date | None = None
+    updated: date | None = None
+    hijri: bool = False
+    hijri_date: dates.FoundDate | None = None
+    extra_published: list[date] = field(default_factory=list)
+    crumbs: list[str] = field(default_factory=list)
+    footer_section: str = ""
+    url: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    def take(self, meta: Meta) -> None:
+        if meta.author:
+            self.author = f"{self.author}, {meta.author}" if self.author else meta.author
+        if meta.published:
+            if self.published is None:
+                self.published = meta.published
+            elif meta.published != self.published:
+                self.extra_published.append(meta.published)
+        self.updated = self.updated or meta.updated
+        self.hijri = self.hijri or meta.hijri
+        self.hijri_date = self.hijri_date or meta.hijri_date
+
+
+def _read_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    after_gap = True
+    for number, raw in enumerate(_NEWLINE.split(text), start=1):
+        cleaned = clean_line(raw)
+        if cleaned:
+            lines.append(_Line(number, cleaned, after_gap))
+        after_gap = not cleaned
+    return lines
+
+
+def _mark_furniture(lines: list[_Line], found: _Found) -> None:
+    for index, line in enumerate(lines):
+        if line.reason:  # already claimed as the headline after a "Read also:" label
+            continue
+        if tags := tags_in(line.text):
+            line.reason = "tags"
+            found.tags.extend(tag for tag in tags if tag not in found.tags)
+        elif crumbs := breadcrumb_in(line.text):
+            line.reason = "breadcrumb"
+            found.crumbs = found.crumbs or crumbs
+        else:
+            line.reason = furniture_reason_of_clean_line(line.text)
+        # "Read also:" on its own line announces the headline on the next one.
+        if (
+            line.reason == "read-also link"
+            and is_read_also_label(line.text)
+            and index + 1 < len(lines)
+        ):
+            following = lines[index + 1]
+            if not furniture_reason_of_clean_line(following.text) and is_link_like(following.text):
+                following.reason = "read-also link"
+
+
+def _mark_footer(lines: list[_Line], found: _Found) -> None:
+    """Drop a "More from <section>" footer and the related headlines listed under it.
+
+    The same words start ordinary sentences ("المزيد من القتلى ..."), so the
+    line only counts as a footer when nothing after it is article text.
+    """
+    for index, line in enumerate(lines):
+        if line.reason not in ("", "read-also link"):
+            continue
+        section = more_from_section(line.text)
+        if section is None:
+            continue
+        tail = [later for later in lines[index + 1 :] if not later.reason]
+        if all(is_link_like(later.text) and not parse_meta(later.text, False) for later in tail):
+            line.reason = "more-from footer"
+            for later in tail:
+                later.reason = "related link after more-from footer"
+            found.footer_section = section
+            return
+
+
+def _next_unclaimed(lines: list[_Line], index: int) -> _Line | None:
+    return next((line for line in lines[index + 1 :] if not line.reason), None)
+
+
+def _is_section_kicker(text: str, following: _Line | None) -> bool:
+    """A one- or two-word section name ("دوليات", "World") printed above the headline.
+
+    Only when the next line reads as a headline: several words, not a
+    sentence, not a byline or date. Headlines of two words or fewer are rare.
+    """
+    if word_count(text) > 2 or not looks_like_heading(text) or following is None:
+        return False
+    if any(ch.isdigit() for ch in fold(text)):
+        return False
+    return (
+        3 <= word_count(following.text) <= TITLE_MAX_WORDS
+        and last_mark(following.text) not in ".:"
+        and parse_meta(following.text, near_top=True) is None
+    )
+
+
+def _find_title(lines: list[_Line], found: _Found) -> int:
+    """Index of the title line; bylines, dates and a page URL above it are consumed."""
+    meta_lines = 0
+    for index, line in enumerate(lines):
+        if line.reason == "lone url" and not found.url:
+            found.url = line.text
+        if line.reason:
+            continue
+        meta = parse_meta(line.text, near_top=True)
+        if meta is not None:
+            found.take(meta)
+            line.reason = meta.reason
+            meta_lines += 1
+            continue
+        if _is_section_kicker(line.text, _next_unclaimed(lines, index)):
+            line.reason = "section label above title"
+            found.crumbs = found.crumbs or [line.text]
+            continue
+        words = word_count(line.text)
+        if words > TITLE_MAX_WORDS or len(line.text) > TITLE_MAX_CHARS:
+            raise NoArticleError(
+                f"No title found: the first text line (line {line.number}) is {words} words / "
+                f"{len(line.text)} characters long, which reads as body text, not a headline."
+            )
+        return index
+    reasons = ", ".join(sorted({line.reason for line in lines}))
+    if not meta_lines:
+        raise NoArticleError(
+            f"No article: all {len(lines)} non-blank lines are page furniture ({reasons})."
+        )
+    raise NoArticleError(
+        f"No title found: the text only has bylines, dates and page furniture ({reasons})."
+    )
+
+
+def _mark_head_meta(lines: list[_Line], found: _Found) -> None:
+    head_budget = HEAD_ZONE_LINES
+    for line in lines:
+        if line.reason:
+            continue
+        meta = parse_meta(line.text, near_top=head_budget > 0)
+        head_budget -= 1
+        if meta is not None:
+            found.take(meta)
+            line.reason = meta.reason
+
+
+def _group_body(lines: list[_Line]) -> list[_Item]:
+    """Body lines into blocks and captions; dropped lines and blank lines end a block."""
+    items: list[_Item] = []
+    current: _Item | None = None
+    for line in lines:
+        if line.reason:
+            current = None
+            continue
+        caption = caption_of(line.text)
+        if caption is not None and not caption.text:
+            line.reason = "lone photo credit"
+            current = None
+        elif caption is not None:
+            items.append(_Item([line], caption))
+            current = None
+        elif current and not line.after_gap and wraps_into_next(current.lines[-1].text):
+            current.lines.append(line)
+        else:
+            current = _Item([line])
+            items.append(current)
+    # Wire copy often ends with "... قالت الوزارة. (رويترز)": an attribution, not a caption.
+    if items and items[-1].caption and ends_sentence(items[-1].caption.text):
+        items[-1].caption = None
+    return items
+
+
+def _is_heading_candidate(item: _Item) -> bool:
+    return len(item.lines) == 1 and looks_like_heading(item.text)
+
+
+def _choose_standfirst(texts: list[_Item]) -> _Item | None:
+    if len(texts) < 2:
+        return None
+    first = texts[0]
+    if word_count(first.text) > STANDFIRST_MAX_WORDS or is_dateline_lead(first.text):
+        return None
+    if not any(not _is_heading_candidate(item) for item in texts[1:]):
+        return None
+    return first
+
+
+def _body_blocks(texts: list[_Item]) -> list[Block]:
+    """Sub-headings are heading-shaped blocks with body text somewhere after them."""
+    blocks: list[Block] = []
+    body_follows = False
+    for item in reversed(texts):
+        is_heading = _is_heading_candidate(item) and body_follows
+        blocks.append(Block("heading" if is_heading else "paragraph", item.text))
+        body_follows = body_follows or not _is_heading_candidate(item)
+    return blocks[::-1]
+
+
+def _section(found: _Found, title: str, warnings: list[str]) -> str:
+    crumbs = [crumb for crumb in found.crumbs if crumb != title]
+    from_crumbs = crumbs[-1] if crumbs else ""
+    if from_crumbs and found.footer_section and from_crumbs != found.footer_section:
+        warnings.append(
+            f"Section is ambiguous: the breadcrumb says {from_crumbs!r}, the footer says "
+            f"{found.footer_section!r}; kept the footer's."
+        )
+    return found.footer_section or from_crumbs
+
+
+def _date_warnings(found: _Found) -> list[str]:
+    warnings = []
+    if found.published is None and found.hijri_date is not None:
+        warnings.append(
+            f"Publication date {found.hijri_date.date.isoformat()} "
+            f"{found.hijri_date.note}; check it."
+        )
+    elif found.published is None:
+        message = (
+            "No publication date found; published is left empty "
+            "(dates mentioned inside the body are never used)."
+        )
+        if found.updated:
+            message += f" An update date ({found.updated.isoformat()}) was found but not used."
+        if found.hijri:
+            message += " A Hijri date line was found but could not be converted."
+        warnings.append(message)
+    elif found.extra_published:
+        others = ", ".join(day.isoformat() for day in found.extra_published)
+        kept = found.published.isoformat()
+        warnings.append(f"Several publication dates found; kept {kept}, ignored {others}.")
+    return warnings
+
+
+def parse_plaintext(text: str) -> ParsedArticle:
+    """Parse one scraped plain-text article.
+
+    Raises NoArticleError (a ValueError) when the text is empty, only page
+    furniture, has no plausible title, or has a title but no body.
+    """
+    lines = _read_lines(text)
+    if not lines:
+        raise NoArticleError("No article: the text is empty or only whitespace.")
+
+    found = _Found()
+    _mark_furniture(lines, found)
+    _mark_footer(lines, found)
+    title_index = _find_title(lines, found)
+    title_line = lines[title_index]
+    body_lines = lines[title_index + 1 :]
+    _mark_head_meta(body_lines, found)
+    items = _group_body(body_lines)
+
+    texts = [item for item in items if item.caption is None]
+    standfirst = _choose_standfirst(texts)
+    blocks = _body_blocks([item for item in texts if item is not standfirst])
+    if not any(block.kind == "paragraph" for block in blocks):
+        raise NoArticleError(
+            f"No article: line {title_line.number} reads as a title ({title_line.text!r}) "
+            "but no body text follows it."
+        )
+
+    warnings = _date_warnings(found)
+    published = found.published or (found.hijri_date.date if found.hijri_date else None)
+    section = _section(found, title_line.text, warnings)
+    language_sample = " ".join(
+        [title_line.text, standfirst.text if standfirst else "", *(b.text for b in blocks)]
+    )
+    return ParsedArticle(
+        title=title_line.text,
+        blocks=blocks,
+        standfirst=standfirst.text if standfirst else "",
+        captions=[item.caption for item in items if item.caption is not None],
+        author=found.author,
+        section=section,
+        url=found.url,
+        language=_detect_language(language_sample),
+        published=published,
+        published_precision=dates.DAY if published else "",
+        tags=found.tags,
+        dropped=[DroppedLine(line.number, line.text, line.reason) for line in lines if line.reason],
+        warnings=warnings,
+    )
