@@ -1,4 +1,4 @@
-"""JSON shapes of articles in the public API (CONTRACTS.md)."""
+"""JSON shapes of articles in the public API (docs/reference.md)."""
 
 from archive.models import Article
 from search.analysis.highlight import snippet

@@ -1,4 +1,4 @@
-"""JSON shapes of the public API (CONTRACTS.md). Plain functions over model instances."""
+"""JSON shapes of the public API (docs/reference.md). Plain functions over model instances."""
 
 from search.service import ResultPage
 from search.web.article_serializers import article_summary
