@@ -5,24 +5,36 @@ from django.core.management.base import BaseCommand
 from archive.dbstats import refresh_planner_statistics
 from archive.models import Article
 from search.engine import get_engine
-from search.indexing import process_pending, rebuild_queue
+from search.indexing import process_pending, rebuild_queue, writer_lock
 
 
 class Command(BaseCommand):
     help = (
         "Apply every queued index change; then, if the index still does not hold exactly as many "
-        "articles as the database (a new, wiped or stale index), re-index all of them."
+        "articles as the database (a new, wiped or stale index), re-index all of them. With "
+        "--rebuild, or when the index holds articles the database no longer has, the index is "
+        "emptied first and rebuilt from the database."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--rebuild", action="store_true", help="re-index every article")
+        parser.add_argument(
+            "--rebuild", action="store_true", help="empty the index and re-index every article"
+        )
 
     def handle(self, *args, **options):
         engine = get_engine()
         applied = process_pending()
         refresh_planner_statistics()
         articles = Article.objects.count()
-        if options["rebuild"] or engine.count() != articles:
+        indexed = engine.count()
+        if options["rebuild"] or indexed > articles:
+            # Documents of articles gone from the database cannot be found one by one from the
+            # database: only starting again removes them.
+            with writer_lock():
+                engine.clear()
+            self.stdout.write(f"index emptied: re-indexing all {rebuild_queue()} articles")
+            applied += process_pending()
+        elif indexed != articles:
             self.stdout.write(f"re-indexing all {rebuild_queue()} articles")
             applied += process_pending()
         self.stdout.write(

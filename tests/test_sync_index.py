@@ -1,0 +1,57 @@
+"""manage.py sync_index: the index brought back in line with the database, whatever drifted."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from search.models import IndexTask
+
+pytestmark = pytest.mark.django_db
+
+
+def sync(*args) -> list[str]:
+    out = StringIO()
+    call_command("sync_index", *args, stdout=out)
+    return out.getvalue().strip().splitlines()
+
+
+def found(client, q) -> list[int]:
+    return [hit["id"] for hit in client.get("/api/search", {"q": q}).json()["results"]]
+
+
+def test_an_article_the_index_never_heard_of_is_indexed(client, make_article):
+    article = make_article("تقرير عن قافلة المساعدات")
+    IndexTask.objects.all().delete()  # its change was lost before the writer saw it
+    assert found(client, "قافلة") == []
+    assert sync() == [
+        "re-indexing all 1 articles",
+        "index up to date: 1 changes applied, 1 of 1 articles searchable",
+    ]
+    assert found(client, "قافلة") == [article.pk]
+
+
+def test_an_article_deleted_behind_the_index_s_back_is_removed(client, make_article, indexed):
+    kept = make_article("بيان عن الهدنة في المدينة")
+    gone = make_article("بيان عن الهدنة في الريف")
+    indexed()
+    gone.delete()
+    IndexTask.objects.all().delete()  # the deletion never reached the index
+    # The index still counts a match the database no longer has.
+    assert client.get("/api/search", {"q": "الريف"}).json()["count"] == 1
+    lines = sync()
+    assert lines[0] == "index emptied: re-indexing all 1 articles"
+    assert lines[-1] == "index up to date: 1 changes applied, 1 of 1 articles searchable"
+    assert client.get("/api/search", {"q": "الريف"}).json()["count"] == 0
+    assert found(client, "الهدنة") == [kept.pk]
+
+
+def test_rebuild_empties_and_rebuilds_an_index_in_step(client, make_article, indexed):
+    article = make_article("مقال عن المعبر الحدودي")
+    indexed()
+    assert sync() == ["index up to date: 0 changes applied, 1 of 1 articles searchable"]
+    assert sync("--rebuild") == [
+        "index emptied: re-indexing all 1 articles",
+        "index up to date: 1 changes applied, 1 of 1 articles searchable",
+    ]
+    assert found(client, "المعبر") == [article.pk]
