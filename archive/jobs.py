@@ -2,10 +2,11 @@
 and the history of command-line runs.
 
 Background imports are django-tasks tasks kept in the database (django-tasks-db): enqueuing is a
-row written beside the ImportBatch, so it works the same on SQLite and on PostgreSQL with several
-web machines, survives restarts, and needs no broker. The one worker process (`manage.py worker`,
-also reachable as `index_worker`) runs them between rounds of index updates, so there is still a
-single index writer. The task API is Django 6's `django.tasks`: on Django 6 the backport goes.
+row written beside the ImportBatch, so it survives restarts and needs no broker. The uploaded
+files wait in the local data dir, so the worker must run on the machine that took the upload.
+The one worker process (`manage.py worker`, also reachable as `index_worker`) runs them between
+rounds of index updates, so there is still a single index writer. The task API is Django 6's
+`django.tasks`: on Django 6 the backport goes.
 """
 
 from __future__ import annotations

@@ -34,8 +34,8 @@ class EntityQuerySet(models.QuerySet):
 class Entity(models.Model):
     """A place, person or organisation from the gazetteer, with every name it goes by.
 
-    Loaded from the reviewed data files in search/gazetteer/ (load_gazetteer) and editable in
-    the admin; tagging matches articles against the names and aliases held here.
+    Loaded from the reviewed data files in search/entities/gazetteer/ (load_gazetteer) and
+    editable in the admin; tagging matches articles against the names and aliases held here.
     """
 
     class Kind(models.TextChoices):

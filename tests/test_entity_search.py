@@ -216,3 +216,16 @@ def test_article_page_links_its_entities(client, seed):
     html = client.get(f"/articles/{seed.pk}/").content.decode()
     assert 'href="/entities/place/raqqa/"' in html
     assert 'href="/entities/person/donald-trump/"' in html
+
+
+def test_load_gazetteer_dry_run_says_what_it_would_do_and_changes_nothing(db):
+    Entity.objects.get(kind="place", key="syria").delete()
+    total = Entity.objects.count()
+    out = StringIO()
+    call_command("load_gazetteer", "--dry-run", stdout=out)
+    assert out.getvalue().strip() == (
+        f"dry run: gazetteer: 1 entities would be created, 0 updated, {total + 1} in all; "
+        "nothing was changed"
+    )
+    assert Entity.objects.count() == total
+    assert not Entity.objects.filter(kind="place", key="syria").exists()

@@ -11,7 +11,7 @@ entity.  Every ``*.jsonl`` directly in this folder is loaded, in file-name order
 Fields: ``key`` (``kind:ascii-slug``, stable: other data refers to it), ``kind``
 (place/person/org), ``name_ar``, ``name_en``, ``aliases`` (spellings, transliterations,
 acronyms, former names), ``country`` (ISO 3166 code, places only) and the matching rules
-described in ``search/entities.py``: ``cue_only``, ``nisba``, ``not_after_definite``,
+described in ``search/entities/matcher.py``: ``cue_only``, ``nisba``, ``not_after_definite``,
 ``case_sensitive`` (each a list of forms among the entity's names), ``except_in`` (phrases
 that contain a name but are not the entity) and ``cues``.  ``note`` is free text for
 reviewers and is not loaded.

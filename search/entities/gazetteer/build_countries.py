@@ -1,6 +1,6 @@
 """Regenerate countries.jsonl from CLDR (through babel) and the reviewed country aliases.
 
-    .venv/bin/python search/gazetteer/build_countries.py
+    .venv/bin/python search/entities/gazetteer/build_countries.py
 
 Country names are taken from CLDR, not typed by hand: ``Locale("ar").territories`` and
 ``Locale("en").territories`` give each code's Arabic and English name.  The reviewed file

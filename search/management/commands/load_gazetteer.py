@@ -9,8 +9,8 @@ from search.models import Entity
 
 class Command(BaseCommand):
     help = (
-        "Create the gazetteer's entities from search/gazetteer/. Existing entities keep their "
-        "names and gain any new aliases from the files; aliases added in the admin are kept. "
+        "Create the gazetteer's entities from search/entities/gazetteer/. Existing entities keep "
+        "their names and gain any new aliases from the files; aliases added in the admin are kept. "
         "Idempotent. Run retag_articles afterwards to apply changes to existing articles."
     )
 
@@ -51,10 +51,15 @@ class Command(BaseCommand):
                     row.save()
                     updated += 1
             created = len(Entity.objects.bulk_create(new))
+            total = Entity.objects.count()
             if options["dry_run"]:
                 transaction.set_rollback(True)
-        prefix = "dry run: would have " if options["dry_run"] else ""
-        self.stdout.write(
-            f"{prefix}gazetteer: {created} entities created, {updated} updated, "
-            f"{Entity.objects.count()} in all"
-        )
+        if options["dry_run"]:
+            self.stdout.write(
+                f"dry run: gazetteer: {created} entities would be created, {updated} updated, "
+                f"{total} in all; nothing was changed"
+            )
+        else:
+            self.stdout.write(
+                f"gazetteer: {created} entities created, {updated} updated, {total} in all"
+            )
