@@ -103,6 +103,30 @@ def test_phrase_of_three_words_needs_all_three_in_a_row(engine):
     assert matching(engine, '"وقف إطلاق النار"') == [1, 4]
 
 
+def test_phrase_with_a_stopword_inside_matches_the_words_around_it_adjacent(engine):
+    engine.apply(
+        [
+            doc(1, "غارات على حلب"),
+            doc(2, "غارات روسية حلب"),  # a word, not a stopword, in its place
+            doc(3, "حلب على غارات"),
+            doc(4, "غارات روسية جديدة على حلب"),
+        ],
+        [],
+    )
+    assert matching(engine, '"غارات على حلب"') == [1]
+
+
+def test_a_stopword_in_a_phrase_does_not_loosen_the_other_words(engine):
+    engine.apply(
+        [
+            doc(1, "قصف عنيف على حلب"),
+            doc(2, "قصف مدفعي عنيف على حلب"),  # قصف … عنيف not adjacent
+        ],
+        [],
+    )
+    assert matching(engine, '"قصف عنيف على حلب"') == [1]
+
+
 def test_a_word_can_be_excluded(engine):
     engine.apply(
         [

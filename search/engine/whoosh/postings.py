@@ -556,12 +556,13 @@ class Evaluator:
         return terms
 
     def phrase(self, clause: Clause) -> np.ndarray:
-        """Documents with the phrase's words in order, each within `slop` of the one before.
+        """Documents with the phrase's words in order, each right after the one before.
 
-        The same rule as Whoosh's SpanNear (what its Phrase query runs), on the stemmed field:
-        stopwords dropped from the query leave gaps, hence the slop.
+        Whoosh's Phrase (slop 1) on the stemmed field. Its positions skip stopwords
+        (analyzers.py), so the stopwords a query dropped (`clause.gaps`) take no place there
+        either: "غارات على حلب" is two adjacent words, and allowing a gap for the dropped على
+        would also match "غارات روسية حلب".
         """
-        slop = 1 + max(clause.gaps or (0,))
         matched = np.zeros(self.view.size, dtype=bool)
         stems = [word.stems[0] for word in clause.words]
         # The documents having every word first: positions are read only when they could match.
@@ -576,10 +577,7 @@ class Evaluator:
         ends = self._positions_in(stems[0], candidates)
         for stem in stems[1:]:
             following = self._positions_in(stem, candidates)
-            reached = np.zeros(len(following), dtype=bool)
-            for distance in range(1, slop + 1):
-                reached |= np.isin(following - distance, ends, assume_unique=True)
-            ends = following[reached]
+            ends = following[np.isin(following - 1, ends, assume_unique=True)]
             if not len(ends):
                 return matched
         matched[np.unique(ends >> 32)] = True
