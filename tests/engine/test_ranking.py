@@ -189,3 +189,25 @@ def test_a_document_without_the_words_scores_nothing_and_is_not_listed(corpus):
     assert scores(corpus, "هدوء") == pytest.approx(
         {2: FULL.text(1, 1, 4) + FULL.title(1, 1, 3) + FULL.exact(1, 1, 4)}, rel=1e-4
     )
+
+
+def test_scores_count_only_the_documents_the_index_holds(engine):
+    # 1 and 4 applied again unchanged, 2 deleted: N, n and the average lengths are those of
+    # the three documents left, whatever their older versions were.
+    documents = _checked(CORPUS)
+    engine.apply(documents, [])
+    engine.apply([documents[3], documents[0]], [2])
+    left = Stats([row for row in CORPUS if row[0].id != 2])
+    expected = {
+        1: left.text(2, 3, 5) + left.title(1, 1, 2) + left.exact(2, 1, 5),
+        3: left.text(1, 3, 4),
+        4: left.text(1, 3, 3),
+    }
+    assert scores(engine, "قصف") == pytest.approx(expected, rel=1e-4)
+    # حلب only in 1 now.
+    assert scores(engine, "حلب") == pytest.approx(
+        {1: left.text(1, 1, 5) + left.title(1, 1, 2) + left.exact(1, 1, 5)}, rel=1e-4
+    )
+    assert scores(engine, _named("داعش", ("org", "isis"))) == pytest.approx(
+        {3: left.tag(2), 4: left.tag(2)}, rel=1e-4
+    )

@@ -486,23 +486,36 @@ class IndexView:
 
     # --- scoring ------------------------------------------------------------------------------
 
+    def live_frequency(self, ids: np.ndarray) -> int:
+        """How many of these documents are live: a term's document frequency for idf.
+
+        Postings keep deleted documents (and earlier versions of replaced ones) until their
+        segment is merged away; counted, they would make a score depend on the index's history
+        rather than on what it holds, and change when storage is reorganised.
+        """
+        return int(np.count_nonzero(self.live[ids]))
+
     def add_bm25(self, scores: np.ndarray, field: str, text: str, boost: float, field_boost=1.0):
-        """Add one term's BM25 contribution to `scores`; returns how many documents it has."""
+        """Add one term's BM25 contribution to `scores`; returns how many live documents have
+        it. N, the term's document frequency and the average length are all over live ones."""
         ids, weights = self.term(field, text)
-        if not len(ids):
+        having = self.live_frequency(ids)
+        if not having:
             return 0
         lengths, average = self.lengths(field)
         frequency = weights / field_boost if field_boost != 1.0 else weights
         norm = K1 * ((1 - B) + B * lengths[ids] / average)
-        scores[ids] += boost * _idf(self.size, len(ids)) * frequency * (K1 + 1) / (frequency + norm)
-        return len(ids)
+        idf = _idf(self.live_count, having)
+        scores[ids] += boost * idf * frequency * (K1 + 1) / (frequency + norm)
+        return having
 
     def add_flat(self, scores: np.ndarray, field: str, text: str, boost: float) -> int:
         """Add a term of an unscored (facet) field: idf only, the same for every document."""
         ids, _ = self.term(field, text)
-        if len(ids):
-            scores[ids] += boost * _idf(self.size, len(ids))
-        return len(ids)
+        having = self.live_frequency(ids)
+        if having:
+            scores[ids] += boost * _idf(self.live_count, having)
+        return having
 
 
 def _idf(documents: int, frequency: int) -> float:
