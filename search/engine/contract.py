@@ -83,10 +83,14 @@ class SearchEngine(abc.ABC):
 
     Ranking (`sort="relevance"`) is BM25 (k1=1.2, b=0.75) over the stemmed text and the title
     (weighted 2), plus the exact, unstemmed form of each word (weighted 1.5) and, at half
-    weight, articles tagged with an entity a clause names. Orders, each fully determined:
+    weight, articles tagged with an entity a clause names (a tag scores as one occurrence in a
+    text of average length: its idf). N, document frequencies and average lengths are those of
+    the documents the index holds, not of deleted or replaced ones. Orders, each fully
+    determined:
     - relevance: score, then date (newest first, unknown last), then id, highest first;
     - newest: date (newest first, unknown last), then score, then id, highest first;
-    - oldest: date (oldest first, unknown last), then score, then id, lowest first.
+    - oldest: date (oldest first, unknown last), then score (highest first), then id, lowest
+      first.
     """
 
     # An engine that can index a batch without the writer's lock (stage) and add it later

@@ -45,24 +45,28 @@ class Evaluator:
         self.field_boosts = field_boosts
 
     def _bm25(self, scores: np.ndarray, field: str, text: str, boost: float = 1.0) -> int:
-        """Add one term's BM25 contribution to `scores`; returns how many documents it has."""
+        """Add one term's BM25 contribution to `scores`; returns how many live documents have
+        it. N, the term's document frequency and the average length are all over live ones."""
         view = self.view
         ids, weights = view.term(field, text)
-        if not len(ids):
+        having = view.live_frequency(ids)
+        if not having:
             return 0
         field_boost = self.field_boosts.get(field, 1.0)
         lengths, average = view.lengths(field)
         frequency = weights / field_boost if field_boost != 1.0 else weights
         norm = K1 * ((1 - B) + B * lengths[ids] / average)
-        scores[ids] += boost * _idf(view.size, len(ids)) * frequency * (K1 + 1) / (frequency + norm)
-        return len(ids)
+        idf = _idf(view.live_count, having)
+        scores[ids] += boost * idf * frequency * (K1 + 1) / (frequency + norm)
+        return having
 
     def _flat(self, scores: np.ndarray, field: str, text: str, boost: float) -> int:
         """Add a term of an unscored (facet) field: idf only, the same for every document."""
         ids, _ = self.view.term(field, text)
-        if len(ids):
-            scores[ids] += boost * _idf(self.view.size, len(ids))
-        return len(ids)
+        having = self.view.live_frequency(ids)
+        if having:
+            scores[ids] += boost * _idf(self.view.live_count, having)
+        return having
 
     def clause(self, clause: Clause) -> tuple[np.ndarray, np.ndarray]:
         scores = np.zeros(self.view.size, dtype=np.float32)
@@ -101,12 +105,13 @@ class Evaluator:
         return terms
 
     def phrase(self, clause: Clause) -> np.ndarray:
-        """Documents with the phrase's words in order, each within `slop` of the one before.
+        """Documents with the phrase's words in order, each right after the one before.
 
-        The same rule as Whoosh's SpanNear (what its Phrase query runs), on the stemmed field:
-        stopwords dropped from the query leave gaps, hence the slop.
+        Whoosh's Phrase (slop 1) on the stemmed field. Its positions skip stopwords
+        (analyzers.py), so the stopwords a query dropped (`clause.gaps`) take no place there
+        either: "غارات على حلب" is two adjacent words, and allowing a gap for the dropped على
+        would also match "غارات روسية حلب".
         """
-        slop = 1 + max(clause.gaps or (0,))
         matched = np.zeros(self.view.size, dtype=bool)
         stems = [word.stems[0] for word in clause.words]
         # The documents having every word first: positions are read only when they could match.
@@ -121,10 +126,7 @@ class Evaluator:
         ends = self._positions_in(stems[0], candidates)
         for stem in stems[1:]:
             following = self._positions_in(stem, candidates)
-            reached = np.zeros(len(following), dtype=bool)
-            for distance in range(1, slop + 1):
-                reached |= np.isin(following - distance, ends, assume_unique=True)
-            ends = following[reached]
+            ends = following[np.isin(following - 1, ends, assume_unique=True)]
             if not len(ends):
                 return matched
         matched[np.unique(ends >> 32)] = True

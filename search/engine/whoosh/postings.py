@@ -416,6 +416,15 @@ class IndexView:
         best = max(nearest, key=lambda term: (live[term], term))
         return best if live[best] else None
 
+    def live_frequency(self, ids: np.ndarray) -> int:
+        """How many of these documents are live: a term's document frequency for idf.
+
+        Postings keep deleted documents (and earlier versions of replaced ones) until their
+        segment is merged away; counted, they would make a score depend on the index's history
+        rather than on what it holds, and change when storage is reorganised.
+        """
+        return int(np.count_nonzero(self.live[ids]))
+
     def doc_frequency(self, field: str, text: str) -> int:
         """How many documents have the term, from the index's term statistics (deleted ones
         included): cheaper than its posting list, for ordering many terms."""
