@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, render
 
 from archive.models import Article
 from search.related import related_articles
-from search.web.article_serializers import article_detail
 from search.web.entity_views import article_entities
+from search.web.serializers import article_detail
 
 
 def article_page(request, pk: int, slug: str = ""):

@@ -22,8 +22,8 @@ from archive.models import Article
 from search.analysis.highlight import snippet
 from search.analysis.query import ParsedQuery, parse_query
 from search.service import SearchParams, all_matching_ids, for_highlighting, with_entities
-from search.web.article_serializers import article_summary
 from search.web.forms import SearchForm
+from search.web.serializers import article_summary
 
 CHUNK = 500
 SNIPPET_SCAN = 2000  # characters

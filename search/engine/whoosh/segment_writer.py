@@ -12,8 +12,9 @@ text fields into postings straight from the analysis module's cached per-word te
 writes each term's postings block by block. It writes what Whoosh would, in Whoosh's format:
 the same terms, documents, weights, encoded values, block boundaries, block and term
 statistics, and the same bytes in each block, except that blocks too short for zlib to save
-anything are stored uncompressed (each block says whether it is; tests/test_index_writer.py
-compares the two writers' indexes through Whoosh's own reader and block by block).
+anything are stored uncompressed (each block says whether it is;
+tests/engine/whoosh/test_segment_writer.py compares the two writers' indexes through Whoosh's
+own reader and block by block).
 
 Which segments a commit merges is decided by `TieredMerge` (merge_policy.py). The segments it
 merges are read into memory as files (StoredPostings) and their terms walked together with the
