@@ -85,8 +85,10 @@ class SearchEngine(abc.ABC):
     (weighted 2), plus the exact, unstemmed form of each word (weighted 1.5) and, at half
     weight, articles tagged with an entity a clause names (a tag scores as one occurrence in a
     text of average length: its idf). N, document frequencies and average lengths are those of
-    the documents the index holds, not of deleted or replaced ones. Orders, each fully
-    determined:
+    the documents the index holds, not of deleted or replaced ones. A phrase matches its words
+    adjacent and in order in the text (stopwords take no position, in documents as in queries)
+    and scores the BM25 of its words in the stemmed text only; a prefix scores the BM25 of each
+    exact form it expands to, unweighted. Orders, each fully determined:
     - relevance: score, then date (newest first, unknown last), then id, highest first;
     - newest: date (newest first, unknown last), then score, then id, highest first;
     - oldest: date (oldest first, unknown last), then score (highest first), then id, lowest
