@@ -47,3 +47,8 @@ def test_gunicorn_serves_pages_api_and_static_files(gunicorn):
     assert status == 200
     assert headers["Content-Type"].startswith("text/css")
     assert b"margin-inline" in css
+
+    # /favicon.ico, asked for by feed readers and crawlers whatever the page links, is served.
+    status, headers, icon = fetch(base + "/favicon.ico")
+    assert status == 200
+    assert icon[:4] == b"\x00\x00\x01\x00"

@@ -2,8 +2,10 @@
 
 import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
 from archive.models import Article
@@ -104,3 +106,16 @@ def test_english_interface_flips_direction(client, db):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
     assert '<html lang="en" dir="ltr">' in html
+
+
+def test_favicon_is_served_not_a_404(client, db):
+    # The file itself is served by WhiteNoise under gunicorn (tests/test_gunicorn.py).
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/favicon.ico"
+    icon = Path(finders.find("favicon.ico")).read_bytes()
+    assert icon[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert icon[22:30] == b"\x89PNG\r\n\x1a\n"  # holding a PNG image
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.ico" sizes="32x32">' in html
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html

@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/search", views.search_api, name="api"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("entities/<str:kind>/<slug:key>/", entity_views.entity_page, name="entity"),
 ]

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -122,6 +123,13 @@ def opensearch(request):
         context,
         content_type="application/opensearchdescription+xml; charset=utf-8",
     )
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which feed readers, crawlers and old browsers ask for whatever the page says:
+    the static file (served with its long cache by WhiteNoise), not a 404 in every log."""
+    return redirect(static("favicon.ico"))
 
 
 @require_GET
