@@ -193,18 +193,23 @@ def for_highlighting(parsed: ParsedQuery, other_forms: list[str]) -> ParsedQuery
     return ParsedQuery(groups=[*parsed.groups, alternatives], excluded=parsed.excluded)
 
 
-def all_matching_ids(params: SearchParams, parsed: ParsedQuery | None = None) -> list[int]:
-    """Every article matching a search, in its sort order (for exports and re-tagging)."""
+def all_matching_ids(
+    params: SearchParams, parsed: ParsedQuery | None = None, *, limit: int | None = None
+) -> list[int]:
+    """Every article matching a search, or its first `limit`, in its sort order (for exports,
+    feeds and re-tagging)."""
     parsed = parsed if parsed is not None else parse_query(params.q)
     if parsed.is_empty:
         queryset = _filtered(params)
         ordered = queryset.oldest_first() if params.sort == "oldest" else queryset.newest_first()
-        return list(ordered.values_list("pk", flat=True))
+        return list(ordered.values_list("pk", flat=True)[:limit])
     parsed, _ = with_entities(parsed)
-    return _search_index(params, parsed, everything=True)[1]
+    return _search_index(params, parsed, everything=True, limit=limit)[1]
 
 
-def _search_index(params: SearchParams, parsed: ParsedQuery, *, everything: bool = False):
+def _search_index(
+    params: SearchParams, parsed: ParsedQuery, *, everything: bool = False, limit: int | None = None
+):
     hits = get_engine().search(
         SearchRequest(
             query=parsed,
@@ -213,7 +218,7 @@ def _search_index(params: SearchParams, parsed: ParsedQuery, *, everything: bool
             day_to=day_number(params.date_to) if params.date_to else None,
             sort=params.effective_sort,
             offset=0 if everything else (params.page - 1) * params.per_page,
-            limit=None if everything else params.per_page,
+            limit=limit if everything else params.per_page,
             facets=() if everything else FACETS,
         )
     )

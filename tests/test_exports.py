@@ -133,3 +133,13 @@ def test_atom_feed_without_words_lists_the_newest_articles(client, archive):
 
 def test_atom_feed_rejects_invalid_parameters(client, db):
     assert client.get("/search/feed.atom", {"to": "soon"}).status_code == 404
+
+
+@pytest.mark.parametrize("q", ["مساعدات", ""])
+def test_the_first_matches_are_asked_for_without_reading_them_all(archive, q):
+    from search.service import SearchParams, all_matching_ids
+
+    params = SearchParams(q=q, sort="newest")
+    everything = all_matching_ids(params)
+    assert len(everything) >= 5
+    assert all_matching_ids(params, limit=3) == everything[:3]

@@ -43,8 +43,7 @@ COLUMNS = (
 
 def matching_ids(params: SearchParams, limit: int | None = None) -> list[int]:
     """Ids of every article the search matches, in the search's order (first `limit` only)."""
-    ids = all_matching_ids(params)
-    return ids if limit is None else ids[:limit]
+    return all_matching_ids(params, limit=limit)
 
 
 def iter_articles(ids: list[int]) -> Iterator[Article]:
