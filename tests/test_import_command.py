@@ -263,10 +263,15 @@ def test_import_leaves_the_query_planner_statistics_fresh():
     status, _, _ = run_import(JSONL)
     assert status == 0
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tbl FROM sqlite_stat1")
-        analysed = {row[0] for row in cursor.fetchall()}
-    # Without them SQLite filters browse listings through the least selective index.
-    assert "archive_article" in analysed
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT tbl FROM sqlite_stat1")
+            analysed = {row[0] for row in cursor.fetchall()}
+            # Without them SQLite filters browse listings through the least selective index.
+            assert "archive_article" in analysed
+        else:
+            # Only ANALYZE counts the rows here: autovacuum waits for 50 changed ones.
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'archive_article'")
+            assert cursor.fetchone()[0] == Article.objects.count() == 3
 
 
 def _variant(record: dict, url: str, words: str) -> dict:
