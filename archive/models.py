@@ -282,6 +282,34 @@ class Article(models.Model):
         # refresh_derived computes the same from the title's and the body's terms.
         return arabic.fingerprint(f"{title}\n{body}")
 
+    @classmethod
+    def too_long_to_import(cls, parsed, defaults=None) -> str:
+        """Why an imported article does not fit its columns, or "" when it does.
+
+        Checked before anything is written, against each bounded column an import fills: SQLite
+        would store an overlong value as it is and PostgreSQL refuse it, so both refuse the record
+        here, alike. `parsed` is an ingest ParsedArticle, `defaults` the import's Defaults.
+        """
+        values = [
+            (cls, "title", "title", parsed.title),
+            (cls, "url", "url", parsed.url),
+            (cls, "author", "author", parsed.author),
+            (cls, "section", "section", parsed.section or getattr(defaults, "section", "")),
+            (Source, "name", "source", parsed.source or getattr(defaults, "source", "")),
+            *((Tag, "name", "tags", tag) for tag in parsed.tags),
+        ]
+        return "; ".join(
+            filter(None, (too_long(m, name, value, label) for m, name, label, value in values))
+        )
+
+
+def too_long(model: type[models.Model], name: str, value: str | None, label: str = "") -> str:
+    """'label: is longer than N characters' when `value` exceeds the field's max_length, else ""."""
+    limit = model._meta.get_field(name).max_length
+    if not value or limit is None or len(value) <= limit:
+        return ""
+    return f"{label or name}: is longer than {limit} characters ({len(value)})"
+
 
 class ImportBatch(models.Model):
     """One import: an admin upload (previewed, then confirmed) or a run of import_articles.

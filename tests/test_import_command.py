@@ -201,6 +201,58 @@ def test_csv_row_with_extra_cells_is_reported_with_its_line(tmp_path):
 
 
 @pytest.mark.django_db
+def test_values_longer_than_their_column_fail_their_record_on_every_database(tmp_path):
+    from archive.models import Source, Tag
+
+    good = json.loads(JSONL.read_text().splitlines()[0])
+    url = "https://example.org/" + "a" * 1980  # 2,000 characters: the longest that fits
+
+    def record(number: int, **fields) -> dict:
+        return {"title": f"سجل رقم {number}", "body": f"نص السجل {number}", **fields}
+
+    lines = [
+        good,
+        record(2, url=url),
+        record(3, url=url + "b"),
+        record(4, author="ك" * 301, tags=["وسم"]),
+        record(5, section="ق" * 201, source="مصدر جديد"),
+        record(6, source="م" * 201),
+        record(7, tags=["قصير", "و" * 101]),
+        record(8, title="ع" * 1001),
+        record(9, url=url + "b", author="ك" * 301),
+    ]
+    path = tmp_path / "long.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in lines) + "\n")
+    status, out, err = run_import(path)
+    assert status == 1
+    assert out.strip().endswith("imported 2, updated 0, skipped 0, failed 7")
+    assert f"{path} (line 3): url: is longer than 2000 characters (2001)" in err
+    assert f"{path} (line 4): author: is longer than 300 characters (301)" in err
+    assert f"{path} (line 5): section: is longer than 200 characters (201)" in err
+    assert f"{path} (line 6): source: is longer than 200 characters (201)" in err
+    assert f"{path} (line 7): tags: is longer than 100 characters (101)" in err
+    assert f"{path} (line 8): title: is longer than 1000 characters" in err
+    assert (
+        f"{path} (line 9): url: is longer than 2000 characters (2001); "
+        "author: is longer than 300 characters (301)"
+    ) in err
+    # Nothing of the refused records was written, not even the source or tags they named.
+    assert sorted(Article.objects.values_list("url", flat=True)) == sorted([good["url"], url])
+    assert not Source.objects.filter(name__in=["مصدر جديد", "م" * 201]).exists()
+    assert not Tag.objects.filter(name__in=["وسم", "قصير"]).exists()
+
+
+@pytest.mark.django_db
+def test_a_default_longer_than_its_column_is_refused_before_importing():
+    status, _, err = run_import(JSONL, source="م" * 201)
+    assert status == 1
+    assert "--source: is longer than 200 characters (201)" in err
+    status, _, err = run_import(JSONL, section="ق" * 201)
+    assert "--section: is longer than 200 characters (201)" in err
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
 def test_dry_run_reports_but_writes_nothing():
     status, out, _ = run_import(JSONL, dry_run=True)
     assert status == 0

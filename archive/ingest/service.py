@@ -554,6 +554,8 @@ class Importer:
     ) -> Outcome:
         """Create, update (same URL, or `existing`) or skip (same text) one article."""
         label = label or original.name
+        if problem := Article.too_long_to_import(parsed, defaults or self.defaults):
+            return Outcome(label, FAILED, problem)
         try:
             with transaction.atomic():
                 outcome, article = self._store(
