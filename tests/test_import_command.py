@@ -201,7 +201,7 @@ def test_csv_row_with_extra_cells_is_reported_with_its_line(tmp_path):
 
 
 @pytest.mark.django_db
-def test_values_longer_than_their_column_fail_their_record_on_every_database(tmp_path):
+def test_values_no_column_can_hold_fail_their_record_on_every_database(tmp_path):
     from archive.models import Source, Tag
 
     good = json.loads(JSONL.read_text().splitlines()[0])
@@ -220,12 +220,15 @@ def test_values_longer_than_their_column_fail_their_record_on_every_database(tmp
         record(7, tags=["قصير", "و" * 101]),
         record(8, title="ع" * 1001),
         record(9, url=url + "b", author="ك" * 301),
+        record(10, body="نص فيه\0 حرف صفر", standfirst="\0"),
+        # 20 letters, 379 once normalised: the source's slug must still fit.
+        record(11, source="ﷺ" * 20),
     ]
     path = tmp_path / "long.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in lines) + "\n")
     status, out, err = run_import(path)
     assert status == 1
-    assert out.strip().endswith("imported 2, updated 0, skipped 0, failed 7")
+    assert out.strip().endswith("imported 3, updated 0, skipped 0, failed 8")
     assert f"{path} (line 3): url: is longer than 2000 characters (2001)" in err
     assert f"{path} (line 4): author: is longer than 300 characters (301)" in err
     assert f"{path} (line 5): section: is longer than 200 characters (201)" in err
@@ -236,10 +239,15 @@ def test_values_longer_than_their_column_fail_their_record_on_every_database(tmp
         f"{path} (line 9): url: is longer than 2000 characters (2001); "
         "author: is longer than 300 characters (301)"
     ) in err
+    assert (
+        f"{path} (line 10): standfirst: contains a NUL character; body: contains a NUL character"
+    ) in err
     # Nothing of the refused records was written, not even the source or tags they named.
-    assert sorted(Article.objects.values_list("url", flat=True)) == sorted([good["url"], url])
+    assert Article.objects.count() == 3
+    assert set(Article.objects.values_list("url", flat=True)) == {good["url"], url, None}
     assert not Source.objects.filter(name__in=["مصدر جديد", "م" * 201]).exists()
     assert not Tag.objects.filter(name__in=["وسم", "قصير"]).exists()
+    assert len(Source.objects.get(name="ﷺ" * 20).slug) == 200
 
 
 @pytest.mark.django_db

@@ -554,7 +554,7 @@ class Importer:
     ) -> Outcome:
         """Create, update (same URL, or `existing`) or skip (same text) one article."""
         label = label or original.name
-        if problem := Article.too_long_to_import(parsed, defaults or self.defaults):
+        if problem := Article.unstorable(parsed, defaults or self.defaults):
             return Outcome(label, FAILED, problem)
         try:
             with transaction.atomic():
