@@ -508,6 +508,42 @@ def test_an_import_that_fails_leaves_the_second_process_to_index_everything(
     assert [hit["id"] for hit in results] == [article.pk]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_second_process_never_uses_a_connection_it_inherited(monkeypatch, make_article):
+    """The fork forgets the database connections it inherits: using or closing one would
+    garble or end the importing process's session on a database server. (They are closed
+    before forking, but not those of another context: Playwright's greenlets do that.)"""
+    import signal
+
+    from django.db import connection
+
+    from search.indexing import alongside
+
+    importer = os.getpid()
+    close_all = alongside.db_connections.close_all
+    # This process keeps its session open across the fork, as one of another context would.
+    monkeypatch.setattr(
+        alongside.db_connections, "close_all", lambda: os.getpid() != importer and close_all()
+    )
+
+    def too_long(signum, frame):
+        raise TimeoutError("the two processes are waiting on one database session")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(60)
+    try:
+        connection.ensure_connection()
+        with alongside.drain_alongside() as outcome:
+            make_article("مقال أثناء التفرع")
+        with connection.cursor() as cursor:  # the same session, still open
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert outcome.ran and not outcome.failed and outcome.applied == 1
+
+
 @pytest.mark.django_db
 def test_imported_tags_are_stored_once_and_searchable(client, tmp_path):
     source = tmp_path / "tags.jsonl"
