@@ -16,6 +16,7 @@ COMMAND ends, fails or is interrupted. Durability is switched off: nothing here 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import re
@@ -28,14 +29,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 URL_VARIABLE = "ARSHIF_TEST_DATABASE_URL"
 SUPERUSER = "arshif"
 DATABASE = "arshif"
-# Neither crash safety nor statistics collection matter for a cluster that lives one test run.
+# Crash safety does not matter for a cluster that lives one test run: no waiting for the disk.
 SERVER_SETTINGS = {
     "listen_addresses": "127.0.0.1",
     "unix_socket_directories": "",
@@ -50,14 +50,14 @@ class ClusterError(RuntimeError):
     pass
 
 
-def find_bindir() -> Path:
+def find_bindir(installed: Path = Path("/usr/lib/postgresql")) -> Path:
     """The bin directory of the newest installed PostgreSQL server (the one holding initdb)."""
     given = os.environ.get("ARSHIF_POSTGRES_BIN")
     if given:
         return Path(given)
     candidates = [
         path.parent
-        for path in Path("/usr/lib/postgresql").glob("*/bin/initdb")
+        for path in installed.glob("*/bin/initdb")
         if re.fullmatch(r"\d+(\.\d+)?", path.parent.parent.name)
     ]
     if candidates:
@@ -89,7 +89,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextmanager
+@contextlib.contextmanager
 def cluster() -> Iterator[str]:
     """Start a new cluster; yield its database URL; stop and remove it whatever happens."""
     bindir = find_bindir()
@@ -172,6 +172,8 @@ def cluster() -> Iterator[str]:
                 run(bindir / "pg_ctl", "stop", "--pgdata", data, "--mode", "fast", "--wait")
             except ClusterError as error:
                 print(f"tests.postgres: {error}", file=sys.stderr)
+                with contextlib.suppress(ClusterError):
+                    run(bindir / "pg_ctl", "stop", "--pgdata", data, "--mode", "immediate")
         shutil.rmtree(root, ignore_errors=True)
 
 
