@@ -193,8 +193,15 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         with cluster() as url:
+            server = (
+                subprocess.run(
+                    [find_bindir() / "postgres", "--version"], capture_output=True, text=True
+                )
+                .stdout.split(")", 1)[-1]
+                .strip()
+            )
             print(
-                f"tests.postgres: a throw-away PostgreSQL cluster at {url.split('@')[1]}",
+                f"tests.postgres: a throw-away PostgreSQL {server} cluster at {url.split('@')[1]}",
                 flush=True,
             )
             child = subprocess.Popen(argv, env={**os.environ, URL_VARIABLE: url})
