@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export WEB_CONCURRENCY
 
-.PHONY: run test lint format bench messages clean
+.PHONY: run test test-postgres lint format bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,14 +43,26 @@ run: $(VENV)/.runtime messages
 # the virtualenv; without them those tests are skipped with a warning (.ci/run requires them).
 AXE_VERSION := 4.14.1
 AXE_DIR := $(VENV)/axe
-test: $(VENV)/.dev messages
+define BROWSER_TOOLS
 	@if [ ! -f $(AXE_DIR)/node_modules/axe-core/package.json ] || ! grep -q '"version": "$(AXE_VERSION)"' $(AXE_DIR)/node_modules/axe-core/package.json; then \
 		if command -v npm >/dev/null 2>&1; then \
 			npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix $(AXE_DIR) axe-core@$(AXE_VERSION); \
 		else echo "WARNING: npm not found: the accessibility checks will be skipped"; fi; \
 	fi
 	@command -v chromium >/dev/null 2>&1 || echo "WARNING: no Chromium: the browser tests will be skipped (apt-get install chromium)"
+endef
+test: $(VENV)/.dev messages
+	$(BROWSER_TOOLS)
 	ARSHIF_AXE=$(abspath $(AXE_DIR))/node_modules/axe-core $(BIN)/python -m pytest
+
+# The same suite on PostgreSQL. ARSHIF_TEST_DATABASE_URL=postgres://user:password@host:port/name
+# uses that server (the role must be allowed to create databases: the tests run in a new
+# test_<name>, dropped at the end); unset, a throw-away cluster of the installed PostgreSQL
+# server (apt-get install postgresql) is started on 127.0.0.1 and removed afterwards
+# (tests/postgres.py). `make test` never needs PostgreSQL.
+test-postgres: $(VENV)/.dev messages
+	$(BROWSER_TOOLS)
+	$(BIN)/python -m tests.postgres -- env ARSHIF_AXE=$(abspath $(AXE_DIR))/node_modules/axe-core $(BIN)/python -m pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

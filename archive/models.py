@@ -39,10 +39,12 @@ class Source(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = (
-                slugify(self.name, allow_unicode=True)
-                or hashlib.sha1(self.name.encode()).hexdigest()[:12]
-            )
+            digest = hashlib.sha1(self.name.encode()).hexdigest()[:12]
+            slug = slugify(self.name, allow_unicode=True) or digest
+            # Normalising may lengthen a name (the ligature ﷺ is 18 letters): a slug too long
+            # for its column (SQLite would keep it, PostgreSQL refuse it) ends in the digest.
+            limit = self._meta.get_field("slug").max_length
+            self.slug = slug if len(slug) <= limit else f"{slug[: limit - 13]}-{digest}"
         super().save(*args, **kwargs)
 
 
@@ -281,6 +283,46 @@ class Article(models.Model):
     def hash_content(title: str, body: str) -> str:
         # refresh_derived computes the same from the title's and the body's terms.
         return arabic.fingerprint(f"{title}\n{body}")
+
+    @classmethod
+    def unstorable(cls, parsed, defaults=None) -> str:
+        """Why an imported article cannot be stored as it is, or "" when it can.
+
+        Checked before anything is written, so that both databases refuse the same records the
+        same way: SQLite would store a value longer than its column, or a NUL character, as it
+        is; PostgreSQL refuses either halfway through. `parsed` is an ingest ParsedArticle,
+        `defaults` the import's Defaults.
+        """
+        bounded = [
+            (cls, "title", "title", parsed.title),
+            (cls, "url", "url", parsed.url),
+            (cls, "author", "author", parsed.author),
+            (cls, "section", "section", parsed.section or getattr(defaults, "section", "")),
+            (Source, "name", "source", parsed.source or getattr(defaults, "source", "")),
+            *((Tag, "name", "tags", tag) for tag in parsed.tags),
+        ]
+        texts = [
+            *((label, value) for _, _, label, value in bounded),
+            ("standfirst", parsed.standfirst),
+            *(("body", block.text) for block in parsed.blocks),
+            *(("captions", caption.text + caption.credit) for caption in parsed.captions),
+            *(("dropped lines", line.text) for line in parsed.dropped),
+        ]
+        problems = [too_long(model, name, value, label) for model, name, label, value in bounded]
+        problems += [
+            f"{label}: contains a NUL character"
+            for label, value in texts
+            if value and "\0" in value
+        ]
+        return "; ".join(dict.fromkeys(filter(None, problems)))
+
+
+def too_long(model: type[models.Model], name: str, value: str | None, label: str = "") -> str:
+    """'label: is longer than N characters (n)' when `value` exceeds the field's max_length."""
+    limit = model._meta.get_field(name).max_length
+    if not value or limit is None or len(value) <= limit:
+        return ""
+    return f"{label or name}: is longer than {limit} characters ({len(value)})"
 
 
 class ImportBatch(models.Model):

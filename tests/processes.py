@@ -11,20 +11,30 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def database_url() -> str:
+    """DATABASE_URL of the test database itself (not the one it was created from)."""
+    name = connection.settings_dict["NAME"]  # the test database's, once the runner made it
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    given = urlsplit(os.environ["ARSHIF_TEST_DATABASE_URL"])
+    return urlunsplit(given._replace(path=f"/{name}"))
+
+
 def child_env() -> dict[str, str]:
     """Environment that points a child process at this test's database and data dir."""
-    database = settings.DATABASES["default"]["NAME"]
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "arshif.settings",
         "ARCHIVE_DATA_DIR": str(settings.DATA_DIR),
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url(),
         "DJANGO_SECRET_KEY": "test-only-secret-key-not-for-production",
         "PYTHONPATH": str(ROOT),
     }

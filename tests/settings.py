@@ -2,6 +2,10 @@
 
 Set before arshif.settings is imported, so the database, search index, originals and secret key
 of a test run never touch var/ (each pytest-xdist worker imports this on its own: its own dir).
+
+The database is SQLite in that dir, or the PostgreSQL server ARSHIF_TEST_DATABASE_URL names
+(`make test-postgres` starts one): never DATABASE_URL, which may be a real archive's. Django's
+test runner creates `test_<name>` there and drops it at the end.
 """
 
 import atexit
@@ -13,12 +17,14 @@ os.environ["ARCHIVE_DATA_DIR"] = tempfile.mkdtemp(prefix="arshif-test-")
 # The data dir is this run's alone: leave nothing behind in /tmp.
 atexit.register(shutil.rmtree, os.environ["ARCHIVE_DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ["DATABASE_URL"] = os.environ.get("ARSHIF_TEST_DATABASE_URL", "")
 
 from arshif.settings import *
 from arshif.settings import DATA_DIR, DATABASES, STATIC_ROOT
 
-# A file, not :memory:, so a gunicorn or worker started by a test can open the same database.
-DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not :memory:, so a gunicorn or worker started by a test can open the same database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 # The manifest storage needs collectstatic; tests render templates without it.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -201,6 +201,66 @@ def test_csv_row_with_extra_cells_is_reported_with_its_line(tmp_path):
 
 
 @pytest.mark.django_db
+def test_values_no_column_can_hold_fail_their_record_on_every_database(tmp_path):
+    from archive.models import Source, Tag
+
+    good = json.loads(JSONL.read_text().splitlines()[0])
+    url = "https://example.org/" + "a" * 1980  # 2,000 characters: the longest that fits
+
+    def record(number: int, **fields) -> dict:
+        return {"title": f"سجل رقم {number}", "body": f"نص السجل {number}", **fields}
+
+    lines = [
+        good,
+        record(2, url=url),
+        record(3, url=url + "b"),
+        record(4, author="ك" * 301, tags=["وسم"]),
+        record(5, section="ق" * 201, source="مصدر جديد"),
+        record(6, source="م" * 201),
+        record(7, tags=["قصير", "و" * 101]),
+        record(8, title="ع" * 1001),
+        record(9, url=url + "b", author="ك" * 301),
+        record(10, body="نص فيه\0 حرف صفر", standfirst="\0"),
+        # 20 letters, 379 once normalised: the source's slug must still fit.
+        record(11, source="ﷺ" * 20),
+    ]
+    path = tmp_path / "long.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in lines) + "\n")
+    status, out, err = run_import(path)
+    assert status == 1
+    assert out.strip().endswith("imported 3, updated 0, skipped 0, failed 8")
+    assert f"{path} (line 3): url: is longer than 2000 characters (2001)" in err
+    assert f"{path} (line 4): author: is longer than 300 characters (301)" in err
+    assert f"{path} (line 5): section: is longer than 200 characters (201)" in err
+    assert f"{path} (line 6): source: is longer than 200 characters (201)" in err
+    assert f"{path} (line 7): tags: is longer than 100 characters (101)" in err
+    assert f"{path} (line 8): title: is longer than 1000 characters" in err
+    assert (
+        f"{path} (line 9): url: is longer than 2000 characters (2001); "
+        "author: is longer than 300 characters (301)"
+    ) in err
+    assert (
+        f"{path} (line 10): standfirst: contains a NUL character; body: contains a NUL character"
+    ) in err
+    # Nothing of the refused records was written, not even the source or tags they named.
+    assert Article.objects.count() == 3
+    assert set(Article.objects.values_list("url", flat=True)) == {good["url"], url, None}
+    assert not Source.objects.filter(name__in=["مصدر جديد", "م" * 201]).exists()
+    assert not Tag.objects.filter(name__in=["وسم", "قصير"]).exists()
+    assert len(Source.objects.get(name="ﷺ" * 20).slug) == 200
+
+
+@pytest.mark.django_db
+def test_a_default_longer_than_its_column_is_refused_before_importing():
+    status, _, err = run_import(JSONL, source="م" * 201)
+    assert status == 1
+    assert "--source: is longer than 200 characters (201)" in err
+    status, _, err = run_import(JSONL, section="ق" * 201)
+    assert "--section: is longer than 200 characters (201)" in err
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
 def test_dry_run_reports_but_writes_nothing():
     status, out, _ = run_import(JSONL, dry_run=True)
     assert status == 0
@@ -263,10 +323,15 @@ def test_import_leaves_the_query_planner_statistics_fresh():
     status, _, _ = run_import(JSONL)
     assert status == 0
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tbl FROM sqlite_stat1")
-        analysed = {row[0] for row in cursor.fetchall()}
-    # Without them SQLite filters browse listings through the least selective index.
-    assert "archive_article" in analysed
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT tbl FROM sqlite_stat1")
+            analysed = {row[0] for row in cursor.fetchall()}
+            # Without them SQLite filters browse listings through the least selective index.
+            assert "archive_article" in analysed
+        else:
+            # Only ANALYZE counts the rows here: autovacuum waits for 50 changed ones.
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'archive_article'")
+            assert cursor.fetchone()[0] == Article.objects.count() == 3
 
 
 def _variant(record: dict, url: str, words: str) -> dict:
@@ -441,6 +506,42 @@ def test_an_import_that_fails_leaves_the_second_process_to_index_everything(
     assert alongside.pending_count() == 0
     results = client.get("/api/search", {"q": "الخطأ"}).json()["results"]
     assert [hit["id"] for hit in results] == [article.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_second_process_never_uses_a_connection_it_inherited(monkeypatch, make_article):
+    """The fork forgets the database connections it inherits: using or closing one would
+    garble or end the importing process's session on a database server. (They are closed
+    before forking, but not those of another context: Playwright's greenlets do that.)"""
+    import signal
+
+    from django.db import connection
+
+    from search.indexing import alongside
+
+    importer = os.getpid()
+    close_all = alongside.db_connections.close_all
+    # This process keeps its session open across the fork, as one of another context would.
+    monkeypatch.setattr(
+        alongside.db_connections, "close_all", lambda: os.getpid() != importer and close_all()
+    )
+
+    def too_long(signum, frame):
+        raise TimeoutError("the two processes are waiting on one database session")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(60)
+    try:
+        connection.ensure_connection()
+        with alongside.drain_alongside() as outcome:
+            make_article("مقال أثناء التفرع")
+        with connection.cursor() as cursor:  # the same session, still open
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert outcome.ran and not outcome.failed and outcome.applied == 1
 
 
 @pytest.mark.django_db

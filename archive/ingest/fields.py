@@ -44,8 +44,8 @@ def article_fields(
         "standfirst": parsed.standfirst,
         "blocks": [{"kind": block.kind, "text": block.text} for block in parsed.blocks],
         "captions": [{"text": c.text, "credit": c.credit} for c in parsed.captions],
-        "author": parsed.author[:300],
-        "section": (parsed.section or defaults.section)[:200],
+        "author": parsed.author,
+        "section": parsed.section or defaults.section,
         "language": language or Article.Language.ARABIC,
         "published": parsed.published,
         "published_precision": (parsed.published_precision or "day") if parsed.published else "",
@@ -55,7 +55,7 @@ def article_fields(
         "dropped_lines": [
             {"line": line.line, "text": line.text, "reason": line.reason} for line in parsed.dropped
         ],
-        "source": named(Source, source_name[:200]) if source_name else None,
+        "source": named(Source, source_name) if source_name else None,
     }
 
 

@@ -148,6 +148,9 @@ class ArticleStore:
     ) -> Outcome:
         """Create, update (same URL, or `existing`) or skip (same text) one article."""
         label = label or original.name
+        # A value its column cannot hold fails the record the same on every database.
+        if problem := Article.unstorable(parsed, defaults or self.defaults):
+            return Outcome(label, FAILED, problem)
         try:
             with transaction.atomic():
                 outcome, article = self._store(
@@ -221,7 +224,7 @@ class ArticleStore:
             article.original_record = record_number
             article.save()
             if parsed.tags:
-                _tag_new_article(article, [self.named(Tag, name[:100]) for name in parsed.tags])
+                _tag_new_article(article, [self.named(Tag, name) for name in parsed.tags])
             message = "; ".join(filter(None, [message, *parsed.notes]))
             preview = _with_id(preview, article)
             return Outcome(label, IMPORTED, message, article.pk, preview), article
@@ -242,7 +245,7 @@ class ArticleStore:
         existing.original = original.get_or_create()
         existing.original_record = record_number
         existing.save()
-        existing.tags.set([self.named(Tag, name[:100]) for name in parsed.tags])
+        existing.tags.set([self.named(Tag, name) for name in parsed.tags])
         preview["updates"] = existing.pk
         return Outcome(
             label,

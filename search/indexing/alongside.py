@@ -184,6 +184,11 @@ def _drain_until_stopped(shared: _Shared, min_batch: int, parent: int) -> None:
     applies everything left. It also stops when the importing process is gone (killed before
     it could say so), draining everything, so it never outlives the import.
     """
+    # Database connections this process inherited are the parent's, even those the parent
+    # closed only in another context (a test driving Playwright runs in greenlets): forget them
+    # without closing them, which on a database server would end the parent's session.
+    for inherited in db_connections.all(initialized_only=True):
+        inherited.connection = None
     # Fresh index handles too: file positions are shared with the parent after a fork.
     reset_engine()
 

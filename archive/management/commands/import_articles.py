@@ -11,6 +11,7 @@ from archive.ingest.formats import find_files, supported
 from archive.ingest.report import FAILED, IMPORTED, UPDATED
 from archive.ingest.service import Importer
 from archive.jobs import record_command_run
+from archive.models import Article, Source, too_long
 from search.indexing import drain_alongside, process_pending
 
 
@@ -45,6 +46,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         defaults = Defaults(options["source"], options["section"], options["language"])
+        # Every article would fail for it (and the import history could not record the run).
+        too_long_default = too_long(Source, "name", defaults.source, "--source") or too_long(
+            Article, "section", defaults.section, "--section"
+        )
+        if too_long_default:
+            raise CommandError(too_long_default)
         show = options["progress"]
         if show is None:
             show = self.stderr.isatty() if hasattr(self.stderr, "isatty") else sys.stderr.isatty()
