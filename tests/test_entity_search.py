@@ -25,8 +25,9 @@ SEED_ENTITIES = {
         "rabat",
         "munich",
         "united-states",
+        "europe",
     },
-    "org": {"isis", "global-coalition", "sdf", "us-state-department"},
+    "org": {"isis", "global-coalition", "sdf", "us-state-department", "afp"},
     "person": {
         "mike-pompeo",
         "donald-trump",
