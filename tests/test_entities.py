@@ -449,6 +449,7 @@ INTENTIONALLY_SHARED = {
     "عمان": {"place:oman", "place:amman"},
     "الكونغو": {"place:dr-congo", "place:congo-republic"},
     "congo": {"place:dr-congo", "place:congo-republic"},
+    "البيضاء": {"place:al-bayda", "place:bayda-libya"},  # both cue_only as well
     # Father and son, husband and wife: resolved by the unshared names the text also uses.
     "بوش": {"person:george-h-w-bush", "person:george-w-bush"},
     "جورج بوش": {"person:george-h-w-bush", "person:george-w-bush"},
