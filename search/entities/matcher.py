@@ -27,8 +27,10 @@ Some names are also ordinary words.  Per entity, the gazetteer marks such forms 
 - ``case_sensitive`` (and every all-capitals acronym): Latin forms matched with their exact
   case, so US, WHO and Chad are not "us", "who" and "chad".
 
-A form shared by several entities (طرابلس: Libya's and Lebanon's Tripoli) is resolved by the
-countries the rest of the text names; with no such clue every candidate is counted.
+A form shared by several entities (طرابلس: Libya's and Lebanon's Tripoli; بوش: both presidents
+Bush) is resolved first by the entities the rest of the text names by an unshared name (جورج
+دبليو بوش ... بوش is the son), then by the countries it names; with no such clue every
+candidate is counted.
 """
 
 from __future__ import annotations
@@ -411,18 +413,17 @@ class EntityMatcher:
         )
 
     def _resolve(self, keysets: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-        """Pick among entities sharing a form by the countries the text names elsewhere."""
+        """Pick among entities sharing a form: one the text also names by an unshared name
+        (بوش after جورج دبليو بوش), else by the countries the text names elsewhere."""
         if all(len(keys) == 1 for keys in keysets):
             return keysets
-        context = {
-            self._entities[keys[0]].country
-            for keys in keysets
-            if len(keys) == 1 and self._entities[keys[0]].country
-        }
+        named = {keys[0] for keys in keysets if len(keys) == 1}
+        context = {self._entities[key].country for key in named if self._entities[key].country}
         resolved = []
         for keys in keysets:
             if len(keys) > 1:
-                fitting = tuple(k for k in keys if self._entities[k].country in context)
+                fitting = tuple(k for k in keys if k in named)
+                fitting = fitting or tuple(k for k in keys if self._entities[k].country in context)
                 keys = fitting or keys
             resolved.append(keys)
         return resolved
