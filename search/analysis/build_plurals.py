@@ -53,6 +53,14 @@ OTHER_READINGS_SHARE = 0.01
 # A plural in ة whose spelling less its ه is a word used this often, relative to the singular,
 # is dropped: قتلة (killers) is written قتله once normalised, and that is "killed him".
 PRONOUN_SHARE = 0.2
+# Likewise a plural whose spelling is the article and another word (ألغاز normalised is
+# الغاز, "the gas"), with the article as common as a fifth of the singular, or a one-letter
+# clitic and a word more common than the singular (ألبّاء is الباء, و + باء).
+ARTICLE_SHARE = 0.2
+CLITIC_SHARE = 1.0
+# In these comparisons a singular used less (or missing from the frequency table) counts as
+# used this often: a handful of readings of a rare lemma (إلغام, 5) does not outweigh ألغام.
+RARE = 5000
 
 # Pairs the rules keep but a reading by hand drops: (singular, plural), normalised → why.
 # Checked: the 400 pairs of the most used singulars (--review 400) and news' war vocabulary.
@@ -104,7 +112,6 @@ REVIEWED_DROP = {
     ("جيد", "وجيائد"): _GARBLED,
     ("جرح", "جراحات"): "جراحات are surgeries (plural of جراحة)",
     ("عين", "اعيان"): "أعيان are notables (مجلس الأعيان)",
-    ("لقب", "قاب"): _GARBLED,
     ("شهيد", "اشهاد"): "إشهاد is 'attestation'",
     ("شهيد", "واشهاد"): _GARBLED,
     ("شاهد", "اشهاد"): "إشهاد is 'attestation'",
@@ -123,7 +130,6 @@ REVIEWED_DROP = {
     ("نقد", "نقود"): "نقود is money; نقد in news is mostly criticism",
     ("عاده", "عوائد"): "عوائد are revenues; عادة is a habit",
     ("ربيع", "اربعه"): "أربعة is 'four'",
-    ("لواء", "ويه"): _GARBLED,
     ("منطقي", "مناطقه"): _GARBLED,
     ("فار", "فئره"): "not a plural news uses",
     ("غرار", "اغره"): "على غرار is 'like'",
@@ -136,8 +142,6 @@ REVIEWED_DROP = {
     ("هاتف", "هتفه"): _VERB_PRONOUN,
     ("جاهز", "جهزه"): _VERB_PRONOUN,
     ("كافي", "كفاه"): _VERB_PRONOUN,
-    ("لواء", "ويات"): _GARBLED,
-    ("لوحه", "واح"): _GARBLED,
     ("عاهل", "عهل"): _GARBLED,
     ("مكتوب", "مكافيف"): _GARBLED,
     ("نشيط", "نشاطي"): _GARBLED,
@@ -145,6 +149,9 @@ REVIEWED_DROP = {
     ("رافض", "روافض"): "الروافض is a sectarian name, not 'refusers'",
     ("خاطف", "خطاف"): "خطاف is a hook",
     ("بارز", "براز"): "براز is excrement",
+    ("نقض", "انقاض"): "أنقاض is rubble; نقض in news is a veto or a breach",
+    ("نبكه", "نبك"): "النبك, a Syrian town",
+    ("مائد", "ميدي"): "a name (Medi), not a plural news uses",
     ("باقي", "بقاه"): _VERB_PRONOUN,
     ("فادي", "فداه"): _VERB_PRONOUN,
 }
@@ -158,6 +165,7 @@ REVIEWED_KEEP = {
     ("خبر", "اخبار"): "إخبار (informing) is rare next to 'news'",
     ("قبيله", "قبائل"): "the Kabylie region is rare next to 'tribes'",
     ("بطل", "ابطال"): "إبطال (annulling) is rare next to 'heroes'",
+    ("لغم", "الغام"): "the dictionary voices لُغْم, the frequency table لَغْم: the same mine",
 }
 
 # (singular, plural) as written → why: pairs news needs that Arramooz lacks.
@@ -178,8 +186,8 @@ def _clean(token: str) -> str | None:
 def _forms(vocalised: str) -> list[str]:
     """The normalised spellings of a plural: a manqus one (مَبَانٍ) is also written with ي."""
     form = normalize(vocalised)
-    if form.startswith("ال") and len(form) > 4:  # a few are given with the article
-        form = form[2:]
+    if vocalised.startswith("ال") and len(form) > 4:  # a few are given with the article
+        form = form[2:]  # (but ألغاز, ألوان begin with a hamza: normalised, الغاز, الوان)
     forms = [form]
     if vocalised.endswith("\u064d"):  # kasratan: مبانٍ, المباني
         forms.append(form + "ي")
@@ -192,7 +200,7 @@ _MARKS = frozenset(chr(c) for c in range(0x064B, 0x0653)) | {"\u0670"}
 def _voicing(vocalised: str) -> list[tuple[str, frozenset[str]]]:
     """Letters with their marks (sukun and the last letter's case ending left out)."""
     letters: list[tuple[str, set[str]]] = []
-    for ch in vocalised:
+    for ch in vocalised.replace("\u0640", ""):  # tatweel: مَبْنـىً
         if ch in _MARKS:
             if letters:
                 letters[-1][1].add(ch)
@@ -265,6 +273,15 @@ class Dictionary:
         return same, other
 
 
+def _clitic_reading(plural: str, used: int, dictionary: Dictionary) -> bool:
+    """True if the plural's spelling is mostly a clitic and another word."""
+    if plural.startswith("ال") and dictionary.frequency(plural[2:]) > ARTICLE_SHARE * used:
+        return True
+    return plural[0] in ("و", "ف", *PROCLITICS) and (
+        dictionary.frequency(plural[1:]) > CLITIC_SHARE * used
+    )
+
+
 def _verdicts(dictionary: Dictionary):
     """(singular, plural, how often the singular is used, why dropped or None), normalised."""
     stopwords = {normalize(w) for w in ARABIC_STOPWORDS}
@@ -275,6 +292,7 @@ def _verdicts(dictionary: Dictionary):
         used, single_other = dictionary.readings(single)
         plural_same, plural_other = dictionary.readings(plural)
         s = normalize(single)
+        floor = max(used, RARE)  # a singular the table lacks is rare, not unused
         for p in _forms(plural):
             if (s, p) in seen:
                 continue
@@ -295,11 +313,13 @@ def _verdicts(dictionary: Dictionary):
             elif (s, p) in REVIEWED_KEEP:
                 why = None
             elif p.endswith("ه") and (
-                p[:-1] in plural_forms or dictionary.frequency(p[:-1]) > PRONOUN_SHARE * used
+                p[:-1] in plural_forms or dictionary.frequency(p[:-1]) > PRONOUN_SHARE * floor
             ):
                 # قتله is mostly 'killed him', not killers; مناطقه is 'its regions'.
                 why = "the plural reads as another word with its pronoun"
-            elif plural_same + plural_other > OTHER_READINGS_SHARE * used:
+            elif _clitic_reading(p, floor, dictionary):
+                why = "the plural reads as a clitic and another word"
+            elif plural_same + plural_other > OTHER_READINGS_SHARE * floor:
                 # A plural's spelling is no lemma of its own: any use of it is another word.
                 why = "the plural's spelling is mostly another word"
             elif single_other > used:
