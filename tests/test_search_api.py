@@ -113,6 +113,17 @@ def test_arabic_spelling_variants_find_the_article(search, archive, query, expec
         assert expected in found, found
 
 
+def test_broken_plurals_find_their_singulars_exact_form_first(search, make_article, indexed):
+    make_article("مصنع كيميائي", ["زار الوفد مصنعاً كيميائياً للأسمدة."])
+    make_article("تحقيق في هجوم", ["اتهامات باستخدام أسلحة كيميائية في الغوطة."])
+    make_article("السلاح الكيميائي", ["تقرير عن سلاح كيميائي جديد."])
+    indexed()
+    assert titles(search(q="سلاح كيميائي")) == ["السلاح الكيميائي", "تحقيق في هجوم"]
+    assert titles(search(q="أسلحة كيميائية")) == ["تحقيق في هجوم", "السلاح الكيميائي"]
+    data = search(q="سلاح كيميائي")
+    assert "<mark>أسلحة كيميائية</mark>" in data["results"][1]["snippet"]  # highlighted too
+
+
 def test_stopword_is_not_confused_with_the_name_it_normalises_to(search, make_article, indexed):
     make_article("زيارة علي إلى بغداد", ["وصل علي إلى بغداد صباحاً."])
     make_article("خبر آخر", ["سقط المطر على بغداد."])

@@ -1,10 +1,14 @@
 """manage.py sync_index: the index brought back in line with the database, whatever drifted."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from search.analysis import ANALYSIS_VERSION
+from search.engine import get_engine
+from search.engine.whoosh.backend import ANALYSIS_VERSION_FILE
 from search.models import IndexTask
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +59,32 @@ def test_rebuild_empties_and_rebuilds_an_index_in_step(client, make_article, ind
         "index up to date: 1 changes applied, 1 of 1 articles searchable",
     ]
     assert found(client, "المعبر") == [article.pk]
+
+
+@pytest.mark.parametrize("recorded", [None, ANALYSIS_VERSION - 1])
+def test_an_index_built_with_another_analysis_is_rebuilt(client, make_article, indexed, recorded):
+    article = make_article("قصف بالصواريخ على المدن")
+    other = make_article("مقال عن المعبر الحدودي")
+    indexed()
+    # As an index built before broken plurals were indexed with their singulars: its version
+    # was not recorded (or was an earlier one), and صواريخ lacks the term of صاروخ.
+    engine = get_engine()
+    version_file = Path(engine.path) / ANALYSIS_VERSION_FILE
+    if recorded is None:
+        version_file.unlink()
+        built = "an unrecorded version"
+    else:
+        version_file.write_text(f"{recorded}\n")
+        built = f"version {recorded}"
+    assert engine.analysis_version() == recorded
+    assert sync() == [
+        f"the index was built with {built} of the text analysis, "
+        f"this is version {ANALYSIS_VERSION}: rebuilding it",
+        "index emptied: re-indexing all 2 articles",
+        "index up to date: 2 changes applied, 2 of 2 articles searchable",
+    ]
+    assert engine.analysis_version() == ANALYSIS_VERSION
+    assert found(client, "صاروخ") == [article.pk]
+    assert found(client, "المعبر") == [other.pk]
+    # Now in step: nothing to do.
+    assert sync() == ["index up to date: 0 changes applied, 2 of 2 articles searchable"]

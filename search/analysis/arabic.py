@@ -3,7 +3,8 @@
 The pipeline mirrors Apache Lucene's ArabicAnalyzer (StandardTokenizer, LowerCaseFilter,
 DecimalDigitFilter, StopFilter, ArabicNormalizationFilter, ArabicStemFilter), so that
 ``stem`` and ``analyze`` agree with Lucene term for term.  ``stems`` adds a few alternative
-stems for words light10 gets wrong; the engine's analyzers index them at the same position.
+stems for words light10 gets wrong, and the singular's stem for a broken plural (plurals.py);
+the engine's analyzers index them at the same position.
 ``term_stems`` stems a term of either script (Latin ones by english.py's Porter stemmer), and
 the whole-text helpers (``analyze``, ``analyze_exact``, ``fingerprint``, ``detect_language``)
 are what indexing, tagging and near-duplicate detection call.
@@ -23,6 +24,7 @@ from typing import NamedTuple
 
 from pyarabic import araby
 
+from search.analysis import plurals
 from search.analysis.english import english_stem
 
 __all__ = [
@@ -358,11 +360,16 @@ def _stems(word: str) -> tuple[str, ...]:
     for base in bases:
         result.append(_stem_suffix(base))
         result.extend(_pronoun_alternatives(base))
+    # A broken plural (صواريخ, بالأسلحة, ومدنها) also stands for its singular: its stem joins
+    # the word's, so that the plural and the singular share a term (plurals.py).
+    for candidate in dict.fromkeys([word, *bases]):
+        result.extend(stem(single) for single in plurals.singulars(candidate))
     return tuple(dict.fromkeys(s for s in result if s))
 
 
 def stems(word: str) -> list[str]:
-    """``[stem(word)]`` followed by alternative stems for forms light10 mis-stems."""
+    """``[stem(word)]`` followed by alternative stems for forms light10 mis-stems, and the
+    singular's stem for a broken plural."""
     return list(_stems(word))
 
 

@@ -123,7 +123,16 @@ class SearchEngine(abc.ABC):
 
     @abc.abstractmethod
     def clear(self) -> None:
-        """Remove every document (the index is then rebuilt from the database)."""
+        """Remove every document (the index is then rebuilt from the database).
+
+        The emptied index is then one of the current ANALYSIS_VERSION (analysis_version)."""
+
+    def analysis_version(self) -> int | None:
+        """The `search.analysis.ANALYSIS_VERSION` the index's documents were analysed with:
+        the current one for a new or emptied index; None if unknown (an index from before
+        versions were recorded). `manage.py sync_index` rebuilds an index whose version is
+        not the current one, so an engine that indexes analysed text must record it."""
+        return None
 
     def warm_up(self, facets: tuple[str, ...] = ()) -> None:  # noqa: B027  (optional)
         """Read ahead what searches will need, so no reader waits for it."""

@@ -37,6 +37,7 @@ from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import IDLIST, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
+from search.analysis import ANALYSIS_VERSION
 from search.analysis.query import Clause, ParsedQuery
 from search.engine.contract import (
     FACETS,
@@ -77,6 +78,9 @@ def _remove_abandoned_staging(parent: str) -> None:
         if name.startswith(STAGING_PREFIX) and abandoned:
             shutil.rmtree(path, ignore_errors=True)
 
+
+# Beside the index's files: the search.analysis.ANALYSIS_VERSION its documents were analysed with.
+ANALYSIS_VERSION_FILE = "ANALYSIS_VERSION"
 
 # Multi-valued facet values are joined with the ASCII unit separator, which no value contains.
 VALUE_SEPARATOR = "\x1f"
@@ -166,8 +170,29 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
             self.index = self.storage.open_index(schema=self.schema)
         else:
             self.index = self.storage.create_index(self.schema)
+            self._record_analysis_version()
         self._state = None
         self.setup_complete = True
+
+    def _record_analysis_version(self) -> None:
+        """Note beside a new, empty index the analysis its documents will go through."""
+        path = os.path.join(self.path, ANALYSIS_VERSION_FILE)
+        # Whoosh's clean-up of old generations deletes only its own TOC and segment files.
+        temporary = f"{path}.{os.getpid()}.tmp"
+        with open(temporary, "w", encoding="ascii") as out:
+            out.write(f"{ANALYSIS_VERSION}\n")
+        os.replace(temporary, path)
+
+    def analysis_version(self) -> int | None:
+        """The ANALYSIS_VERSION recorded when the index was created; None for an index from
+        before versions were recorded."""
+        if not self.setup_complete:
+            self.setup()
+        try:
+            with open(os.path.join(self.path, ANALYSIS_VERSION_FILE), encoding="ascii") as f:
+                return int(f.read().strip())
+        except (OSError, ValueError):
+            return None
 
     # --- writing ----------------------------------------------------------------------------
 
