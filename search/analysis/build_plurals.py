@@ -67,6 +67,8 @@ RARE = 5000
 _GARBLED = "not a plural of this singular (an error or a note in the dictionary)"
 _VERB_PRONOUN = "reads as a verb or noun with its pronoun (X + ه) more than as a plural"
 REVIEWED_DROP = {
+    ("جزيره", "جزر"): "جزر is also carrots and the ebb; الجزيرة in news is mostly the channel",
+    ("راعي", "رعاه"): "رعاه is mostly 'sponsored it' (رعى + ه)",
     ("مثل", "امثال"): "مثل is mostly the preposition 'like'",
     ("وقف", "اوقاف"): "أوقاف are religious endowments; وقف in news is 'halt' (وقف إطلاق النار)",
     ("خارج", "خوارج"): "the Kharijites, not 'outsides'",
@@ -221,12 +223,19 @@ def _same_reading(a: str, b: str) -> bool:
 
 
 def _names() -> set[str]:
-    """One-word Arabic names of the gazetteer, normalised, with and without the article."""
+    """One-word Arabic names of the gazetteer, normalised, with and without the article.
+
+    Not the forms the gazetteer tags only after a cue (cue_only): alone they are the ordinary
+    word (بلد is "country", الخبر "the news"), which is what the plural pairs are about.
+    """
     names = set()
     for path in sorted(GAZETTEER.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             entity = json.loads(line)
+            cued = {normalize(form) for form in entity.get("cue_only", [])}
             for name in [entity.get("name_ar", ""), *entity.get("aliases", [])]:
+                if normalize(name) in cued:
+                    continue
                 parts = normalize(name).split()
                 if len(parts) == 1:
                     names.add(parts[0])
