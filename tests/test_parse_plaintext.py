@@ -783,3 +783,49 @@ def test_language_left_empty_for_other_latin_text():
         "Le secrétaire d'État a promis une défaite définitive de l'organisation.",
     )
     assert parse_plaintext(text).language == ""
+
+
+# --------------------------------------------------------------------------
+# "City: Name" bylines
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("بيروت: محمد علي", "محمد علي"),
+        ("القاهرة: ليلى حسن", "ليلى حسن"),
+        ("لندن: «الشرق الأوسط»", "«الشرق الأوسط»"),
+        ("Beirut: John Smith", "John Smith"),
+        ("BEIRUT: Ahmed al-Assad", "Ahmed al-Assad"),
+        ("واشنطن: سامر الحلبي | 6 فبراير 2019", "سامر الحلبي"),
+    ],
+)
+def test_city_and_name_line_is_a_byline_with_a_dateline(line, author):
+    parsed = parse_plaintext(article(TITLE, line, BODY_1, BODY_2))
+    assert parsed.author == author
+    assert parsed.dropped[0].reason.startswith("dateline city and author")
+    assert line not in [parsed.standfirst, *parsed.paragraphs, *parsed.headings]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "عاجل: مقتل جنديين",
+        "سوريا: مقتل 12 مدنياً",
+        "دمشق: الجيش ينسحب",
+        "Update: Troops withdraw",
+        "Beirut: the army said",
+        "واشنطن: ترامب يقرر الانسحاب من سوريا",
+    ],
+)
+def test_other_colon_lines_are_not_bylines(line):
+    parsed = parse_plaintext(article(TITLE, line, BODY_1, BODY_2))
+    assert parsed.author == ""
+    assert line in [parsed.standfirst, *parsed.paragraphs, *parsed.headings]
+
+
+def test_a_place_and_colon_headline_stays_the_title():
+    title = "غزة: إسرائيل تقصف مواقع"
+    parsed = parse_plaintext(article(title, "بيروت: محمد علي", BODY_1, BODY_2))
+    assert (parsed.title, parsed.author) == (title, "محمد علي")

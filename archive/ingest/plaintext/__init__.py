@@ -19,6 +19,10 @@ Layout rules a reader of the output needs to know:
 * A date counts only on a line of its own (optionally labelled "Published",
   "نشر في", ...), and an unlabelled one only near the top. Dates inside
   sentences are never used; numeric dates are read day first.
+* Just below the title, "City: Name" ("بيروت: محمد علي", "Beirut: John Smith", "لندن: «الشرق
+  الأوسط»") is a byline with its dateline city: the name is the author. The place is one or two
+  words that are not a label ("عاجل", "Update"); the name two or three Arabic words not starting
+  with the article and holding no preposition, or two to four capitalised Latin words.
 * The standfirst is the first block after the title when it is short, is not a
   wire dateline lead ("WASHINGTON (Reuters) -") and body text follows it.
 

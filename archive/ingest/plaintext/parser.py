@@ -251,7 +251,7 @@ def _mark_head_meta(lines: list[_Line], found: _Found) -> None:
     for line in lines:
         if line.reason:
             continue
-        meta = parse_meta(line.text, near_top=head_budget > 0)
+        meta = parse_meta(line.text, near_top=head_budget > 0, cities=head_budget > 0)
         head_budget -= 1
         if meta is not None:
             found.take(meta)
