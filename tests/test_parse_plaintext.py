@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from archive.ingest.plaintext import NoArticleError, parse_plaintext
+from archive.ingest.plaintext.credits import lone_credit
 from archive.ingest.types import Caption, ParsedArticle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +65,10 @@ def assert_every_line_accounted(text: str, parsed: ParsedArticle) -> None:
             line == parsed.title,
             bool(parsed.standfirst) and line in parsed.standfirst,
             any(c.text in line and c.credit in line for c in parsed.captions),
+            # A caption whose credit is on the next line ("Photo: AFP", "(رويترز)").
+            any(
+                line == c.text or (c.credit in line and lone_credit(line)) for c in parsed.captions
+            ),
             any(line in body for body in body_texts),
             (number, line) in dropped,
         ]
@@ -571,6 +576,50 @@ def test_wire_attribution_ending_the_article_is_not_a_caption():
     parsed = parse_plaintext(article(TITLE, BODY_1, BODY_2, last))
     assert parsed.captions == []
     assert parsed.paragraphs[-1] == last
+
+
+CAPTION_ALONE = "جنود أتراك يعبرون الحدود قرب بلدة جرابلس شمال سوريا"
+
+
+@pytest.mark.parametrize(
+    ("credit_line", "credit"),
+    [
+        ("(رويترز)", "رويترز"),
+        ("(أ ف ب)", "أ ف ب"),
+        ("تصوير: محمد علي", "محمد علي"),
+        ("الصورة: الأناضول", "الأناضول"),
+        ("Photo: AFP", "AFP"),
+        ("REUTERS/Khalil Ashawi", "REUTERS/Khalil Ashawi"),
+        ("AFP via Getty Images", "AFP via Getty Images"),
+    ],
+)
+def test_credit_on_the_line_below_a_caption_belongs_to_it(credit_line, credit):
+    text = article(TITLE, BODY_1, f"{CAPTION_ALONE}\n{credit_line}", BODY_2, BODY_3)
+    parsed = parse_plaintext(text)
+    assert parsed.captions == [Caption(CAPTION_ALONE, credit)]
+    assert parsed.headings == []
+    assert CAPTION_ALONE not in parsed.body_text and credit_line not in parsed.body_text
+    assert parsed.dropped == []
+    assert_every_line_accounted(text, parsed)
+
+
+def test_credit_below_a_caption_that_ends_with_a_full_stop():
+    caption = "Turkish soldiers cross the border near Jarablus, northern Syria, February 6, 2019."
+    text = article(TITLE, BODY_1, f"{caption}\nPhoto: AFP", BODY_2)
+    assert parse_plaintext(text).captions == [Caption(caption, "AFP")]
+
+
+def test_credit_after_a_blank_line_below_a_caption_belongs_to_it():
+    parsed = parse_plaintext(article(TITLE, BODY_1, CAPTION_ALONE, "(أ ف ب)", BODY_2))
+    assert parsed.captions == [Caption(CAPTION_ALONE, "أ ف ب")]
+
+
+def test_agency_below_the_last_paragraph_is_the_wire_attribution_not_a_caption():
+    last = "وقال مسؤول إن الاجتماع سيعقد الأسبوع المقبل."
+    parsed = parse_plaintext(article(TITLE, BODY_1, BODY_2, f"{last}\n(رويترز)"))
+    assert parsed.captions == []
+    assert parsed.paragraphs[-1] == last
+    assert [(d.text, d.reason) for d in parsed.dropped] == [("(رويترز)", "lone photo credit")]
 
 
 def test_lone_credit_line_is_dropped():

@@ -23,6 +23,10 @@ Layout rules a reader of the output needs to know:
   الأوسط»") is a byline with its dateline city: the name is the author. The place is one or two
   words that are not a label ("عاجل", "Update"); the name two or three Arabic words not starting
   with the article and holding no preposition, or two to four capitalised Latin words.
+* A photo credit alone on a line ("(رويترز)", "Photo: AFP", "تصوير: ...", "REUTERS/Name")
+  belongs to the short line above it, which is then a caption — when that line does not end a
+  sentence, or when the credit follows it directly and body text comes later. Otherwise (a last
+  paragraph with the wire's "(رويترز)" below it) the credit is dropped as a lone photo credit.
 * The standfirst is the first block after the title when it is short, is not a
   wire dateline lead ("WASHINGTON (Reuters) -") and body text follows it.
 

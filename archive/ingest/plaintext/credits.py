@@ -65,6 +65,26 @@ def caption_of(text: str) -> Caption | None:
     return None
 
 
+_LONE_BRACKETED = re.compile(r"^[(\[]\s*([^()\[\]]{1,80}?)\s*[)\]][\s.]*$")
+
+
+def lone_credit(text: str) -> str:
+    """The credit when the whole line is one: "(رويترز)", "Photo: AFP", "تصوير: سامر",
+    "REUTERS/Ahmed Jadallah", "AFP via Getty Images". Otherwise ""."""
+    if word_count(text) > 12:
+        return ""
+    match = _LONE_BRACKETED.match(text)
+    if match:
+        return _credit_in(match.group(1))
+    slash = _SLASH_CREDIT.search(text)
+    if slash and slash.start(1) == 0:
+        return slash.group(1).strip()
+    core = text.strip().rstrip(".")
+    if _LABELLED_CREDIT.fullmatch(fold(core)) or AGENCY_CREDIT.fullmatch(fold(core)):
+        return _credit_in(core)
+    return ""
+
+
 def split_caption_credit(text: str) -> Caption:
     """A caption known to be one (an HTML figcaption): its credit split off when it names one."""
     text = clean_line(text)

@@ -16,7 +16,12 @@ from datetime import date
 
 from archive.ingest import dates
 from archive.ingest.plaintext.bylines import Meta, parse_meta
-from archive.ingest.plaintext.credits import caption_of, is_dateline_lead
+from archive.ingest.plaintext.credits import (
+    CAPTION_MAX_WORDS,
+    caption_of,
+    is_dateline_lead,
+    lone_credit,
+)
 from archive.ingest.plaintext.furniture import (
     breadcrumb_in,
     furniture_reason_of_clean_line,
@@ -262,13 +267,28 @@ def _group_body(lines: list[_Line]) -> list[_Item]:
     """Body lines into blocks and captions; dropped lines and blank lines end a block."""
     items: list[_Item] = []
     current: _Item | None = None
+    credits: list[tuple[_Item, _Line, str]] = []  # a credit line right after a short item
+    previous: _Line | None = None
     for line in lines:
         if line.reason:
-            current = None
+            current, previous = None, line
             continue
         caption = caption_of(line.text)
-        if caption is not None and not caption.text:
-            line.reason = "lone photo credit"
+        credit = (caption.credit if caption is not None and not caption.text else "") or (
+            lone_credit(line.text) if caption is None else ""
+        )
+        if credit:
+            last = items[-1] if items else None
+            if (
+                last is not None
+                and last.caption is None
+                and len(last.lines) == 1
+                and last.lines[0] is previous
+                and word_count(last.text) <= CAPTION_MAX_WORDS
+            ):
+                credits.append((last, line, credit))
+            else:
+                line.reason = "lone photo credit"
             current = None
         elif caption is not None:
             items.append(_Item([line], caption))
@@ -278,10 +298,28 @@ def _group_body(lines: list[_Line]) -> list[_Item]:
         else:
             current = _Item([line])
             items.append(current)
+        previous = line
+    _attach_credits(items, credits)
     # Wire copy often ends with "... قالت الوزارة. (رويترز)": an attribution, not a caption.
     if items and items[-1].caption and ends_sentence(items[-1].caption.text):
         items[-1].caption = None
     return items
+
+
+def _attach_credits(items: list[_Item], credits: list[tuple[_Item, _Line, str]]) -> None:
+    """A photo credit on its own line belongs to the caption on the line above it.
+
+    The line above is a caption when it reads as one (it does not end a sentence), or when it
+    does but the credit follows it directly and the article goes on after: a last paragraph
+    ending "... قالت الوزارة." with "(رويترز)" below is the wire's attribution, not a caption.
+    """
+    for item, line, credit in credits:
+        body_follows = any(later.caption is None for later in items[items.index(item) + 1 :])
+        if not ends_sentence(item.text) or (not line.after_gap and body_follows):
+            item.caption = Caption(item.text, credit)
+            item.lines.append(line)
+        else:
+            line.reason = "lone photo credit"
 
 
 def _is_heading_candidate(item: _Item) -> bool:
