@@ -772,7 +772,7 @@ def test_short_line_at_the_end_is_a_paragraph_not_a_heading():
     assert parsed.paragraphs[-1] == "سامر الحلبي"
 
 
-@pytest.mark.parametrize("line", ["ماذا بعد؟", "Conclusion:", "وأخيراً،"])
+@pytest.mark.parametrize("line", ["Conclusion:", "وأخيراً،", "Why?!."])
 def test_short_line_ending_in_punctuation_is_not_a_heading(line):
     parsed = parse_plaintext(article(TITLE, BODY_1, line, BODY_2))
     assert parsed.headings == []
@@ -878,3 +878,54 @@ def test_a_place_and_colon_headline_stays_the_title():
     title = "غزة: إسرائيل تقصف مواقع"
     parsed = parse_plaintext(article(title, "بيروت: محمد علي", BODY_1, BODY_2))
     assert (parsed.title, parsed.author) == (title, "محمد علي")
+
+
+# --------------------------------------------------------------------------
+# Questions as sub-headings
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["ماذا بعد؟", "من يدفع ثمن الانسحاب الأميركي؟", "هل تنجح خطة أنقرة؟", "What happens next?"],
+)
+def test_short_question_between_paragraphs_is_a_sub_heading(question):
+    parsed = parse_plaintext(article(TITLE, BODY_1, BODY_2, question, BODY_3))
+    assert parsed.headings == [question]
+    assert [b.kind for b in parsed.blocks][-2:] == ["heading", "paragraph"]
+
+
+def test_question_sub_heading_in_a_one_paragraph_per_line_file():
+    parsed = parse_plaintext(f"{TITLE}\n{BODY_1}\n{BODY_2}\nما مصير المقاتلين الأجانب؟\n{BODY_3}\n")
+    assert parsed.headings == ["ما مصير المقاتلين الأجانب؟"]
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        # Introduced by a colon: the question is quoted, the next paragraph answers it.
+        [BODY_1, "وسأل أحد الصحافيين الوزير خلال المؤتمر:", "هل ستبقى القوات في العراق؟", BODY_2],
+        # Quoted, or a line of dialogue.
+        [BODY_1, "«هل ستبقى القوات في العراق؟»", BODY_2],
+        [BODY_1, "- هل ستبقى القوات في العراق؟", BODY_2],
+        # An interview's question and answer.
+        [BODY_1, "س: هل ستبقى القوات في العراق؟", "ج: " + BODY_2],
+        [BODY_1, "Q: Will the troops stay in Iraq?", "A: They will stay as long as needed."],
+        [BODY_1, "هل ستبقى القوات في العراق؟", "فأجاب الوزير بأن القرار لم يتخذ بعد."],
+        # A run of rhetorical questions.
+        [BODY_1, "هل تنسحب القوات؟", "ومن يملأ الفراغ؟", "وماذا عن الأكراد؟", BODY_2],
+        # Carrying on from the paragraph before.
+        [BODY_1, "فهل تنجح الخطة؟", BODY_2],
+        [BODY_1, "But will it last?", BODY_2],
+        # More than a question, or at the very end.
+        [BODY_1, "قال الوزير ذلك. فهل يصدقه أحد؟", BODY_2],
+        [BODY_1, BODY_2, "ماذا بعد؟"],
+    ],
+    ids=[
+        "introduced", "guillemets", "dialogue-dash", "interview-ar", "interview-en", "answered",
+        "run", "fa-continuation", "but-continuation", "two-sentences", "last",
+    ],
+)  # fmt: skip
+def test_questions_in_the_flow_of_the_text_stay_paragraphs(blocks):
+    parsed = parse_plaintext(article(TITLE, *blocks))
+    assert parsed.headings == []

@@ -19,6 +19,12 @@ Layout rules a reader of the output needs to know:
 * A date counts only on a line of its own (optionally labelled "Published",
   "نشر في", ...), and an unlabelled one only near the top. Dates inside
   sentences are never used; numeric dates are read day first.
+* A sub-heading is a short block (text.HEADING_MAX_WORDS) that does not end in punctuation and
+  has body text after it — or a short question ("ماذا بعد؟", "What happens next?") standing alone
+  between paragraphs. A question stays a paragraph when it belongs to the flow of the text: quoted
+  or a line of dialogue, an interview's "س:"/"Q:" line, introduced by a paragraph ending in ":",
+  answered by the next one ("ج:", "فأجاب"), one of a run of questions, opening with "فهل"/"But",
+  holding more than one sentence, or with no paragraph after it.
 * Just below the title, "City: Name" ("بيروت: محمد علي", "Beirut: John Smith", "لندن: «الشرق
   الأوسط»") is a byline with its dateline city: the name is the author. The place is one or two
   words that are not a label ("عاجل", "Update"); the name two or three Arabic words not starting

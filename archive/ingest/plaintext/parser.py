@@ -30,6 +30,8 @@ from archive.ingest.plaintext.furniture import (
     tags_in,
 )
 from archive.ingest.plaintext.text import (
+    CLOSING_MARKS,
+    HEADING_MAX_WORDS,
     clean_line,
     ends_sentence,
     fold,
@@ -37,6 +39,7 @@ from archive.ingest.plaintext.text import (
     is_link_like,
     last_mark,
     looks_like_heading,
+    rx,
     word_count,
     wraps_into_next,
 )
@@ -338,14 +341,64 @@ def _choose_standfirst(texts: list[_Item]) -> _Item | None:
 
 
 def _body_blocks(texts: list[_Item]) -> list[Block]:
-    """Sub-headings are heading-shaped blocks with body text somewhere after them."""
+    """Sub-headings are heading-shaped blocks with body text somewhere after them, and short
+    questions standing between paragraphs (see _is_question_heading)."""
     blocks: list[Block] = []
     body_follows = False
     for item in reversed(texts):
         is_heading = _is_heading_candidate(item) and body_follows
         blocks.append(Block("heading" if is_heading else "paragraph", item.text))
         body_follows = body_follows or not _is_heading_candidate(item)
-    return blocks[::-1]
+    blocks.reverse()
+    return [
+        Block("heading", block.text) if _is_question_heading(texts, index) else block
+        for index, block in enumerate(blocks)
+    ]
+
+
+_INTERVIEW_LABEL = rx(r"^(?:س|ج|سؤال|جواب|الجواب|q|a|question|answer)\s*[:：\-–]")
+_ANSWER = rx(r"^(?:ج|جواب|الجواب|a|answer)\s*[:：\-–]|^[فو]?اجاب\b")
+# A question that opens with "so"/"and"/"but" goes on from the paragraph before it.
+_CONTINUING = rx(r"^(?:ف(?:هل|ما|ماذا|كيف|لماذا|لم|من|اين|متى|كم)|and|but|so|or|yet)\b")
+_QUOTE_OPENERS = "\"'“‘«‹-–—"
+
+
+def _is_short_question(item: _Item) -> bool:
+    text = item.text
+    return (
+        len(item.lines) == 1
+        and 1 <= word_count(text) <= HEADING_MAX_WORDS
+        and last_mark(text) in "?؟"
+    )
+
+
+def _is_question_heading(texts: list[_Item], index: int) -> bool:
+    """A short question standing alone between paragraphs is a sub-heading ("ماذا بعد؟").
+
+    It is not when it is part of the text's flow: quoted or a line of dialogue, an interview's
+    "س:"/"Q:" line, introduced by a paragraph ending in ":", answered by the next one ("ج:",
+    "فأجاب"), one of a run of questions, opening with "فهل"/"And", or more than one sentence.
+    """
+    item = texts[index]
+    if not _is_short_question(item):
+        return False
+    text = item.text
+    folded = fold(text)
+    core = text.rstrip(CLOSING_MARKS + " ")[:-1]
+    if text[0] in _QUOTE_OPENERS or _INTERVIEW_LABEL.match(folded) or _CONTINUING.match(folded):
+        return False
+    if any(mark in core for mark in ".!?؟:"):
+        return False
+    before = texts[index - 1] if index > 0 else None
+    after = texts[index + 1] if index + 1 < len(texts) else None
+    if after is None or _is_heading_candidate(after) or _is_short_question(after):
+        return False
+    if _ANSWER.match(fold(after.text)):
+        return False
+    introduced = before is not None and (
+        _is_short_question(before) or last_mark(before.text) == ":"
+    )
+    return not introduced
 
 
 def _section(found: _Found, title: str, warnings: list[str]) -> str:
