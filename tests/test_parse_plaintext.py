@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +19,9 @@ DATA = Path(__file__).resolve().parent / "data" / "plaintext"
 AR_BYLINE = DATA / "ar_byline_cookies_reuters.txt"
 EN_REUTERS = DATA / "en_reuters_like.txt"
 AR_PER_LINE = DATA / "ar_one_paragraph_per_line.txt"
-ALL_FILES = [SEED, AR_BYLINE, EN_REUTERS, AR_PER_LINE]
+EN_WRAPPED = DATA / "en_hard_wrapped.txt"
+AR_WRAPPED = DATA / "ar_hard_wrapped.txt"
+ALL_FILES = [SEED, AR_BYLINE, EN_REUTERS, AR_PER_LINE, EN_WRAPPED, AR_WRAPPED]
 
 # A minimal article to slot a line into; the body sentences are long and end
 # with a full stop, so they can only ever be paragraphs.
@@ -62,7 +65,7 @@ def assert_every_line_accounted(text: str, parsed: ParsedArticle) -> None:
             continue
         cleaned_lines.append(line)
         places = [
-            line == parsed.title,
+            line in parsed.title,  # a hard-wrapped title spans lines
             bool(parsed.standfirst) and line in parsed.standfirst,
             any(c.text in line and c.credit in line for c in parsed.captions),
             # A caption whose credit is on the next line ("Photo: AFP", "(رويترز)").
@@ -929,3 +932,58 @@ def test_question_sub_heading_in_a_one_paragraph_per_line_file():
 def test_questions_in_the_flow_of_the_text_stay_paragraphs(blocks):
     parsed = parse_plaintext(article(TITLE, *blocks))
     assert parsed.headings == []
+
+
+# --------------------------------------------------------------------------
+# Hard-wrapped text
+# --------------------------------------------------------------------------
+
+
+def unwrap(path: Path) -> list[str]:
+    """The file's blank-line separated blocks with their lines joined: what a reader sees."""
+    return [" ".join(block.split("\n")) for block in read(path).strip().split("\n\n")]
+
+
+def test_hard_wrapped_english_text_is_read_as_paragraphs():
+    blocks = unwrap(EN_WRAPPED)
+    parsed = parse_plaintext(read(EN_WRAPPED))
+    assert parsed.title == blocks[0]  # wrapped over two lines
+    assert (parsed.author, parsed.published) == ("Jane Doe", date(2019, 10, 12))
+    assert parsed.headings == ["HEAVY FIGHTING"]
+    assert parsed.paragraphs == [blocks[2], blocks[3], blocks[5], blocks[6], blocks[7]]
+    assert parsed.standfirst == ""  # the body opens with a wire dateline
+
+
+def test_hard_wrapped_arabic_text_is_read_as_paragraphs():
+    blocks = unwrap(AR_WRAPPED)
+    parsed = parse_plaintext(read(AR_WRAPPED))
+    assert parsed.title == blocks[0]
+    assert parsed.author == "سامر الحلبي"
+    assert parsed.headings == ["مخاوف من كارثة"]
+    body = [text for text in [parsed.standfirst, *parsed.paragraphs] if text]
+    assert body == [blocks[2], blocks[3], blocks[5], blocks[6]]
+
+
+def test_hard_wrapped_paragraphs_without_blank_lines_between_them():
+    wrapped = [line for body in (BODY_1, BODY_2, BODY_3) for line in textwrap.wrap(body, 60)]
+    parsed = parse_plaintext(TITLE + "\n\n" + "\n".join(wrapped) + "\n")
+    assert [text for text in [parsed.standfirst, *parsed.paragraphs] if text] == [
+        BODY_1,
+        BODY_2,
+        BODY_3,
+    ]
+    assert parsed.headings == []
+
+
+def test_short_lines_that_end_sentences_are_not_hard_wrapping():
+    lines = [
+        "قتل ثلاثة مدنيين في قصف على إدلب.",
+        "وأصيب خمسة آخرون بجروح.",
+        "ونقل الجرحى إلى مشفى قريب.",
+        "ولم تعلق دمشق على القصف حتى الآن.",
+        "ماذا بعد",
+        "وقال ناشطون إن القصف استمر حتى المساء.",
+    ]
+    parsed = parse_plaintext(TITLE + "\n" + "\n".join(lines) + "\n")
+    assert parsed.headings == ["ماذا بعد"]
+    assert len([text for text in [parsed.standfirst, *parsed.paragraphs] if text]) == 5

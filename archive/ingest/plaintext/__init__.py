@@ -14,8 +14,15 @@ Layout rules a reader of the output needs to know:
   is longer than a sub-heading (text.HEADING_MAX_WORDS) and does not end a sentence.
   Every other line break starts a new block, so "blank line between paragraphs"
   and "one paragraph per line" files both work.
+* A hard-wrapped file (text cut into lines of a fixed width, as mail, lynx or html2text
+  write it) is recognised from its line breaks: most of them fall where the next word would
+  not have fitted within the longest line, and in mid-sentence, and hardly any line is
+  longer. Then a break is a soft wrap exactly when the next word would not have fitted (or
+  the line is nearly full and stops mid-sentence); a line that ends short was ended by the
+  author (a paragraph's last line, a sub-heading).
 * The title is the first line that is not furniture, a date, a byline or a
-  breadcrumb. It is never joined with the next line.
+  breadcrumb. It is never joined with the next line, except in a hard-wrapped file,
+  where the lines it was wrapped onto are part of it.
 * A date counts only on a line of its own (optionally labelled "Published",
   "نشر في", ...), and an unlabelled one only near the top. Dates inside
   sentences are never used; numeric dates are read day first.

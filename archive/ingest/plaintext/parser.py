@@ -9,6 +9,7 @@ Pure.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -154,6 +155,60 @@ def _read_lines(text: str) -> list[_Line]:
     return lines
 
 
+# --------------------------------------------------------------------------
+# Hard wrapping
+# --------------------------------------------------------------------------
+
+# A file is hard-wrapped when it has at least this many line breaks inside runs of text, most of
+# them where the next word would not have fitted on the line and in mid-sentence.
+WRAP_MIN_BREAKS = 4
+WRAP_SOFT_SHARE = 0.6
+WRAP_MID_SENTENCE_SHARE = 0.5
+WRAP_LONGER_LINES_SHARE = 0.1  # a few longer lines (a URL, an unwrapped quote) are tolerated
+WRAP_FULL_LINE = 0.8  # a line this full that does not end a sentence goes on, whatever the width
+
+
+@dataclass(frozen=True)
+class _HardWrap:
+    """The file's text was wrapped at `width` characters: lines break where words ran out."""
+
+    width: int
+
+    def continues(self, line: str, following: str) -> bool:
+        """The break between `line` and `following` is the wrapping, not the author's."""
+        first = following.split()[0]
+        if len(line) + 1 + len(first) > self.width:
+            return True  # the next word would not have fitted
+        return not ends_sentence(line) and len(line) >= WRAP_FULL_LINE * self.width
+
+
+def _hard_wrap(lines: list[_Line]) -> _HardWrap | None:
+    """The wrap width when the text is hard-wrapped, else None.
+
+    Evidence: line breaks inside runs of text (no blank line) mostly fall where the next word
+    would not have fitted within the longest line, and mostly in mid-sentence; and hardly any line
+    is longer than that width. A file with one paragraph per line has lines of every length, so
+    its breaks fall anywhere.
+    """
+    texts = [line for line in lines if not line.reason]
+    breaks = [
+        (line, following)
+        for line, following in itertools.pairwise(texts)
+        if following.number == line.number + 1
+    ]
+    if len(breaks) < WRAP_MIN_BREAKS:
+        return None
+    width = max(len(line.text) for pair in breaks for line in pair)
+    if sum(len(line.text) > width for line in texts) > WRAP_LONGER_LINES_SHARE * len(texts):
+        return None
+    wrapped = _HardWrap(width)
+    soft = sum(len(a.text) + 1 + len(b.text.split()[0]) > width for a, b in breaks)
+    mid_sentence = sum(not ends_sentence(a.text) for a, _ in breaks)
+    if soft < WRAP_SOFT_SHARE * len(breaks) or mid_sentence < WRAP_MID_SENTENCE_SHARE * len(breaks):
+        return None
+    return wrapped
+
+
 def _mark_furniture(lines: list[_Line], found: _Found) -> None:
     for index, line in enumerate(lines):
         if line.reason:  # already claimed as the headline after a "Read also:" label
@@ -254,6 +309,23 @@ def _find_title(lines: list[_Line], found: _Found) -> int:
     )
 
 
+def _title_lines(lines: list[_Line], index: int, wrap: _HardWrap | None) -> list[_Line]:
+    """The title's line, and in a hard-wrapped text the lines it was wrapped onto."""
+    title = [lines[index]]
+    for line in lines[index + 1 :]:
+        text = " ".join(part.text for part in title)
+        if (
+            wrap is None
+            or line.reason
+            or line.number != title[-1].number + 1
+            or not wrap.continues(title[-1].text, line.text)
+            or word_count(f"{text} {line.text}") > TITLE_MAX_WORDS
+        ):
+            break
+        title.append(line)
+    return title
+
+
 def _mark_head_meta(lines: list[_Line], found: _Found) -> None:
     head_budget = HEAD_ZONE_LINES
     for line in lines:
@@ -266,7 +338,7 @@ def _mark_head_meta(lines: list[_Line], found: _Found) -> None:
             line.reason = meta.reason
 
 
-def _group_body(lines: list[_Line]) -> list[_Item]:
+def _group_body(lines: list[_Line], wrap: _HardWrap | None = None) -> list[_Item]:
     """Body lines into blocks and captions; dropped lines and blank lines end a block."""
     items: list[_Item] = []
     current: _Item | None = None
@@ -296,7 +368,7 @@ def _group_body(lines: list[_Line]) -> list[_Item]:
         elif caption is not None:
             items.append(_Item([line], caption))
             current = None
-        elif current and not line.after_gap and wraps_into_next(current.lines[-1].text):
+        elif current and not line.after_gap and _goes_on(current.lines[-1], line, wrap):
             current.lines.append(line)
         else:
             current = _Item([line])
@@ -307,6 +379,15 @@ def _group_body(lines: list[_Line]) -> list[_Item]:
     if items and items[-1].caption and ends_sentence(items[-1].caption.text):
         items[-1].caption = None
     return items
+
+
+def _goes_on(line: _Line, following: _Line, wrap: _HardWrap | None) -> bool:
+    """`following` continues the paragraph `line` is in (a soft wrap)."""
+    if following.number != line.number + 1:
+        return False
+    if wrap is not None:
+        return wrap.continues(line.text, following.text)
+    return wraps_into_next(line.text)
 
 
 def _attach_credits(items: list[_Item], credits: list[tuple[_Item, _Line, str]]) -> None:
@@ -451,27 +532,30 @@ def parse_plaintext(text: str) -> ParsedArticle:
     _mark_footer(lines, found)
     title_index = _find_title(lines, found)
     title_line = lines[title_index]
-    body_lines = lines[title_index + 1 :]
-    _mark_head_meta(body_lines, found)
-    items = _group_body(body_lines)
+    _mark_head_meta(lines[title_index + 1 :], found)
+    wrap = _hard_wrap(lines)
+    title_lines = _title_lines(lines, title_index, wrap)
+    title = " ".join(line.text for line in title_lines)
+    body_lines = lines[title_index + len(title_lines) :]
+    items = _group_body(body_lines, wrap)
 
     texts = [item for item in items if item.caption is None]
     standfirst = _choose_standfirst(texts)
     blocks = _body_blocks([item for item in texts if item is not standfirst])
     if not any(block.kind == "paragraph" for block in blocks):
         raise NoArticleError(
-            f"No article: line {title_line.number} reads as a title ({title_line.text!r}) "
+            f"No article: line {title_line.number} reads as a title ({title!r}) "
             "but no body text follows it."
         )
 
     warnings = _date_warnings(found)
     published = found.published or (found.hijri_date.date if found.hijri_date else None)
-    section = _section(found, title_line.text, warnings)
+    section = _section(found, title, warnings)
     language_sample = " ".join(
-        [title_line.text, standfirst.text if standfirst else "", *(b.text for b in blocks)]
+        [title, standfirst.text if standfirst else "", *(b.text for b in blocks)]
     )
     return ParsedArticle(
-        title=title_line.text,
+        title=title,
         blocks=blocks,
         standfirst=standfirst.text if standfirst else "",
         captions=[item.caption for item in items if item.caption is not None],
