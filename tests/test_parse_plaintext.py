@@ -21,7 +21,15 @@ EN_REUTERS = DATA / "en_reuters_like.txt"
 AR_PER_LINE = DATA / "ar_one_paragraph_per_line.txt"
 EN_WRAPPED = DATA / "en_hard_wrapped.txt"
 AR_WRAPPED = DATA / "ar_hard_wrapped.txt"
-ALL_FILES = [SEED, AR_BYLINE, EN_REUTERS, AR_PER_LINE, EN_WRAPPED, AR_WRAPPED]
+ALL_FILES = [
+    SEED,
+    AR_BYLINE,
+    EN_REUTERS,
+    AR_PER_LINE,
+    EN_WRAPPED,
+    AR_WRAPPED,
+    DATA / "ar_asharq_style.txt",
+]
 
 # A minimal article to slot a line into; the body sentences are long and end
 # with a full stop, so they can only ever be paragraphs.
@@ -51,6 +59,11 @@ def article(*blocks: str) -> str:
 
 def clean(raw: str) -> str:
     return " ".join(raw.replace("\ufeff", "").replace("\u200f", "").split())
+
+
+def text_blocks(parsed: ParsedArticle) -> list[str]:
+    """The standfirst, if any, and the paragraphs: the article's text in order."""
+    return [text for text in [parsed.standfirst, *parsed.paragraphs] if text]
 
 
 def assert_every_line_accounted(text: str, parsed: ParsedArticle) -> None:
@@ -293,9 +306,12 @@ def test_per_line_metadata(ar_per_line):
 
 def test_per_line_blocks(ar_per_line):
     lines = read(AR_PER_LINE).splitlines()
-    assert ar_per_line.standfirst == lines[5]
+    # The first paragraph is the body's lead: the next one carries on from it ("وقال المبعوث"),
+    # and nothing (no byline, picture or dateline) sets it apart as a standfirst.
+    assert ar_per_line.standfirst == ""
     assert ar_per_line.headings == ["خلاف على القائمة الثالثة"]
     assert ar_per_line.paragraphs == [
+        lines[5],
         lines[6],
         " ".join(lines[7:10]),  # three soft-wrapped lines
         lines[11],
@@ -337,8 +353,8 @@ def test_invisible_marks_and_extra_blank_lines_are_ignored():
     text = "\ufeff\u200f" + TITLE + "  \n\n\n\n\u00a0\u00a0\n" + BODY_1 + "\n\n\n" + BODY_2 + "\n"
     parsed = parse_plaintext(text)
     assert parsed.title == TITLE
-    assert parsed.standfirst == BODY_1
-    assert parsed.paragraphs == [BODY_2]
+    assert parsed.standfirst == ""
+    assert parsed.paragraphs == [BODY_1, BODY_2]
 
 
 # --------------------------------------------------------------------------
@@ -390,7 +406,7 @@ def test_very_long_single_line_has_no_title():
 def test_very_long_paragraph_is_kept_whole():
     long_paragraph = " ".join([BODY_1] * 400)
     parsed = parse_plaintext(article(TITLE, BODY_2, long_paragraph))
-    assert parsed.paragraphs == [long_paragraph]
+    assert parsed.paragraphs[-1] == long_paragraph
 
 
 # --------------------------------------------------------------------------
@@ -567,11 +583,11 @@ def test_bracketed_ending_that_is_not_a_credit_is_not_a_caption(line):
     assert line in [*parsed.headings, *parsed.paragraphs]
 
 
-def test_caption_right_after_title_then_standfirst():
+def test_caption_right_after_title_then_the_body():
     caption = f"{CAPTION_TEXT} (AFP)"
     parsed = parse_plaintext(article(TITLE, caption, BODY_1, BODY_2))
     assert parsed.captions == [Caption(CAPTION_TEXT, "AFP")]
-    assert parsed.standfirst == BODY_1
+    assert (parsed.standfirst, parsed.paragraphs) == ("", [BODY_1, BODY_2])
 
 
 def test_wire_attribution_ending_the_article_is_not_a_caption():
@@ -671,7 +687,7 @@ def test_lone_credit_line_is_dropped():
 def test_junk_line_is_dropped_with_reason(line, reason):
     parsed = parse_plaintext(article(TITLE, BODY_1, line, BODY_2, BODY_3))
     assert [(d.line, d.text, d.reason) for d in parsed.dropped] == [(5, line, reason)]
-    assert parsed.paragraphs == [BODY_2, BODY_3]
+    assert text_blocks(parsed) == [BODY_1, BODY_2, BODY_3]
 
 
 @pytest.mark.parametrize(
@@ -784,16 +800,15 @@ def test_short_line_ending_in_punctuation_is_not_a_heading(line):
 def test_heading_without_blank_lines_around_it():
     text = f"{TITLE}\n{BODY_1}\nقرار ترمب يثير بلبلة بين الحلفاء\n{BODY_2}\n{BODY_3}\n"
     parsed = parse_plaintext(text)
-    assert parsed.standfirst == BODY_1
     assert parsed.headings == ["قرار ترمب يثير بلبلة بين الحلفاء"]
-    assert parsed.paragraphs == [BODY_2, BODY_3]
+    assert parsed.paragraphs == [BODY_1, BODY_2, BODY_3]
 
 
 def test_title_is_never_joined_with_the_next_line():
     long_title = TITLE + " وبومبيو يقرّ بأن داعش ما زال يشكل تهديداً خطيراً"
     parsed = parse_plaintext(f"{long_title}\n{BODY_1}\n{BODY_2}\n")
     assert parsed.title == long_title
-    assert parsed.standfirst == BODY_1
+    assert parsed.paragraphs == [BODY_1, BODY_2]
 
 
 # --------------------------------------------------------------------------
@@ -810,7 +825,7 @@ def test_section_label_above_the_title(kicker, section):
 
 def test_short_title_followed_by_a_sentence_stays_the_title():
     parsed = parse_plaintext(article("إدلب تحترق", BODY_1, BODY_2))
-    assert (parsed.title, parsed.section, parsed.standfirst) == ("إدلب تحترق", "", BODY_1)
+    assert (parsed.title, parsed.section, parsed.paragraphs) == ("إدلب تحترق", "", [BODY_1, BODY_2])
 
 
 def test_headline_starting_with_kutub_is_not_a_byline():
@@ -987,3 +1002,92 @@ def test_short_lines_that_end_sentences_are_not_hard_wrapping():
     parsed = parse_plaintext(TITLE + "\n" + "\n".join(lines) + "\n")
     assert parsed.headings == ["ماذا بعد"]
     assert len([text for text in [parsed.standfirst, *parsed.paragraphs] if text]) == 5
+
+
+# --------------------------------------------------------------------------
+# The standfirst, on evidence
+# --------------------------------------------------------------------------
+
+STANDFIRST = "التحالف الدولي يبحث مرحلة ما بعد «داعش» وسط مخاوف الحلفاء من الانسحاب الأميركي."
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        ["بقلم: سامر الحلبي"],
+        ["بيروت: محمد علي", "نشر في: 6 فبراير 2019"],
+        ["By Jane Doe", "Published February 6, 2019"],
+        ["شارك", "تويتر فيسبوك واتساب"],
+        [f"{CAPTION_TEXT} (أ ف ب)"],
+        [CAPTION_ALONE, "(رويترز)"],
+    ],
+    ids=["byline", "city-byline-date", "en-byline-date", "share-bar", "caption", "caption-credit"],
+)
+def test_short_block_set_apart_from_the_body_is_the_standfirst(between):
+    parsed = parse_plaintext(article(TITLE, STANDFIRST, *between, BODY_1, BODY_2))
+    assert parsed.standfirst == STANDFIRST
+    assert parsed.paragraphs == [BODY_1, BODY_2]
+
+
+def test_short_block_before_a_dateline_lead_is_the_standfirst():
+    lead = "بيروت - أ ف ب: " + BODY_1
+    parsed = parse_plaintext(article(TITLE, STANDFIRST, lead, BODY_2))
+    assert (parsed.standfirst, parsed.paragraphs) == (STANDFIRST, [lead, BODY_2])
+
+
+def test_a_summary_of_a_later_paragraph_is_the_standfirst():
+    later = "وقال دبلوماسيون إن التحالف الدولي يبحث مرحلة ما بعد «داعش» في ظل مخاوف الحلفاء من الانسحاب."
+    parsed = parse_plaintext(article(TITLE, STANDFIRST, BODY_1, BODY_2, later))
+    assert parsed.standfirst == STANDFIRST
+
+
+def test_a_summary_without_a_full_stop_is_the_standfirst():
+    summary = (
+        "التحالف الدولي يبحث مرحلة ما بعد داعش في واشنطن وسط مخاوف الحلفاء من تداعيات الانسحاب"
+    )
+    parsed = parse_plaintext(article(TITLE, summary, BODY_1, BODY_2))
+    assert parsed.standfirst == summary
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [BODY_1, BODY_2, BODY_3],
+        [STANDFIRST, BODY_2, BODY_3],
+        [BODY_1, "قرار ترمب يثير بلبلة بين الحلفاء", BODY_2],
+    ],
+    ids=["three-paragraphs", "short-then-continuation", "then-sub-heading"],
+)
+def test_an_ordinary_short_first_paragraph_stays_in_the_body(blocks):
+    parsed = parse_plaintext(article(TITLE, *blocks))
+    assert parsed.standfirst == ""
+    assert parsed.paragraphs[0] == blocks[0]
+
+
+# --------------------------------------------------------------------------
+# A page laid out like a pan-Arab daily's
+# --------------------------------------------------------------------------
+
+AR_ASHARQ = DATA / "ar_asharq_style.txt"
+
+
+def test_daily_page_standfirst_byline_caption_and_question_heading():
+    lines = read(AR_ASHARQ).splitlines()
+    parsed = parse_plaintext(read(AR_ASHARQ))
+    assert parsed.title == lines[2]
+    assert parsed.standfirst == lines[4]  # set apart by the byline under it
+    assert (parsed.author, parsed.published) == ("سعيد عبد الرازق", date(2019, 2, 6))
+    assert parsed.captions == [Caption(lines[12], "أ.ف.ب")]  # its credit on the next line
+    assert parsed.headings == ["ماذا تريد أنقرة؟"]
+    # The quoted question in the reporter's exchange stays in the flow of the text.
+    assert parsed.paragraphs == [lines[15], lines[17], lines[21], lines[23], lines[24], lines[25],
+                                 lines[27]]  # fmt: skip
+    assert [(d.line, d.reason) for d in parsed.dropped] == [
+        (1, "section label above title"),
+        (2, "breadcrumb"),
+        (7, "dateline city and author line"),
+        (8, "publication date line"),
+        (10, "share buttons"),
+        (11, "share buttons"),
+        (30, "tags"),
+    ]

@@ -41,7 +41,11 @@ Layout rules a reader of the output needs to know:
   sentence, or when the credit follows it directly and body text comes later. Otherwise (a last
   paragraph with the wire's "(رويترز)" below it) the credit is dropped as a lone photo credit.
 * The standfirst is the first block after the title when it is short, is not a
-  wire dateline lead ("WASHINGTON (Reuters) -") and body text follows it.
+  wire dateline lead ("WASHINGTON (Reuters) -"), body text follows it, and something
+  sets it apart from the body: a byline, date or share bar under it, a captioned picture
+  under it, the body opening after it with a dateline, or it is visibly a summary (most of
+  its words come back in one later paragraph, or it has no full stop where the body's
+  paragraphs all do). An ordinary short first paragraph stays the body's first paragraph.
 
 The work is split by concern, each module pure (no Django imports):
 

@@ -102,6 +102,7 @@ class _Line:
     text: str
     after_gap: bool  # a blank line (or the start of the text) comes right before it
     reason: str = ""  # why it is dropped; "" while it may be article text
+    meta: bool = False  # a byline or date line
 
 
 @dataclass
@@ -336,6 +337,7 @@ def _mark_head_meta(lines: list[_Line], found: _Found) -> None:
         if meta is not None:
             found.take(meta)
             line.reason = meta.reason
+            line.meta = True
 
 
 def _group_body(lines: list[_Line], wrap: _HardWrap | None = None) -> list[_Item]:
@@ -410,15 +412,58 @@ def _is_heading_candidate(item: _Item) -> bool:
     return len(item.lines) == 1 and looks_like_heading(item.text)
 
 
-def _choose_standfirst(texts: list[_Item]) -> _Item | None:
+# A standfirst that repeats a later paragraph: this share of its words are in that paragraph.
+SUMMARY_OVERLAP = 0.6
+_WORD_RX = re.compile(r"[^\W\d_]{3,}")
+
+
+def _choose_standfirst(items: list[_Item], lines: list[_Line]) -> _Item | None:
+    """The first block after the title when the text sets it apart as a standfirst.
+
+    It must be short (STANDFIRST_MAX_WORDS), not a wire dateline lead, and have body text after
+    it; and something must set it apart from the body, as a careful reader would see it:
+
+    * a byline, date or share bar between it and the body ("title, standfirst, byline, body");
+    * a captioned picture between it and the body;
+    * the body opening after it with a dateline ("بيروت - أ ف ب:", "WASHINGTON (Reuters) -");
+    * it is visibly a summary: most of its words come back in one later paragraph, or it stops
+      without the full stop every paragraph of the body ends with.
+
+    Otherwise a short first paragraph is the body's first paragraph.
+    """
+    texts = [item for item in items if item.caption is None]
     if len(texts) < 2:
         return None
-    first = texts[0]
+    first, following = texts[0], texts[1]
     if word_count(first.text) > STANDFIRST_MAX_WORDS or is_dateline_lead(first.text):
         return None
-    if not any(not _is_heading_candidate(item) for item in texts[1:]):
+    if all(_is_heading_candidate(item) for item in texts[1:]):
         return None
-    return first
+    start, end = first.lines[-1].number, following.lines[0].number
+    between = [line for line in lines if start < line.number < end]
+    if any(line.meta or line.reason == "share buttons" for line in between):
+        return first
+    if items[items.index(first) + 1].caption is not None:
+        return first
+    if is_dateline_lead(following.text):
+        return first
+    return first if _is_summary(first, texts[1:]) else None
+
+
+def _is_summary(first: _Item, rest: list[_Item]) -> bool:
+    words = {fold(word).lower() for word in _WORD_RX.findall(first.text)}
+    if len(words) >= 4:
+        for item in rest:
+            later = {fold(word).lower() for word in _WORD_RX.findall(item.text)}
+            if len(words & later) >= SUMMARY_OVERLAP * len(words):
+                return True
+    paragraphs = [item for item in rest if not _is_heading_candidate(item)]
+    return (
+        word_count(first.text) > HEADING_MAX_WORDS
+        and not ends_sentence(first.text)
+        and bool(paragraphs)
+        and all(ends_sentence(item.text) for item in paragraphs)
+    )
 
 
 def _body_blocks(texts: list[_Item]) -> list[Block]:
@@ -540,7 +585,7 @@ def parse_plaintext(text: str) -> ParsedArticle:
     items = _group_body(body_lines, wrap)
 
     texts = [item for item in items if item.caption is None]
-    standfirst = _choose_standfirst(texts)
+    standfirst = _choose_standfirst(items, lines)
     blocks = _body_blocks([item for item in texts if item is not standfirst])
     if not any(block.kind == "paragraph" for block in blocks):
         raise NoArticleError(
