@@ -29,6 +29,7 @@ ALL_FILES = [
     EN_WRAPPED,
     AR_WRAPPED,
     DATA / "ar_asharq_style.txt",
+    DATA / "ar_warc_headers_relative_date.txt",
 ]
 
 # A minimal article to slot a line into; the body sentences are long and end
@@ -1090,4 +1091,121 @@ def test_daily_page_standfirst_byline_caption_and_question_heading():
         (10, "share buttons"),
         (11, "share buttons"),
         (30, "tags"),
+    ]
+
+
+# --------------------------------------------------------------------------
+# Relative publication dates
+# --------------------------------------------------------------------------
+
+AR_WARC = DATA / "ar_warc_headers_relative_date.txt"
+
+
+def test_relative_date_read_against_the_capture_date_in_warc_and_http_headers():
+    parsed = parse_plaintext(read(AR_WARC))
+    # "منذ ساعتين" at 10:45 UTC on 6 February 2019: that morning.
+    assert (parsed.published, parsed.published_precision) == (date(2019, 2, 6), "day")
+    assert parsed.title.startswith("مقتل خمسة مدنيين")
+    assert parsed.url == "https://www.example-news.com/syria/idlib-shelling-2131"
+    assert [d.reason for d in parsed.dropped[:10]] == ["WARC header"] * 6 + ["HTTP header"] * 4
+    assert parsed.warnings == [
+        "Publication date read from 'منذ ساعتين' against the capture date in the file's "
+        "HTTP/WARC header (2019-02-06 10:45): 2019-02-06."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected", "precision"),
+    [
+        ("نشر: أمس", date(2019, 2, 5), "day"),
+        ("أمس 10:45", date(2019, 2, 5), "day"),
+        ("اليوم - 10:45 ص", date(2019, 2, 6), "day"),
+        ("نُشر منذ 3 أيام", date(2019, 2, 3), "day"),
+        ("Published yesterday", date(2019, 2, 5), "day"),
+        ("3 days ago", date(2019, 2, 3), "day"),
+        ("الأحد الماضي", date(2019, 2, 3), "day"),
+        ("نشر في: الشهر الماضي", date(2019, 1, 1), "month"),
+        ("last month", date(2019, 1, 1), "month"),
+        ("منذ أسبوع", date(2019, 1, 1), "month"),  # 23-30 January
+        # Hours against a day without its time: 5 or 6 February, so only the month is known.
+        ("منذ ساعتين", date(2019, 2, 1), "month"),
+        ("العام الماضي", date(2018, 1, 1), "year"),
+    ],
+)
+def test_relative_date_read_against_the_date_in_the_file_name(line, expected, precision):
+    parsed = parse_plaintext(article(TITLE, line, BODY_1, BODY_2), name="2019-02-06_idlib.txt")
+    assert (parsed.published, parsed.published_precision) == (expected, precision)
+    assert "against the date in the file name (2019-02-06)" in parsed.warnings[0]
+    assert parsed.dropped[0].reason == "publication date line"
+    if precision != "day":
+        assert parsed.warnings[1] == f"Only the {precision} of publication is known."
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["2019-02-06.txt", "idlib_20190206.txt", "crawl/2019/02/06/idlib.txt", "06-02-2019 idlib.txt"],
+)
+def test_dates_in_file_names(name):
+    parsed = parse_plaintext(article(TITLE, "أمس", BODY_1, BODY_2), name=name)
+    assert parsed.published == date(2019, 2, 5)
+
+
+def test_relative_date_read_against_a_dated_dateline():
+    lead = "بيروت، 6 فبراير 2019 (أ ف ب) - " + BODY_1
+    parsed = parse_plaintext(article(TITLE, "نشر: أمس", lead, BODY_2))
+    assert (parsed.published, parsed.published_precision) == (date(2019, 2, 5), "day")
+    assert "against the date in the article's dateline (2019-02-06)" in parsed.warnings[0]
+
+
+def test_the_capture_date_wins_over_the_dateline_and_the_file_name():
+    headers = "HTTP/1.1 200 OK\nDate: Sat, 09 Feb 2019 08:00:00 GMT\n\n"
+    lead = "بيروت، 6 فبراير 2019 (أ ف ب) - " + BODY_1
+    text = headers + article(TITLE, "منذ 3 أيام", lead, BODY_2)
+    parsed = parse_plaintext(text, name="2019-01-01.txt")
+    assert parsed.published == date(2019, 2, 6)
+
+
+@pytest.mark.parametrize("line", ["أمس", "نشر: منذ ساعتين", "Published yesterday", "2 hours ago"])
+def test_relative_date_without_a_reference_stays_unknown_and_is_flagged(line):
+    parsed = parse_plaintext(article(TITLE, line, BODY_1, BODY_2), name="000_78a0c063ebd393f5.txt")
+    assert (parsed.published, parsed.published_precision) == (None, "")
+    assert parsed.dropped[0].reason == "publication date line"
+    assert "only given relative to the day the page was read" in parsed.warnings[0]
+    assert "published is left empty" in parsed.warnings[0]
+
+
+def test_a_dateline_without_a_year_is_no_reference():
+    lead = "WASHINGTON, Feb 6 (Reuters) - " + "Officials said the talks would go on."
+    parsed = parse_plaintext(article("Talks go on", "Published yesterday", lead, "More text here."))
+    assert parsed.published is None
+
+
+def test_an_explicit_date_wins_over_a_relative_one():
+    text = article(TITLE, "نشر في: 4 فبراير 2019 | آخر تحديث: منذ ساعتين", BODY_1, BODY_2)
+    parsed = parse_plaintext(text, name="2019-02-06.txt")
+    assert (parsed.published, parsed.published_precision) == (date(2019, 2, 4), "day")
+
+
+@pytest.mark.parametrize("line", ["اليوم", "Today", "هذا الأسبوع"])
+def test_now_words_alone_are_not_a_date_line(line):
+    parsed = parse_plaintext(article(TITLE, BODY_1, line, BODY_2, BODY_3))
+    assert parsed.dropped == []
+
+
+def test_a_date_label_line_at_the_top_is_not_an_http_header():
+    parsed = parse_plaintext(article("Date: 6 February 2019", TITLE, BODY_1, BODY_2))
+    assert (parsed.title, parsed.published) == (TITLE, date(2019, 2, 6))
+
+
+def test_http_headers_end_at_the_blank_line_after_them():
+    text = "HTTP/1.1 200 OK\nDate: Wed, 06 Feb 2019 10:45:12 GMT\n\n" + article(
+        TITLE, "Beirut: John Smith", "Published: yesterday", BODY_1, BODY_2
+    )
+    parsed = parse_plaintext(text)
+    assert (parsed.author, parsed.published) == ("John Smith", date(2019, 2, 5))
+    assert [d.reason for d in parsed.dropped] == [
+        "HTTP header",
+        "HTTP header",
+        "dateline city and author line",
+        "publication date line",
     ]

@@ -94,6 +94,9 @@ _AUTHOR = rx(
     rf"^(?:(?P<label>{_BYLINE_LABELS})(?:\s*[:：\-–]\s*|\s+)"
     rf"|(?P<colon_label>{_BYLINE_LABELS_NEEDING_COLON})\s*[:：\-–]\s*)\S"
 )
+_NOW = rx(
+    r"اليوم|today|tonight|this\s+\w+|(?:هذا|هذه)\s+\S+|\S+\s+(?:الحالي|الحالية|الجاري|الجارية)"
+)
 _AUTHOR_LABEL_ONLY = rx(rf"^(?:{_BYLINE_LABELS}|{_BYLINE_LABELS_NEEDING_COLON})\s*[:：]?$")
 _META_SEPARATOR = re.compile(r"\s+[-–—]\s+|\s*[|•·]\s*")
 
@@ -199,6 +202,12 @@ class Meta:
     hijri: bool = False
     hijri_date: dates.FoundDate | None = None
     city: str = ""  # the dateline city of a "بيروت: محمد علي" byline
+    # A date relative to the day the page was read ("أمس", "منذ ساعتين"), as written: it is
+    # resolved by the parser once it knows a reference date.
+    relative: str = ""
+    relative_updated: str = ""
+    _needs_time: bool = False  # "اليوم" alone is no date; "اليوم - 10:45" is
+    _has_time: bool = False
 
     @property
     def reason(self) -> str:
@@ -207,8 +216,8 @@ class Meta:
             for label, present in (
                 ("dateline city", self.city),
                 ("author", self.author),
-                ("publication date", self.published),
-                ("update date", self.updated),
+                ("publication date", self.published or self.relative),
+                ("update date", self.updated or self.relative_updated),
                 ("hijri date", self.hijri and not (self.published or self.updated)),
             )
             if present
@@ -234,6 +243,15 @@ def _read_meta_piece(piece: str, near_top: bool, meta: Meta, cities: bool = Fals
             meta.hijri = True
             meta.hijri_date = meta.hijri_date or dates.parse_date(rest)
             return True
+        if dates.is_relative(rest):
+            # As written: folding keeps word boundaries, so the label's words map back.
+            written = " ".join(piece.split()[len(label.group(0).split()) :]) or rest
+            label_text = label.group("label").lower()
+            if "updat" in label_text or "تحديث" in label_text:
+                meta.relative_updated = meta.relative_updated or written
+            else:
+                meta.relative = meta.relative or written
+            return True
     if near_top:
         when = _parse_date(folded)
         if when is not None:
@@ -250,11 +268,15 @@ def _read_meta_piece(piece: str, near_top: bool, meta: Meta, cities: bool = Fals
             meta.city = meta.city or byline[0]
             meta.author = f"{meta.author}, {byline[1]}" if meta.author else byline[1]
             return True
-    return bool(
-        _WEEKDAY_ONLY.fullmatch(folded)
-        or _TIME_ONLY.fullmatch(folded)
-        or AGENCY_CREDIT.fullmatch(folded)
-    )
+        if dates.is_relative(folded):
+            meta.relative = meta.relative or piece
+            # "اليوم", "this week" alone may be anything; with a time of day they are a date.
+            meta._needs_time = meta._needs_time or bool(_NOW.fullmatch(folded))
+            return True
+    if _TIME_ONLY.fullmatch(folded):
+        meta._has_time = True
+        return True
+    return bool(_WEEKDAY_ONLY.fullmatch(folded) or AGENCY_CREDIT.fullmatch(folded))
 
 
 def parse_meta(text: str, near_top: bool, *, cities: bool = False) -> Meta | None:
@@ -274,4 +296,6 @@ def parse_meta(text: str, near_top: bool, *, cities: bool = False) -> Meta | Non
         piece = piece.strip(" ,،")
         if piece and not _read_meta_piece(piece, near_top, meta, cities):
             return None
+    if meta._needs_time and not meta._has_time:
+        return None
     return meta if meta.reason else None
