@@ -447,3 +447,20 @@ def test_error_titles(title):
 )
 def test_headlines_that_mention_errors_are_not_error_pages(title):
     assert pagebody.error_page(title) == ""
+
+
+def test_a_short_article_above_a_long_plain_list_of_related_links_is_kept():
+    # No classes to say the list is furniture, and more link text than prose: the paragraphs
+    # trafilatura found are the content area's own, and there are two of them.
+    related = "".join(
+        f'<li><a href="/n/{n}">عنوان خبر ذي صلة رقم {n} عن التطورات الميدانية في الشمال</a></li>'
+        for n in range(8)
+    )
+    short = "<p>قتل ثلاثة مدنيين بقصف على سوق شعبي في بلدة كفرنبل جنوب إدلب ظهر اليوم.</p>"
+    short += "<p>وقال الدفاع المدني إن فرقه نقلت الجرحى إلى المشافي القريبة.</p>"
+    html = (
+        '<html lang="ar"><head><title>قتلى بقصف على كفرنبل</title></head><body><div id="page">'
+        f"<main><h1>قتلى بقصف على كفرنبل</h1>{short}<h3>أخبار ذات صلة</h3><ul>{related}</ul>"
+        "</main></div></body></html>"
+    )
+    assert len(parse_html(html).paragraphs) == 2

@@ -17,12 +17,14 @@ parser's rules), a byline or date line at the top, navigation as the page's mark
 text, teasers in a listing, the page's text run together — pagebody.Page.judge), the label of a
 link list, a kicker above the first paragraph, or a heading with nothing after it.
 
-Short articles (a breaking item of two or three paragraphs) give trafilatura's statistics little to
-go on. When it yields less than MIN_PRECISE_CHARS of prose, the article is read from the page's
-own markup instead (pagebody.Page.article: its ``articleBody``, ``<article>``, ``<main>`` or the
-element with the most prose) if that gives more; and when the markup shows a list of links or
-teasers, the page is refused. Error pages ("Page not found") and consent walls are refused by their
-title or ``<h1>``. A page is an article only if at least one paragraph reads as prose.
+Short articles (a breaking item of two or three paragraphs) give trafilatura's statistics little
+to go on. When it yields less than MIN_PRECISE_CHARS of prose, the article is read from the
+page's own markup instead (pagebody.Page.article: its ``articleBody``, ``<article>``, ``<main>``
+or the element with the most prose) if that gives more. The page is refused when that markup
+shows a row of teaser cards, or more link text than twice the prose — unless trafilatura's
+paragraphs are the content area's own and there are two of them, or the page declares itself an
+article. Error pages ("Page not found") and consent walls are refused by their title or
+``<h1>``. A page is an article only if at least one paragraph reads as prose.
 
 Tuning, and why:
 
@@ -419,6 +421,31 @@ def _is_label(text: str) -> bool:
     return _words(text) <= LABEL_MAX_WORDS and not ends_sentence(text)
 
 
+def _article_after_all(verdict, blocks: list[Block], tree, ld: list[dict]) -> bool:
+    """A short article set in a content area that also holds a long list of links (no teaser
+    cards): trafilatura's paragraphs are the area's own, and there are two of them or the page
+    says it is an article (og:type, JSON-LD, article:published_time). A tag page's one-line
+    blurb above its links is neither."""
+    if verdict.teasers:
+        return False
+    own = {_key(run.text) for run in verdict.runs if run.kind == "paragraph"}
+    prose = [b for b in blocks if b.kind == "paragraph" and pagebody.is_prose(b.text)]
+    if not prose or any(_key(block.text) not in own for block in prose):
+        return False
+    return len(prose) >= 2 or _declares_article(tree, ld)
+
+
+_ARTICLE_TYPES = re.compile(r"article|posting|report", re.IGNORECASE)
+
+
+def _declares_article(tree, ld: list[dict]) -> bool:
+    if _meta(tree, "og:type").lower() == "article" or _meta(tree, "article:published_time"):
+        return True
+    types = [item.get("@type") for item in ld]
+    names = [t for value in types for t in (value if isinstance(value, list) else [value])]
+    return any(isinstance(name, str) and _ARTICLE_TYPES.search(name) for name in names)
+
+
 def _quality(blocks: list[Block]) -> tuple[int, int]:
     """More prose is better; with as much prose, fewer paragraphs that are not sentences."""
     others = sum(
@@ -471,6 +498,8 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
     if sitename and title:
         title = re.sub(rf"\s*[|\-–—:]\s*{re.escape(sitename)}\s*$", "", title) or title
 
+    if not title:
+        raise NoArticleError("No article: the page has no title (no <title>, og:title or <h1>).")
     clean_tree = _sanitised_tree(tree)
     view = pagebody.Page(clean_tree)
     headlines = [_clean(_text(h1)) for h1 in tree.iter("h1")]
@@ -485,7 +514,11 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
         # Too little for trafilatura's statistics: read the article the way the markup lays it
         # out, unless the markup says the page is a list of links or teasers.
         verdict = view.article()
-        if verdict is not None and verdict.listing:
+        if (
+            verdict is not None
+            and verdict.listing
+            and not _article_after_all(verdict, blocks, tree, ld)
+        ):
             reasons = {line.line: line.reason for line in dropped}
             dropped = [
                 DroppedLine(number, block.text, reasons.get(number, "list of links or teasers"))
@@ -511,8 +544,6 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
     if standfirst and blocks and _same(blocks[0].text, standfirst):
         blocks = blocks[1:]
 
-    if not title:
-        raise NoArticleError("No article: the page has no title (no <title>, og:title or <h1>).")
     if not any(block.kind == "paragraph" and pagebody.is_prose(block.text) for block in blocks):
         raise NoArticleError(_no_text(title))
 

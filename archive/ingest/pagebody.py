@@ -346,6 +346,17 @@ class _Cards:
         return self._small[card]
 
 
+def _holds_lines(element) -> bool:
+    """Text set straight into a container, its paragraphs parted by ``<br>`` (not a paragraph
+    element itself, nor a ``<div>`` wrapping one paragraph's inline text)."""
+    if element.tag in ("p", "li", "blockquote", "dd", "dt", "pre", "address"):
+        return False
+    return any(
+        isinstance(child.tag, str) and (child.tag == "br" or child.tag in _BLOCK_TAGS)
+        for child in element
+    )
+
+
 def is_prose(text: str) -> bool:
     words = word_count(text)
     return words >= PROSE_LONG_WORDS or (words >= PROSE_MIN_WORDS and ends_sentence(text))
@@ -365,8 +376,13 @@ class Verdict:
     """What the page's own markup says its article is."""
 
     runs: list[Run]  # the article's paragraphs and headings, navigation already left out
-    listing: bool  # the content area is a list of links or teasers, not an article
+    teasers: bool  # the content area is a row of teaser cards: a listing, whatever else
+    links: bool  # it holds more link text than MAX_LINKS_PER_PROSE times its prose
     where: str  # which element was read ("<article>", "<main>" …), for the report
+
+    @property
+    def listing(self) -> bool:
+        return self.teasers or self.links
 
 
 class Page:
@@ -425,7 +441,7 @@ class Page:
         """The article as the markup lays it out, or None when no element holds any prose."""
         container, where = self._container()
         if where == LISTING:
-            return Verdict([], True, "several <article>s")
+            return Verdict([], True, False, "several <article>s")
         if container is None:
             return None
         runs = _runs(container, skip_furniture=True)
@@ -433,10 +449,8 @@ class Page:
         prose = sum(len(run.text) for run in kept if run.kind == "paragraph" and is_prose(run.text))
         links = sum(run.link_chars for run in runs)
         teasers = sum(run.teaser for run in runs)
-        listing = teasers > CARD_SIBLINGS or (
-            links >= MIN_LISTING_LINK_CHARS and links > MAX_LINKS_PER_PROSE * prose
-        )
-        return Verdict(kept, listing, where)
+        link_heavy = links >= MIN_LISTING_LINK_CHARS and links > MAX_LINKS_PER_PROSE * prose
+        return Verdict(kept, teasers > CARD_SIBLINGS, link_heavy, where)
 
     def _container(self):
         for element in self.body.iter():
@@ -465,19 +479,23 @@ class Page:
         return (best, f"<{best.tag}>") if best is not None else (None, "")
 
     def _most_prose(self):
-        scores: dict[object, int] = {}
-        order: dict[object, int] = {}
+        """The element that holds the most prose: paragraphs count for the element they are
+        in (text set straight into a ``<div>`` or ``<td>`` with ``<br>``s, for that element)
+        and half for the one around it."""
+        scores: dict[object, float] = {}
         for run in _runs(self.body, skip_furniture=True):
             if run.kind != "paragraph" or run.is_links or not is_prose(run.text):
                 continue
-            owner = run.owner
-            for element in (owner, owner.getparent()):
-                if element is not None:
-                    scores[element] = scores.get(element, 0) + len(run.text)
+            holder = run.owner if _holds_lines(run.owner) else run.owner.getparent()
+            if holder is None:
+                continue
+            scores[holder] = scores.get(holder, 0) + len(run.text)
+            around = holder.getparent()
+            if around is not None:
+                scores[around] = scores.get(around, 0) + len(run.text) / 2
         if not scores:
             return None
-        for position, element in enumerate(self.body.iter()):
-            order[element] = position
+        order = {element: position for position, element in enumerate(self.body.iter())}
         # The highest score; of equals, the innermost (latest in document order).
         return max(scores, key=lambda element: (scores[element], order.get(element, 0)))
 
