@@ -206,8 +206,8 @@ class Meta:
     # resolved by the parser once it knows a reference date.
     relative: str = ""
     relative_updated: str = ""
-    _needs_time: bool = False  # "اليوم" alone is no date; "اليوم - 10:45" is
-    _has_time: bool = False
+    needs_time: bool = False  # "اليوم" alone is no date; "اليوم - 10:45" is
+    has_time: bool = False
 
     @property
     def reason(self) -> str:
@@ -271,10 +271,10 @@ def _read_meta_piece(piece: str, near_top: bool, meta: Meta, cities: bool = Fals
         if dates.is_relative(folded):
             meta.relative = meta.relative or piece
             # "اليوم", "this week" alone may be anything; with a time of day they are a date.
-            meta._needs_time = meta._needs_time or bool(_NOW.fullmatch(folded))
+            meta.needs_time = meta.needs_time or bool(_NOW.fullmatch(folded))
             return True
     if _TIME_ONLY.fullmatch(folded):
-        meta._has_time = True
+        meta.has_time = True
         return True
     return bool(_WEEKDAY_ONLY.fullmatch(folded) or AGENCY_CREDIT.fullmatch(folded))
 
@@ -296,6 +296,6 @@ def parse_meta(text: str, near_top: bool, *, cities: bool = False) -> Meta | Non
         piece = piece.strip(" ,،")
         if piece and not _read_meta_piece(piece, near_top, meta, cities):
             return None
-    if meta._needs_time and not meta._has_time:
+    if meta.needs_time and not meta.has_time:
         return None
     return meta if meta.reason else None
