@@ -1,9 +1,13 @@
 """Saved HTML pages: the article is found, the page furniture is not, nothing executable survives."""
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from archive.ingest import html as html_parser
+from archive.ingest import pagebody
 from archive.ingest.decode import decode
 from archive.ingest.html import parse_html, sniff_charset
 from archive.ingest.plaintext import NoArticleError
@@ -223,3 +227,240 @@ def test_english_page():
 def test_a_warc_url_wins_over_the_canonical_link():
     parsed = parse_html(page(), url="https://archive.example/capture")
     assert parsed.url == "https://archive.example/capture"
+
+
+# --- short articles in real pages ---------------------------------------------------------------
+
+HTML_DATA = Path(__file__).resolve().parent / "data" / "html"
+
+
+def fixture_page(name: str) -> str:
+    return (HTML_DATA / name).read_text(encoding="utf-8")
+
+
+def stored_text(parsed) -> str:
+    return " ".join([parsed.title, parsed.standfirst, parsed.body_text])
+
+
+def test_page_whose_body_is_one_wrapper_element_is_read():
+    # Most sites wrap the whole page in one <div>; once scripts are removed that is all the
+    # body holds, and trafilatura refused such a document as "not valid HTML".
+    wrapped = page().replace("<body>", '<body><div id="page">').replace("</body>", "</div></body>")
+    assert parse_html(wrapped).paragraphs == [P1, P2, P3, P4]
+
+
+SHORT_PAGES = {
+    "ar_breaking_article.html": (
+        "انفجار في مستودع للذخيرة قرب حماة",
+        [
+            "هز انفجار قوي فجر اليوم الأربعاء مستودعا للذخيرة في ريف حماة الغربي، وفق ما أفاد "
+            "به سكان ومصادر محلية.",
+            "وقالت المصادر إن النيران امتدت إلى أراض زراعية محيطة بالموقع، فيما هرعت فرق "
+            "الإطفاء إلى المكان.",
+            "ولم تعرف حتى الآن أسباب الانفجار أو حصيلة الضحايا، ولم يصدر أي تعليق رسمي.",
+        ],
+        ["الرئيسية", "عاجل", "ذات صلة", "خان شيخون", "الأكثر قراءة", "النشرة", "شارك", "فيسبوك",
+         "الوسوم", "ملفات تعريف الارتباط", "من نحن", "محفوظة"],
+    ),
+    "ar_two_paragraphs_read_also.html": (
+        "عاجل: غارات إسرائيلية على مواقع في محيط دمشق",
+        [
+            "استهدفت غارات إسرائيلية ليل الأحد مواقع عسكرية في محيط العاصمة السورية دمشق، "
+            "بحسب ما أفادت وسائل إعلام رسمية.",
+            "وقالت الوكالة الرسمية إن الدفاعات الجوية تصدت لعدد من الصواريخ، من دون أن تذكر "
+            "تفاصيل عن الخسائر.",
+        ],
+        ["الرئيسية", "اقرأ أيضا", "الجولان", "كلمات مفتاحية", "الأكثر مشاهدة", "إدلب",
+         "محفوظة"],
+    ),
+    "en_short_wire.html": (
+        "Rocket hits near U.S. embassy in Baghdad, no casualties",
+        [
+            "BAGHDAD (Gulf Wire) - A Katyusha rocket landed near the U.S. embassy in Baghdad's "
+            "heavily fortified Green Zone late on Sunday, causing no casualties, the Iraqi "
+            "military said.",
+            "The military said in a statement the rocket was fired from east Baghdad. No group "
+            "immediately claimed responsibility.",
+            "(Reporting by Ahmed Rasheed; Editing by Daniel Wallis)",
+        ],
+        ["Markets", "Subscribe", "Sign In", "Min Read", "Twitter", "Trust Principles",
+         "More from", "tanker", "Oil prices", "Careers", "All rights reserved"],
+    ),
+    "en_short_div_layout.html": (
+        "Two soldiers killed in Sinai checkpoint attack",
+        [
+            "Two Egyptian soldiers were killed and three wounded when gunmen attacked a "
+            "checkpoint south of El-Arish in North Sinai on Wednesday, security sources said.",
+            "The army said its forces returned fire and were searching the area for the "
+            "attackers.",
+        ],
+        ["Region", "Search", "Staff reporter", "Share", "briefing", "newsletter", "Latest",
+         "Gaza", "Bouteflika", "Advertise", "Levant Daily"],
+    ),
+    "ar_main_without_article.html": (
+        "الجيش اللبناني يعلن توقيف خلية مسلحة في عكار",
+        [
+            "أعلنت قيادة الجيش اللبناني في بيان، اليوم الخميس، توقيف خمسة أشخاص ينتمون إلى خلية "
+            "مسلحة في منطقة عكار شمال البلاد.",
+            "وأوضح البيان أن القوة ضبطت في حوزة الموقوفين أسلحة خفيفة وذخائر، وأن التحقيق جار "
+            "بإشراف القضاء المختص.",
+            "ولم يذكر البيان الجهة التي ينتمي إليها أفراد الخلية.",
+        ],
+        ["الصفحة الرئيسية", "محليات", "تاريخ النشر", "طباعة", "أخبار متعلقة", "طرابلس",
+         "آخر الأخبار", "استفتاء", "للإعلان", "محفوظة"],
+    ),
+    "ar_table_layout_news.html": (
+        "مقتل جنديين في هجوم على حاجز بريف درعا",
+        [
+            "قتل جنديان وأصيب ثلاثة آخرون في هجوم شنه مسلحون مجهولون على حاجز عسكري قرب بلدة "
+            "الصنمين بريف درعا الشمالي.",
+            "وذكرت مصادر محلية أن المهاجمين لاذوا بالفرار، فيما فرضت القوات طوقا أمنيا على "
+            "المنطقة.",
+        ],
+        ["الرئيسية", "أخبار محلية", "أخبار عاجلة", "مفخخة", "الركبان", "الاثنين", "للطباعة",
+         "محفوظة"],
+    ),
+    "ar_breaking_div_paragraphs.html": (
+        "عاجل | سقوط قذائف على حي سكني في حلب",
+        [
+            "سقطت عدة قذائف صاروخية مساء اليوم على حي الحمدانية في مدينة حلب، ما أدى إلى إصابة "
+            "أربعة مدنيين.",
+            "ولم تعلن أي جهة مسؤوليتها عن القصف.",
+        ],
+        ["آخر الأخبار", "البث المباشر", "منذ 25 دقيقة", "شبكة المرصد", "تلغرام", "الأكثر قراءة",
+         "نينوى", "شروط الاستخدام"],
+    ),
+    "ar_breaking_br_text.html": (
+        "قتلى بقصف على سوق في كفرنبل",
+        [
+            "قتل ثلاثة مدنيين بقصف على سوق شعبي في بلدة كفرنبل جنوب إدلب ظهر اليوم.",
+            "وقال الدفاع المدني إن فرقه نقلت الجرحى إلى المشافي القريبة.",
+            "ولم تعلق دمشق على القصف.",
+        ],
+        ["الرئيسية", "ميديا", "الأكثر قراءة", "كبانة", "محفوظة"],
+    ),
+    "en_breaking_main.html": (
+        "BREAKING: Explosion reported at Aden port",
+        [
+            "A large explosion was heard at the port of Aden on Thursday morning, residents told "
+            "Yemen Monitor.",
+            "There was no immediate word on casualties. More to follow.",
+        ],
+        ["Analysis", "Support our reporting", "Breaking news", "07:12", "Trending", "Hodeidah",
+         "Cholera", "independent news site", "Contact us"],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", SHORT_PAGES)
+def test_short_article_page_is_imported_without_its_furniture(name):
+    title, paragraphs, furniture = SHORT_PAGES[name]
+    parsed = parse_html(fixture_page(name))
+    assert parsed.title == title
+    assert parsed.paragraphs == paragraphs
+    assert parsed.headings == []
+    text = stored_text(parsed)
+    for word in furniture:
+        assert word not in text, word
+
+
+@pytest.mark.parametrize("name", SHORT_PAGES)
+def test_when_trafilatura_finds_nothing_the_article_is_read_from_the_markup(name, monkeypatch):
+    # trafilatura scores text statistically, and two or three sentences give it little to go
+    # on. Whatever it misses, the page's own markup still says where the article is.
+    monkeypatch.setattr(html_parser, "_extract", lambda *args, **kwargs: None)
+    title, paragraphs, furniture = SHORT_PAGES[name]
+    parsed = parse_html(fixture_page(name))
+    assert (parsed.title, parsed.paragraphs) == (title, paragraphs)
+    assert any(note.startswith("article text read from the page's <") for note in parsed.notes)
+    text = stored_text(parsed)
+    for word in furniture:
+        assert word not in text, word
+
+
+def test_a_kicker_above_the_article_is_not_a_paragraph_and_the_excerpt_is_no_standfirst():
+    parsed = parse_html(fixture_page("en_breaking_main.html"))
+    assert [(d.text, d.reason) for d in parsed.dropped] == [
+        ("Breaking news", "label above the article")
+    ]
+    assert parsed.standfirst == ""  # og:description only cuts the first paragraph short
+
+
+NAVIGATION_PAGES = [
+    "nav_ar_category_listing.html",  # a section page: teaser cards, each a headline and excerpt
+    "nav_en_tag_links.html",  # a tag page: a list of headline links
+    "nav_ar_archive_links.html",  # an old table-layout archive: links separated by <br>
+    "nav_en_cookie_wall.html",  # a consent wall: paragraphs about cookies and partners
+    "nav_ar_error_404.html",  # "الصفحة غير موجودة" with an apology and latest links
+    "nav_en_error_404.html",  # "Page not found" with a sentence and headline links
+]
+
+
+@pytest.mark.parametrize("trafilatura", ["used", "finds nothing"])
+@pytest.mark.parametrize("name", NAVIGATION_PAGES)
+def test_navigation_pages_are_refused(name, trafilatura, monkeypatch):
+    if trafilatura == "finds nothing":
+        monkeypatch.setattr(html_parser, "_extract", lambda *args, **kwargs: None)
+    with pytest.raises(NoArticleError) as refused:
+        parse_html(fixture_page(name))
+    assert re.fullmatch(
+        r"No article: the page titled '.+' has no article text "
+        r"\(only navigation, links or page furniture\)\.",
+        str(refused.value),
+    )
+
+
+def test_related_stories_sharing_the_articles_markup_are_not_teasers():
+    related = "".join(
+        f'<article class="post"><h2><a href="/n/{n}">{headline}</a></h2><p>{P4}</p></article>'
+        for n, headline in enumerate(["عنوان خبر آخر عن سوريا", "عنوان خبر ثالث عن العراق"])
+    )
+    html = (
+        page(body=f"<p>{P1}</p><p>{P2}</p>")
+        .replace("<main><article>", '<main><article class="post">')
+        .replace("</article>", "</article>" + related, 1)
+    )
+    assert parse_html(html).paragraphs == [P1, P2]
+
+
+def test_an_articles_own_category_and_tag_classes_do_not_make_it_furniture(monkeypatch):
+    # WordPress writes the post's categories and tags as classes on its <article>; a tag
+    # called "ads" or a category called "social" is no share bar or advertisement.
+    monkeypatch.setattr(html_parser, "_extract", lambda *args, **kwargs: None)
+    classes = "post-48213 post type-post status-publish hentry category-social tag-ads"
+    body = f'<div class="{classes}"><div class="entry-content"><p>{P1}</p><p>{P2}</p></div></div>'
+    html = page(body=body).replace("<main><article>", f'<main><article class="{classes}">')
+    assert parse_html(html).paragraphs == [P1, P2]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Page not found", "404", "Error 404 - Not Found", "الصفحة غير موجودة", "خطأ 404"],
+)
+def test_error_titles(title):
+    assert pagebody.error_page(title) == title
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["404 migrants rescued off Libya", "Missing journalist not found after a week of searching"],
+)
+def test_headlines_that_mention_errors_are_not_error_pages(title):
+    assert pagebody.error_page(title) == ""
+
+
+def test_a_short_article_above_a_long_plain_list_of_related_links_is_kept():
+    # No classes to say the list is furniture, and more link text than prose: the paragraphs
+    # trafilatura found are the content area's own, and there are two of them.
+    related = "".join(
+        f'<li><a href="/n/{n}">عنوان خبر ذي صلة رقم {n} عن التطورات الميدانية في الشمال</a></li>'
+        for n in range(8)
+    )
+    short = "<p>قتل ثلاثة مدنيين بقصف على سوق شعبي في بلدة كفرنبل جنوب إدلب ظهر اليوم.</p>"
+    short += "<p>وقال الدفاع المدني إن فرقه نقلت الجرحى إلى المشافي القريبة.</p>"
+    html = (
+        '<html lang="ar"><head><title>قتلى بقصف على كفرنبل</title></head><body><div id="page">'
+        f"<main><h1>قتلى بقصف على كفرنبل</h1>{short}<h3>أخبار ذات صلة</h3><ul>{related}</ul>"
+        "</main></div></body></html>"
+    )
+    assert len(parse_html(html).paragraphs) == 2

@@ -1,6 +1,6 @@
 """Pure ingest modules: decoding (encodings, mojibake), dates, sanitising, near-duplicate maths."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -178,6 +178,83 @@ def test_relative_dates_read_against_a_known_base(text, expected, precision):
     found = dates.parse_date(text, BASE)
     assert (found.date, found.precision) == (expected, precision)
     assert "2019-03-10" in found.note
+
+
+WEDNESDAY = date(2019, 2, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("أمس", date(2019, 2, 5), DAY),
+        ("مساء أمس", date(2019, 2, 5), DAY),
+        ("أول أمس", date(2019, 2, 4), DAY),
+        ("اليوم 10:45", date(2019, 2, 6), DAY),
+        ("منذ يومين", date(2019, 2, 4), DAY),
+        ("قبل 3 أيام", date(2019, 2, 3), DAY),
+        ("الخميس الماضي", date(2019, 1, 31), DAY),
+        ("yesterday", date(2019, 2, 5), DAY),
+        ("the day before yesterday", date(2019, 2, 4), DAY),
+        ("last Sunday", date(2019, 2, 3), DAY),
+        ("منذ أسبوع", date(2019, 1, 1), MONTH),  # 23 to 30 January
+        ("هذا الأسبوع", date(2019, 2, 1), MONTH),  # 2 (a Saturday) to 6 February
+        ("الشهر الماضي", date(2019, 1, 1), MONTH),
+        ("منذ شهرين", date(2018, 12, 1), MONTH),
+        ("last month", date(2019, 1, 1), MONTH),
+        ("منذ ساعتين", date(2019, 2, 1), MONTH),  # 5 or 6 February: the time is not known
+        ("الأسبوع الماضي", date(2019, 1, 1), YEAR),  # 26 January to 3 February
+        ("العام الماضي", date(2018, 1, 1), YEAR),
+    ],
+)
+def test_relative_dates_are_as_precise_as_the_days_they_can_mean(text, expected, precision):
+    found = dates.parse_date(text, WEDNESDAY)
+    assert (found.date, found.precision) == (expected, precision)
+    assert dates.is_relative(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "captured", "expected", "precision"),
+    [
+        ("منذ ساعتين", datetime(2019, 2, 6, 10, 45), date(2019, 2, 6), DAY),
+        ("2 hours ago", datetime(2019, 2, 6, 1, 30), date(2019, 2, 5), DAY),  # 22:30 to 23:30
+        ("2 hours ago", datetime(2019, 2, 6, 2, 30), date(2019, 2, 1), MONTH),  # 5 or 6 Feb
+        ("منذ 25 دقيقة", datetime(2019, 3, 1, 0, 25), date(2019, 1, 1), YEAR),  # 28 Feb or 1 Mar
+        ("an hour ago", datetime(2019, 2, 6, 23, 0), date(2019, 2, 6), DAY),
+    ],
+)
+def test_hours_ago_against_a_time_of_day(text, captured, expected, precision):
+    found = dates.parse_date(text, captured)
+    assert (found.date, found.precision) == (expected, precision)
+
+
+@pytest.mark.parametrize("text", ["6 فبراير 2019", "hello", "منذ", "قبل الحرب", "last"])
+def test_not_relative(text):
+    assert not dates.is_relative(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Wed, 06 Feb 2019 10:45:12 GMT", datetime(2019, 2, 6, 10, 45, 12)),
+        ("2019-02-06T10:45:12Z", datetime(2019, 2, 6, 10, 45, 12)),
+        ("2019-02-06T12:45:12+02:00", datetime(2019, 2, 6, 10, 45, 12)),
+        ("not a date", None),
+    ],
+)
+def test_transport_timestamps(value, expected):
+    assert dates.parse_timestamp(value) == expected
+
+
+def test_a_text_files_name_dates_its_relative_publication_date():
+    from archive.ingest.formats import parse_file
+
+    data = "مقتل خمسة مدنيين بقصف على إدلب\nنشر: أمس\n\n{0}\n\n{0}\n".format(
+        "قتل خمسة مدنيين في قصف صاروخي استهدف سوقاً شعبية وسط المدينة صباح اليوم."
+    ).encode()
+    _, [dated] = parse_file("txt", data, name="crawl/2019-02-06/idlib.txt")
+    _, [undated] = parse_file("txt", data, name="idlib.txt")
+    assert dated.article.published == date(2019, 2, 5)
+    assert undated.article.published is None
 
 
 def test_normalise_folds_digits_months_and_noise():

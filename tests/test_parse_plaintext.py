@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from archive.ingest.plaintext import NoArticleError, parse_plaintext
+from archive.ingest.plaintext.credits import lone_credit
 from archive.ingest.types import Caption, ParsedArticle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +19,18 @@ DATA = Path(__file__).resolve().parent / "data" / "plaintext"
 AR_BYLINE = DATA / "ar_byline_cookies_reuters.txt"
 EN_REUTERS = DATA / "en_reuters_like.txt"
 AR_PER_LINE = DATA / "ar_one_paragraph_per_line.txt"
-ALL_FILES = [SEED, AR_BYLINE, EN_REUTERS, AR_PER_LINE]
+EN_WRAPPED = DATA / "en_hard_wrapped.txt"
+AR_WRAPPED = DATA / "ar_hard_wrapped.txt"
+ALL_FILES = [
+    SEED,
+    AR_BYLINE,
+    EN_REUTERS,
+    AR_PER_LINE,
+    EN_WRAPPED,
+    AR_WRAPPED,
+    DATA / "ar_asharq_style.txt",
+    DATA / "ar_warc_headers_relative_date.txt",
+]
 
 # A minimal article to slot a line into; the body sentences are long and end
 # with a full stop, so they can only ever be paragraphs.
@@ -49,6 +62,11 @@ def clean(raw: str) -> str:
     return " ".join(raw.replace("\ufeff", "").replace("\u200f", "").split())
 
 
+def text_blocks(parsed: ParsedArticle) -> list[str]:
+    """The standfirst, if any, and the paragraphs: the article's text in order."""
+    return [text for text in [parsed.standfirst, *parsed.paragraphs] if text]
+
+
 def assert_every_line_accounted(text: str, parsed: ParsedArticle) -> None:
     """Each non-blank input line ends up in exactly one visible place, and nothing is invented."""
     dropped = {(entry.line, entry.text) for entry in parsed.dropped}
@@ -61,9 +79,13 @@ def assert_every_line_accounted(text: str, parsed: ParsedArticle) -> None:
             continue
         cleaned_lines.append(line)
         places = [
-            line == parsed.title,
+            line in parsed.title,  # a hard-wrapped title spans lines
             bool(parsed.standfirst) and line in parsed.standfirst,
             any(c.text in line and c.credit in line for c in parsed.captions),
+            # A caption whose credit is on the next line ("Photo: AFP", "(رويترز)").
+            any(
+                line == c.text or (c.credit in line and lone_credit(line)) for c in parsed.captions
+            ),
             any(line in body for body in body_texts),
             (number, line) in dropped,
         ]
@@ -285,9 +307,12 @@ def test_per_line_metadata(ar_per_line):
 
 def test_per_line_blocks(ar_per_line):
     lines = read(AR_PER_LINE).splitlines()
-    assert ar_per_line.standfirst == lines[5]
+    # The first paragraph is the body's lead: the next one carries on from it ("وقال المبعوث"),
+    # and nothing (no byline, picture or dateline) sets it apart as a standfirst.
+    assert ar_per_line.standfirst == ""
     assert ar_per_line.headings == ["خلاف على القائمة الثالثة"]
     assert ar_per_line.paragraphs == [
+        lines[5],
         lines[6],
         " ".join(lines[7:10]),  # three soft-wrapped lines
         lines[11],
@@ -329,8 +354,8 @@ def test_invisible_marks_and_extra_blank_lines_are_ignored():
     text = "\ufeff\u200f" + TITLE + "  \n\n\n\n\u00a0\u00a0\n" + BODY_1 + "\n\n\n" + BODY_2 + "\n"
     parsed = parse_plaintext(text)
     assert parsed.title == TITLE
-    assert parsed.standfirst == BODY_1
-    assert parsed.paragraphs == [BODY_2]
+    assert parsed.standfirst == ""
+    assert parsed.paragraphs == [BODY_1, BODY_2]
 
 
 # --------------------------------------------------------------------------
@@ -382,7 +407,7 @@ def test_very_long_single_line_has_no_title():
 def test_very_long_paragraph_is_kept_whole():
     long_paragraph = " ".join([BODY_1] * 400)
     parsed = parse_plaintext(article(TITLE, BODY_2, long_paragraph))
-    assert parsed.paragraphs == [long_paragraph]
+    assert parsed.paragraphs[-1] == long_paragraph
 
 
 # --------------------------------------------------------------------------
@@ -559,11 +584,11 @@ def test_bracketed_ending_that_is_not_a_credit_is_not_a_caption(line):
     assert line in [*parsed.headings, *parsed.paragraphs]
 
 
-def test_caption_right_after_title_then_standfirst():
+def test_caption_right_after_title_then_the_body():
     caption = f"{CAPTION_TEXT} (AFP)"
     parsed = parse_plaintext(article(TITLE, caption, BODY_1, BODY_2))
     assert parsed.captions == [Caption(CAPTION_TEXT, "AFP")]
-    assert parsed.standfirst == BODY_1
+    assert (parsed.standfirst, parsed.paragraphs) == ("", [BODY_1, BODY_2])
 
 
 def test_wire_attribution_ending_the_article_is_not_a_caption():
@@ -571,6 +596,50 @@ def test_wire_attribution_ending_the_article_is_not_a_caption():
     parsed = parse_plaintext(article(TITLE, BODY_1, BODY_2, last))
     assert parsed.captions == []
     assert parsed.paragraphs[-1] == last
+
+
+CAPTION_ALONE = "جنود أتراك يعبرون الحدود قرب بلدة جرابلس شمال سوريا"
+
+
+@pytest.mark.parametrize(
+    ("credit_line", "credit"),
+    [
+        ("(رويترز)", "رويترز"),
+        ("(أ ف ب)", "أ ف ب"),
+        ("تصوير: محمد علي", "محمد علي"),
+        ("الصورة: الأناضول", "الأناضول"),
+        ("Photo: AFP", "AFP"),
+        ("REUTERS/Khalil Ashawi", "REUTERS/Khalil Ashawi"),
+        ("AFP via Getty Images", "AFP via Getty Images"),
+    ],
+)
+def test_credit_on_the_line_below_a_caption_belongs_to_it(credit_line, credit):
+    text = article(TITLE, BODY_1, f"{CAPTION_ALONE}\n{credit_line}", BODY_2, BODY_3)
+    parsed = parse_plaintext(text)
+    assert parsed.captions == [Caption(CAPTION_ALONE, credit)]
+    assert parsed.headings == []
+    assert CAPTION_ALONE not in parsed.body_text and credit_line not in parsed.body_text
+    assert parsed.dropped == []
+    assert_every_line_accounted(text, parsed)
+
+
+def test_credit_below_a_caption_that_ends_with_a_full_stop():
+    caption = "Turkish soldiers cross the border near Jarablus, northern Syria, February 6, 2019."
+    text = article(TITLE, BODY_1, f"{caption}\nPhoto: AFP", BODY_2)
+    assert parse_plaintext(text).captions == [Caption(caption, "AFP")]
+
+
+def test_credit_after_a_blank_line_below_a_caption_belongs_to_it():
+    parsed = parse_plaintext(article(TITLE, BODY_1, CAPTION_ALONE, "(أ ف ب)", BODY_2))
+    assert parsed.captions == [Caption(CAPTION_ALONE, "أ ف ب")]
+
+
+def test_agency_below_the_last_paragraph_is_the_wire_attribution_not_a_caption():
+    last = "وقال مسؤول إن الاجتماع سيعقد الأسبوع المقبل."
+    parsed = parse_plaintext(article(TITLE, BODY_1, BODY_2, f"{last}\n(رويترز)"))
+    assert parsed.captions == []
+    assert parsed.paragraphs[-1] == last
+    assert [(d.text, d.reason) for d in parsed.dropped] == [("(رويترز)", "lone photo credit")]
 
 
 def test_lone_credit_line_is_dropped():
@@ -619,7 +688,7 @@ def test_lone_credit_line_is_dropped():
 def test_junk_line_is_dropped_with_reason(line, reason):
     parsed = parse_plaintext(article(TITLE, BODY_1, line, BODY_2, BODY_3))
     assert [(d.line, d.text, d.reason) for d in parsed.dropped] == [(5, line, reason)]
-    assert parsed.paragraphs == [BODY_2, BODY_3]
+    assert text_blocks(parsed) == [BODY_1, BODY_2, BODY_3]
 
 
 @pytest.mark.parametrize(
@@ -723,7 +792,7 @@ def test_short_line_at_the_end_is_a_paragraph_not_a_heading():
     assert parsed.paragraphs[-1] == "سامر الحلبي"
 
 
-@pytest.mark.parametrize("line", ["ماذا بعد؟", "Conclusion:", "وأخيراً،"])
+@pytest.mark.parametrize("line", ["Conclusion:", "وأخيراً،", "Why?!."])
 def test_short_line_ending_in_punctuation_is_not_a_heading(line):
     parsed = parse_plaintext(article(TITLE, BODY_1, line, BODY_2))
     assert parsed.headings == []
@@ -732,16 +801,15 @@ def test_short_line_ending_in_punctuation_is_not_a_heading(line):
 def test_heading_without_blank_lines_around_it():
     text = f"{TITLE}\n{BODY_1}\nقرار ترمب يثير بلبلة بين الحلفاء\n{BODY_2}\n{BODY_3}\n"
     parsed = parse_plaintext(text)
-    assert parsed.standfirst == BODY_1
     assert parsed.headings == ["قرار ترمب يثير بلبلة بين الحلفاء"]
-    assert parsed.paragraphs == [BODY_2, BODY_3]
+    assert parsed.paragraphs == [BODY_1, BODY_2, BODY_3]
 
 
 def test_title_is_never_joined_with_the_next_line():
     long_title = TITLE + " وبومبيو يقرّ بأن داعش ما زال يشكل تهديداً خطيراً"
     parsed = parse_plaintext(f"{long_title}\n{BODY_1}\n{BODY_2}\n")
     assert parsed.title == long_title
-    assert parsed.standfirst == BODY_1
+    assert parsed.paragraphs == [BODY_1, BODY_2]
 
 
 # --------------------------------------------------------------------------
@@ -758,7 +826,7 @@ def test_section_label_above_the_title(kicker, section):
 
 def test_short_title_followed_by_a_sentence_stays_the_title():
     parsed = parse_plaintext(article("إدلب تحترق", BODY_1, BODY_2))
-    assert (parsed.title, parsed.section, parsed.standfirst) == ("إدلب تحترق", "", BODY_1)
+    assert (parsed.title, parsed.section, parsed.paragraphs) == ("إدلب تحترق", "", [BODY_1, BODY_2])
 
 
 def test_headline_starting_with_kutub_is_not_a_byline():
@@ -783,3 +851,361 @@ def test_language_left_empty_for_other_latin_text():
         "Le secrétaire d'État a promis une défaite définitive de l'organisation.",
     )
     assert parse_plaintext(text).language == ""
+
+
+# --------------------------------------------------------------------------
+# "City: Name" bylines
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("بيروت: محمد علي", "محمد علي"),
+        ("القاهرة: ليلى حسن", "ليلى حسن"),
+        ("لندن: «الشرق الأوسط»", "«الشرق الأوسط»"),
+        ("Beirut: John Smith", "John Smith"),
+        ("BEIRUT: Ahmed al-Assad", "Ahmed al-Assad"),
+        ("واشنطن: سامر الحلبي | 6 فبراير 2019", "سامر الحلبي"),
+    ],
+)
+def test_city_and_name_line_is_a_byline_with_a_dateline(line, author):
+    parsed = parse_plaintext(article(TITLE, line, BODY_1, BODY_2))
+    assert parsed.author == author
+    assert parsed.dropped[0].reason.startswith("dateline city and author")
+    assert line not in [parsed.standfirst, *parsed.paragraphs, *parsed.headings]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "عاجل: مقتل جنديين",
+        "سوريا: مقتل 12 مدنياً",
+        "دمشق: الجيش ينسحب",
+        "Update: Troops withdraw",
+        "Beirut: the army said",
+        "واشنطن: ترامب يقرر الانسحاب من سوريا",
+    ],
+)
+def test_other_colon_lines_are_not_bylines(line):
+    parsed = parse_plaintext(article(TITLE, line, BODY_1, BODY_2))
+    assert parsed.author == ""
+    assert line in [parsed.standfirst, *parsed.paragraphs, *parsed.headings]
+
+
+def test_a_place_and_colon_headline_stays_the_title():
+    title = "غزة: إسرائيل تقصف مواقع"
+    parsed = parse_plaintext(article(title, "بيروت: محمد علي", BODY_1, BODY_2))
+    assert (parsed.title, parsed.author) == (title, "محمد علي")
+
+
+# --------------------------------------------------------------------------
+# Questions as sub-headings
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["ماذا بعد؟", "من يدفع ثمن الانسحاب الأميركي؟", "هل تنجح خطة أنقرة؟", "What happens next?"],
+)
+def test_short_question_between_paragraphs_is_a_sub_heading(question):
+    parsed = parse_plaintext(article(TITLE, BODY_1, BODY_2, question, BODY_3))
+    assert parsed.headings == [question]
+    assert [b.kind for b in parsed.blocks][-2:] == ["heading", "paragraph"]
+
+
+def test_question_sub_heading_in_a_one_paragraph_per_line_file():
+    parsed = parse_plaintext(f"{TITLE}\n{BODY_1}\n{BODY_2}\nما مصير المقاتلين الأجانب؟\n{BODY_3}\n")
+    assert parsed.headings == ["ما مصير المقاتلين الأجانب؟"]
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        # Introduced by a colon: the question is quoted, the next paragraph answers it.
+        [BODY_1, "وسأل أحد الصحافيين الوزير خلال المؤتمر:", "هل ستبقى القوات في العراق؟", BODY_2],
+        # Quoted, or a line of dialogue.
+        [BODY_1, "«هل ستبقى القوات في العراق؟»", BODY_2],
+        [BODY_1, "- هل ستبقى القوات في العراق؟", BODY_2],
+        # An interview's question and answer.
+        [BODY_1, "س: هل ستبقى القوات في العراق؟", "ج: " + BODY_2],
+        [BODY_1, "Q: Will the troops stay in Iraq?", "A: They will stay as long as needed."],
+        [BODY_1, "هل ستبقى القوات في العراق؟", "فأجاب الوزير بأن القرار لم يتخذ بعد."],
+        # A run of rhetorical questions.
+        [BODY_1, "هل تنسحب القوات؟", "ومن يملأ الفراغ؟", "وماذا عن الأكراد؟", BODY_2],
+        # Carrying on from the paragraph before.
+        [BODY_1, "فهل تنجح الخطة؟", BODY_2],
+        [BODY_1, "But will it last?", BODY_2],
+        # More than a question, or at the very end.
+        [BODY_1, "قال الوزير ذلك. فهل يصدقه أحد؟", BODY_2],
+        [BODY_1, BODY_2, "ماذا بعد؟"],
+    ],
+    ids=[
+        "introduced", "guillemets", "dialogue-dash", "interview-ar", "interview-en", "answered",
+        "run", "fa-continuation", "but-continuation", "two-sentences", "last",
+    ],
+)  # fmt: skip
+def test_questions_in_the_flow_of_the_text_stay_paragraphs(blocks):
+    parsed = parse_plaintext(article(TITLE, *blocks))
+    assert parsed.headings == []
+
+
+# --------------------------------------------------------------------------
+# Hard-wrapped text
+# --------------------------------------------------------------------------
+
+
+def unwrap(path: Path) -> list[str]:
+    """The file's blank-line separated blocks with their lines joined: what a reader sees."""
+    return [" ".join(block.split("\n")) for block in read(path).strip().split("\n\n")]
+
+
+def test_hard_wrapped_english_text_is_read_as_paragraphs():
+    blocks = unwrap(EN_WRAPPED)
+    parsed = parse_plaintext(read(EN_WRAPPED))
+    assert parsed.title == blocks[0]  # wrapped over two lines
+    assert (parsed.author, parsed.published) == ("Jane Doe", date(2019, 10, 12))
+    assert parsed.headings == ["HEAVY FIGHTING"]
+    assert parsed.paragraphs == [blocks[2], blocks[3], blocks[5], blocks[6], blocks[7]]
+    assert parsed.standfirst == ""  # the body opens with a wire dateline
+
+
+def test_hard_wrapped_arabic_text_is_read_as_paragraphs():
+    blocks = unwrap(AR_WRAPPED)
+    parsed = parse_plaintext(read(AR_WRAPPED))
+    assert parsed.title == blocks[0]
+    assert parsed.author == "سامر الحلبي"
+    assert parsed.headings == ["مخاوف من كارثة"]
+    body = [text for text in [parsed.standfirst, *parsed.paragraphs] if text]
+    assert body == [blocks[2], blocks[3], blocks[5], blocks[6]]
+
+
+def test_hard_wrapped_paragraphs_without_blank_lines_between_them():
+    wrapped = [line for body in (BODY_1, BODY_2, BODY_3) for line in textwrap.wrap(body, 60)]
+    parsed = parse_plaintext(TITLE + "\n\n" + "\n".join(wrapped) + "\n")
+    assert [text for text in [parsed.standfirst, *parsed.paragraphs] if text] == [
+        BODY_1,
+        BODY_2,
+        BODY_3,
+    ]
+    assert parsed.headings == []
+
+
+def test_short_lines_that_end_sentences_are_not_hard_wrapping():
+    lines = [
+        "قتل ثلاثة مدنيين في قصف على إدلب.",
+        "وأصيب خمسة آخرون بجروح.",
+        "ونقل الجرحى إلى مشفى قريب.",
+        "ولم تعلق دمشق على القصف حتى الآن.",
+        "ماذا بعد",
+        "وقال ناشطون إن القصف استمر حتى المساء.",
+    ]
+    parsed = parse_plaintext(TITLE + "\n" + "\n".join(lines) + "\n")
+    assert parsed.headings == ["ماذا بعد"]
+    assert len([text for text in [parsed.standfirst, *parsed.paragraphs] if text]) == 5
+
+
+# --------------------------------------------------------------------------
+# The standfirst, on evidence
+# --------------------------------------------------------------------------
+
+STANDFIRST = "التحالف الدولي يبحث مرحلة ما بعد «داعش» وسط مخاوف الحلفاء من الانسحاب الأميركي."
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        ["بقلم: سامر الحلبي"],
+        ["بيروت: محمد علي", "نشر في: 6 فبراير 2019"],
+        ["By Jane Doe", "Published February 6, 2019"],
+        ["شارك", "تويتر فيسبوك واتساب"],
+        [f"{CAPTION_TEXT} (أ ف ب)"],
+        [CAPTION_ALONE, "(رويترز)"],
+    ],
+    ids=["byline", "city-byline-date", "en-byline-date", "share-bar", "caption", "caption-credit"],
+)
+def test_short_block_set_apart_from_the_body_is_the_standfirst(between):
+    parsed = parse_plaintext(article(TITLE, STANDFIRST, *between, BODY_1, BODY_2))
+    assert parsed.standfirst == STANDFIRST
+    assert parsed.paragraphs == [BODY_1, BODY_2]
+
+
+def test_short_block_before_a_dateline_lead_is_the_standfirst():
+    lead = "بيروت - أ ف ب: " + BODY_1
+    parsed = parse_plaintext(article(TITLE, STANDFIRST, lead, BODY_2))
+    assert (parsed.standfirst, parsed.paragraphs) == (STANDFIRST, [lead, BODY_2])
+
+
+def test_a_summary_of_a_later_paragraph_is_the_standfirst():
+    later = "وقال دبلوماسيون إن التحالف الدولي يبحث مرحلة ما بعد «داعش» في ظل مخاوف الحلفاء من الانسحاب."
+    parsed = parse_plaintext(article(TITLE, STANDFIRST, BODY_1, BODY_2, later))
+    assert parsed.standfirst == STANDFIRST
+
+
+def test_a_summary_without_a_full_stop_is_the_standfirst():
+    summary = (
+        "التحالف الدولي يبحث مرحلة ما بعد داعش في واشنطن وسط مخاوف الحلفاء من تداعيات الانسحاب"
+    )
+    parsed = parse_plaintext(article(TITLE, summary, BODY_1, BODY_2))
+    assert parsed.standfirst == summary
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [BODY_1, BODY_2, BODY_3],
+        [STANDFIRST, BODY_2, BODY_3],
+        [BODY_1, "قرار ترمب يثير بلبلة بين الحلفاء", BODY_2],
+    ],
+    ids=["three-paragraphs", "short-then-continuation", "then-sub-heading"],
+)
+def test_an_ordinary_short_first_paragraph_stays_in_the_body(blocks):
+    parsed = parse_plaintext(article(TITLE, *blocks))
+    assert parsed.standfirst == ""
+    assert parsed.paragraphs[0] == blocks[0]
+
+
+# --------------------------------------------------------------------------
+# A page laid out like a pan-Arab daily's
+# --------------------------------------------------------------------------
+
+AR_ASHARQ = DATA / "ar_asharq_style.txt"
+
+
+def test_daily_page_standfirst_byline_caption_and_question_heading():
+    lines = read(AR_ASHARQ).splitlines()
+    parsed = parse_plaintext(read(AR_ASHARQ))
+    assert parsed.title == lines[2]
+    assert parsed.standfirst == lines[4]  # set apart by the byline under it
+    assert (parsed.author, parsed.published) == ("سعيد عبد الرازق", date(2019, 2, 6))
+    assert parsed.captions == [Caption(lines[12], "أ.ف.ب")]  # its credit on the next line
+    assert parsed.headings == ["ماذا تريد أنقرة؟"]
+    # The quoted question in the reporter's exchange stays in the flow of the text.
+    assert parsed.paragraphs == [lines[15], lines[17], lines[21], lines[23], lines[24], lines[25],
+                                 lines[27]]  # fmt: skip
+    assert [(d.line, d.reason) for d in parsed.dropped] == [
+        (1, "section label above title"),
+        (2, "breadcrumb"),
+        (7, "dateline city and author line"),
+        (8, "publication date line"),
+        (10, "share buttons"),
+        (11, "share buttons"),
+        (30, "tags"),
+    ]
+
+
+# --------------------------------------------------------------------------
+# Relative publication dates
+# --------------------------------------------------------------------------
+
+AR_WARC = DATA / "ar_warc_headers_relative_date.txt"
+
+
+def test_relative_date_read_against_the_capture_date_in_warc_and_http_headers():
+    parsed = parse_plaintext(read(AR_WARC))
+    # "منذ ساعتين" at 10:45 UTC on 6 February 2019: that morning.
+    assert (parsed.published, parsed.published_precision) == (date(2019, 2, 6), "day")
+    assert parsed.title.startswith("مقتل خمسة مدنيين")
+    assert parsed.url == "https://www.example-news.com/syria/idlib-shelling-2131"
+    assert [d.reason for d in parsed.dropped[:10]] == ["WARC header"] * 6 + ["HTTP header"] * 4
+    assert parsed.warnings == [
+        "Publication date read from 'منذ ساعتين' against the capture date in the file's "
+        "HTTP/WARC header (2019-02-06 10:45): 2019-02-06."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected", "precision"),
+    [
+        ("نشر: أمس", date(2019, 2, 5), "day"),
+        ("أمس 10:45", date(2019, 2, 5), "day"),
+        ("اليوم - 10:45 ص", date(2019, 2, 6), "day"),
+        ("نُشر منذ 3 أيام", date(2019, 2, 3), "day"),
+        ("Published yesterday", date(2019, 2, 5), "day"),
+        ("3 days ago", date(2019, 2, 3), "day"),
+        ("الأحد الماضي", date(2019, 2, 3), "day"),
+        ("نشر في: الشهر الماضي", date(2019, 1, 1), "month"),
+        ("last month", date(2019, 1, 1), "month"),
+        ("منذ أسبوع", date(2019, 1, 1), "month"),  # 23-30 January
+        # Hours against a day without its time: 5 or 6 February, so only the month is known.
+        ("منذ ساعتين", date(2019, 2, 1), "month"),
+        ("العام الماضي", date(2018, 1, 1), "year"),
+    ],
+)
+def test_relative_date_read_against_the_date_in_the_file_name(line, expected, precision):
+    parsed = parse_plaintext(article(TITLE, line, BODY_1, BODY_2), name="2019-02-06_idlib.txt")
+    assert (parsed.published, parsed.published_precision) == (expected, precision)
+    assert "against the date in the file name (2019-02-06)" in parsed.warnings[0]
+    assert parsed.dropped[0].reason == "publication date line"
+    if precision != "day":
+        assert parsed.warnings[1] == f"Only the {precision} of publication is known."
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["2019-02-06.txt", "idlib_20190206.txt", "crawl/2019/02/06/idlib.txt", "06-02-2019 idlib.txt"],
+)
+def test_dates_in_file_names(name):
+    parsed = parse_plaintext(article(TITLE, "أمس", BODY_1, BODY_2), name=name)
+    assert parsed.published == date(2019, 2, 5)
+
+
+def test_relative_date_read_against_a_dated_dateline():
+    lead = "بيروت، 6 فبراير 2019 (أ ف ب) - " + BODY_1
+    parsed = parse_plaintext(article(TITLE, "نشر: أمس", lead, BODY_2))
+    assert (parsed.published, parsed.published_precision) == (date(2019, 2, 5), "day")
+    assert "against the date in the article's dateline (2019-02-06)" in parsed.warnings[0]
+
+
+def test_the_capture_date_wins_over_the_dateline_and_the_file_name():
+    headers = "HTTP/1.1 200 OK\nDate: Sat, 09 Feb 2019 08:00:00 GMT\n\n"
+    lead = "بيروت، 6 فبراير 2019 (أ ف ب) - " + BODY_1
+    text = headers + article(TITLE, "منذ 3 أيام", lead, BODY_2)
+    parsed = parse_plaintext(text, name="2019-01-01.txt")
+    assert parsed.published == date(2019, 2, 6)
+
+
+@pytest.mark.parametrize("line", ["أمس", "نشر: منذ ساعتين", "Published yesterday", "2 hours ago"])
+def test_relative_date_without_a_reference_stays_unknown_and_is_flagged(line):
+    parsed = parse_plaintext(article(TITLE, line, BODY_1, BODY_2), name="000_78a0c063ebd393f5.txt")
+    assert (parsed.published, parsed.published_precision) == (None, "")
+    assert parsed.dropped[0].reason == "publication date line"
+    assert "only given relative to the day the page was read" in parsed.warnings[0]
+    assert "published is left empty" in parsed.warnings[0]
+
+
+def test_a_dateline_without_a_year_is_no_reference():
+    lead = "WASHINGTON, Feb 6 (Reuters) - " + "Officials said the talks would go on."
+    parsed = parse_plaintext(article("Talks go on", "Published yesterday", lead, "More text here."))
+    assert parsed.published is None
+
+
+def test_an_explicit_date_wins_over_a_relative_one():
+    text = article(TITLE, "نشر في: 4 فبراير 2019 | آخر تحديث: منذ ساعتين", BODY_1, BODY_2)
+    parsed = parse_plaintext(text, name="2019-02-06.txt")
+    assert (parsed.published, parsed.published_precision) == (date(2019, 2, 4), "day")
+
+
+@pytest.mark.parametrize("line", ["اليوم", "Today", "هذا الأسبوع"])
+def test_now_words_alone_are_not_a_date_line(line):
+    parsed = parse_plaintext(article(TITLE, BODY_1, line, BODY_2, BODY_3))
+    assert parsed.dropped == []
+
+
+def test_a_date_label_line_at_the_top_is_not_an_http_header():
+    parsed = parse_plaintext(article("Date: 6 February 2019", TITLE, BODY_1, BODY_2))
+    assert (parsed.title, parsed.published) == (TITLE, date(2019, 2, 6))
+
+
+def test_http_headers_end_at_the_blank_line_after_them():
+    text = "HTTP/1.1 200 OK\nDate: Wed, 06 Feb 2019 10:45:12 GMT\n\n" + article(
+        TITLE, "Beirut: John Smith", "Published: yesterday", BODY_1, BODY_2
+    )
+    parsed = parse_plaintext(text)
+    assert (parsed.author, parsed.published) == ("John Smith", date(2019, 2, 5))
+    assert [d.reason for d in parsed.dropped] == [
+        "HTTP header",
+        "HTTP header",
+        "dateline city and author line",
+        "publication date line",
+    ]

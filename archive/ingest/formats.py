@@ -97,15 +97,19 @@ def read_html(
     return decoded, parse_html(decoded.text, url=url, language=language)
 
 
-def parse_file(fmt: str, data: bytes) -> tuple[DecodedText, list[records.RecordResult]]:
+def parse_file(
+    fmt: str, data: bytes, *, name: str = ""
+) -> tuple[DecodedText, list[records.RecordResult]]:
     """Decode and parse a whole text file before anything is written (file-level errors leave
-    nothing). Returns the decoding and the records."""
+    nothing). Returns the decoding and the records. `name` (the file's name or path) may date a
+    scraped text whose publication date is only relative ("أمس")."""
     if fmt == "html":
         decoded, article = read_html(data)
         return decoded, [records.RecordResult("", None, article)]
     decoded = decode(data)
     if fmt == "txt":
-        return decoded, [records.RecordResult("", None, parse_plaintext(decoded.text))]
+        article = parse_plaintext(decoded.text, name=name)
+        return decoded, [records.RecordResult("", None, article)]
     reader = {"json": records.read_json, "jsonl": records.read_jsonl, "csv": records.read_csv}[fmt]
     parsed = list(reader(decoded.text))
     # A single-object JSON file is one article: report it by file name alone.
@@ -125,7 +129,7 @@ def parse_original(original: Original, language: str = "") -> list[records.Recor
         )
         items = [records.RecordResult("", None, article)]
     else:
-        decoded, items = parse_file(fmt, data)
+        decoded, items = parse_file(fmt, data, name=original.filename)
     for item in items:
         if item.article is not None:
             item.article = clean_article(item.article)

@@ -7,7 +7,24 @@ image captions (``figcaption``, with the photo credit split off by the plain-tex
 
 The page is sanitised with nh3 (scripts, styles, ``on*`` handlers, ``javascript:`` URLs and embeds
 removed) before extraction; metadata is read from the original tree as text only, and every field
-goes through sanitize.plain_text, so nothing executable is ever stored or shown.
+goes through sanitize.plain_text, so nothing executable is ever stored or shown. Cookie/consent
+boxes (by class/id) are removed too, and trafilatura is given a whole document (see
+``_sanitised_tree``).
+
+What trafilatura returns is then sorted block by block (``_sort_out``): a block is left out, with
+its reason in ``dropped``, when it is a caption, the headline again, page furniture (the plain-text
+parser's rules), a byline or date line at the top, navigation as the page's markup shows it (link
+text, teasers in a listing, the page's text run together — pagebody.Page.judge), the label of a
+link list, a kicker above the first paragraph, or a heading with nothing after it.
+
+Short articles (a breaking item of two or three paragraphs) give trafilatura's statistics little
+to go on. When it yields less than MIN_PRECISE_CHARS of prose, the article is read from the
+page's own markup instead (pagebody.Page.article: its ``articleBody``, ``<article>``, ``<main>``
+or the element with the most prose) if that gives more. The page is refused when that markup
+shows a row of teaser cards, or more link text than twice the prose — unless trafilatura's
+paragraphs are the content area's own and there are two of them, or the page declares itself an
+article. Error pages ("Page not found") and consent walls are refused by their title or
+``<h1>``. A page is an article only if at least one paragraph reads as prose.
 
 Tuning, and why:
 
@@ -34,10 +51,12 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from archive.ingest import dates
+from archive.ingest import dates, pagebody
 from archive.ingest.plaintext import NoArticleError
+from archive.ingest.plaintext.bylines import parse_meta
 from archive.ingest.plaintext.credits import split_caption_credit
 from archive.ingest.plaintext.furniture import furniture_reason
+from archive.ingest.plaintext.text import ends_sentence
 from archive.ingest.sanitize import clean_page, plain_text
 from archive.ingest.types import Block, Caption, DroppedLine, ParsedArticle
 
@@ -49,6 +68,9 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 STANDFIRST_MAX_WORDS = 80
 MIN_PRECISE_CHARS = 200  # below this, precision mode probably cut the article: try balanced
+# A byline or date line among the first few blocks is not body text.
+HEAD_BLOCKS = 3
+LABEL_MAX_WORDS = 5
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|byline|author", re.IGNORECASE)
@@ -213,6 +235,20 @@ def _visible_date(tree) -> dates.FoundDate | None:
     return None
 
 
+def _sanitised_tree(tree):
+    """The page's body, sanitised (nh3), as a whole document; cookie/consent boxes removed.
+
+    nh3 returns a fragment (no ``<html>``/``<body>``, the ``<title>`` text left loose in front);
+    trafilatura refuses a fragment whose top level holds fewer than two elements as "not valid
+    HTML" — which is most pages, whose body is one wrapper ``<div>`` once scripts are gone.
+    """
+    body = tree.body if tree.find("body") is not None else tree
+    fragment = clean_page(lxml.html.tostring(body, encoding="unicode"))
+    root = lxml.html.document_fromstring(f"<html><head></head><body>{fragment}</body></html>")
+    pagebody.remove_consent_boxes(root)
+    return root
+
+
 def _extract(page: str, url: str, language: str):
     options = dict(
         url=url or None,
@@ -243,9 +279,17 @@ def _extract(page: str, url: str, language: str):
 
 def _blocks(body, title: str) -> list[Block]:
     blocks: list[Block] = []
-    if body is None:
-        return blocks
-    for element in body:
+    if body is not None:
+        _collect(body, title, blocks)
+    return blocks
+
+
+_BLOCK_XML = ("p", "head", "list", "table", "quote")
+
+
+def _collect(container, title: str, blocks: list[Block]) -> None:
+    """trafilatura's XML elements in `container` to blocks, in order."""
+    for element in container:
         tag = element.tag
         if tag == "head":
             text = _clean(_text(element))
@@ -256,20 +300,167 @@ def _blocks(body, title: str) -> list[Block]:
                 text = _clean(_text(item))
                 if text:
                     blocks.append(Block("paragraph", text))
+        elif tag == "table" and any(element.find(f"row/cell/{t}") is not None for t in _BLOCK_XML):
+            # A layout table (old sites set whole pages in one): each cell is page content.
+            for row in element.findall("row"):
+                for cell in row.findall("cell"):
+                    _cell(cell, title, blocks)
         elif tag == "table":
             for row in element.iter("row"):
                 cells = [_clean(_text(cell)) for cell in row.iter("cell")]
                 text = " | ".join(cell for cell in cells if cell)
                 if text:
                     blocks.append(Block("paragraph", text))
-        elif tag in ("p", "quote", "code", "div", "lb") or isinstance(tag, str):
-            text = _clean(_text(element))
-            if text:
-                blocks.append(Block("paragraph", text))
+        elif isinstance(tag, str):
+            # A <br> (trafilatura's <lb/>) ends a paragraph: many sites separate theirs so.
+            blocks.extend(Block("paragraph", text) for text in _lines(element))
+
+
+def _cell(cell, title: str, blocks: list[Block]) -> None:
+    if not any(child.tag in _BLOCK_XML for child in cell):
+        blocks.extend(Block("paragraph", text) for text in _lines(cell))
+        return
+    # Text before, between and after the cell's paragraphs is a paragraph of its own.
+    loose = etree.Element("p")
+    loose.text = cell.text
+    parts = [loose]
+    for child in cell:
+        tail = etree.Element("p")
+        tail.text, child.tail = child.tail, None
+        parts.extend([child, tail])
+    holder = etree.Element("cell")
+    holder.extend(parts)
+    _collect(holder, title, blocks)
+
+
+def _lines(element) -> list[str]:
+    """The text of an element, split where it has line breaks.
+
+    trafilatura marks a ``<br>`` as ``<lb/>``; its text is otherwise whitespace-normalised, except
+    when it falls back to the page's raw text, which it joins line by line with newlines.
+    """
+    lines: list[list[str]] = [[]]
+
+    def add(text: str | None) -> None:
+        first, *others = (text or "").split("\n")
+        lines[-1].append(first)
+        lines.extend([other] for other in others)
+
+    def walk(node) -> None:
+        if node.tag == "lb":
+            lines.append([])
+        elif isinstance(node.tag, str) and node.tag not in _NO_TEXT:
+            add(node.text)
+            for child in node:
+                walk(child)
+                add(child.tail)
+
+    walk(element)
+    return [text for text in (_clean(" ".join(line)) for line in lines) if text]
+
+
+def _sort_out(
+    blocks: list[Block], title: str, captions: list[Caption], view: pagebody.Page | None
+) -> tuple[list[Block], list[DroppedLine]]:
+    """The article's blocks, and the others with the reason each is not article text.
+
+    ``view`` judges navigation (link lists, teasers, page text run together); pass None for
+    blocks read from the page's own markup, which already leaves navigation out.
+    """
+    caption_keys = {_key(c.text) for c in captions} | {
+        _key(f"{c.text} {c.credit}") for c in captions
+    }
+    reasons: dict[int, str] = {}
+    kept = 0
+    for number, block in enumerate(blocks, start=1):
+        reason = ""
+        if not any(ch.isalpha() for ch in block.text):
+            reason = "no words"
+        elif _key(block.text) in caption_keys:
+            reason = "image caption"
+        elif _same(block.text, title):
+            reason = "the headline again"
+        elif not (reason := furniture_reason(block.text)) and view is not None:
+            reason = view.judge(block.text, title)
+        if not reason and kept < HEAD_BLOCKS and (meta := parse_meta(block.text, True)):
+            reason = meta.reason
+        if reason:
+            reasons[number] = reason
+        else:
+            kept += 1
+    # The label of a link list ("أخبار عاجلة", "Latest") goes with it.
+    for number in range(len(blocks) - 1, 0, -1):
+        follows_links = reasons.get(number + 1) in pagebody.NAVIGATION | {"label of a link list"}
+        if follows_links and number not in reasons and _is_label(blocks[number - 1].text):
+            reasons[number] = "label of a link list"
+    # A label above the first paragraph is a kicker ("Breaking news", "عاجل", a section name).
+    for number, block in enumerate(blocks, start=1):
+        if number in reasons:
+            continue
+        if block.kind == "paragraph" and pagebody.is_prose(block.text):
+            break
+        if block.kind == "paragraph" and _is_label(block.text):
+            reasons[number] = "label above the article"
     # A heading with no paragraph after it is page furniture ("Related", "اقرأ أيضا").
-    while blocks and blocks[-1].kind == "heading":
-        blocks.pop()
-    return blocks
+    for number in range(len(blocks), 0, -1):
+        if number in reasons:
+            continue
+        if blocks[number - 1].kind != "heading":
+            break
+        reasons[number] = "heading without text"
+    kept_blocks = [block for n, block in enumerate(blocks, start=1) if n not in reasons]
+    dropped = [
+        DroppedLine(n, block.text, reasons[n])
+        for n, block in enumerate(blocks, start=1)
+        if n in reasons
+    ]
+    return kept_blocks, dropped
+
+
+def _is_label(text: str) -> bool:
+    return _words(text) <= LABEL_MAX_WORDS and not ends_sentence(text)
+
+
+def _article_after_all(verdict, blocks: list[Block], tree, ld: list[dict]) -> bool:
+    """A short article set in a content area that also holds a long list of links (no teaser
+    cards): trafilatura's paragraphs are the area's own, and there are two of them or the page
+    says it is an article (og:type, JSON-LD, article:published_time). A tag page's one-line
+    blurb above its links is neither."""
+    if verdict.teasers:
+        return False
+    own = {_key(run.text) for run in verdict.runs if run.kind == "paragraph"}
+    prose = [b for b in blocks if b.kind == "paragraph" and pagebody.is_prose(b.text)]
+    if not prose or any(_key(block.text) not in own for block in prose):
+        return False
+    return len(prose) >= 2 or _declares_article(tree, ld)
+
+
+_ARTICLE_TYPES = re.compile(r"article|posting|report", re.IGNORECASE)
+
+
+def _declares_article(tree, ld: list[dict]) -> bool:
+    if _meta(tree, "og:type").lower() == "article" or _meta(tree, "article:published_time"):
+        return True
+    types = [item.get("@type") for item in ld]
+    names = [t for value in types for t in (value if isinstance(value, list) else [value])]
+    return any(isinstance(name, str) and _ARTICLE_TYPES.search(name) for name in names)
+
+
+def _quality(blocks: list[Block]) -> tuple[int, int]:
+    """More prose is better; with as much prose, fewer paragraphs that are not sentences."""
+    others = sum(
+        1 for block in blocks if block.kind == "paragraph" and not pagebody.is_prose(block.text)
+    )
+    return _prose(blocks), -others
+
+
+def _prose(blocks: list[Block]) -> int:
+    """Letters of article prose: paragraphs that read as sentences, not labels or dates."""
+    return sum(
+        len(block.text)
+        for block in blocks
+        if block.kind == "paragraph" and pagebody.is_prose(block.text)
+    )
 
 
 def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle:
@@ -307,24 +498,40 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
     if sitename and title:
         title = re.sub(rf"\s*[|\-–—:]\s*{re.escape(sitename)}\s*$", "", title) or title
 
-    document = _extract(clean_page(page), url, language)
+    if not title:
+        raise NoArticleError("No article: the page has no title (no <title>, og:title or <h1>).")
+    clean_tree = _sanitised_tree(tree)
+    view = pagebody.Page(clean_tree)
+    headlines = [_clean(_text(h1)) for h1 in tree.iter("h1")]
+    if pagebody.error_page(title, *headlines) or pagebody.consent_wall(title, *headlines):
+        raise NoArticleError(_no_text(title))
+    document = _extract(lxml.html.tostring(clean_tree, encoding="unicode"), url, language)
     body = document.body if document is not None else None
-    blocks = _blocks(body, title)
-
     captions = _captions(tree)
-    caption_keys = {_key(c.text) for c in captions} | {
-        _key(f"{c.text} {c.credit}") for c in captions
-    }
-    dropped: list[DroppedLine] = []
-    kept: list[Block] = []
-    for number, block in enumerate(blocks, start=1):
-        if _key(block.text) in caption_keys:
-            dropped.append(DroppedLine(number, block.text, "image caption"))
-        elif reason := furniture_reason(block.text):
-            dropped.append(DroppedLine(number, block.text, reason))
-        else:
-            kept.append(block)
-    blocks = kept
+    extracted = _blocks(body, title)
+    blocks, dropped = _sort_out(extracted, title, captions, view)
+    if _prose(blocks) < MIN_PRECISE_CHARS:
+        # Too little for trafilatura's statistics: read the article the way the markup lays it
+        # out, unless the markup says the page is a list of links or teasers.
+        verdict = view.article()
+        if (
+            verdict is not None
+            and verdict.listing
+            and not _article_after_all(verdict, blocks, tree, ld)
+        ):
+            reasons = {line.line: line.reason for line in dropped}
+            dropped = [
+                DroppedLine(number, block.text, reasons.get(number, "list of links or teasers"))
+                for number, block in enumerate(extracted, start=1)
+            ]
+            blocks = []
+        elif verdict is not None:
+            own, own_dropped = _sort_out(
+                [Block(run.kind, run.text) for run in verdict.runs], title, captions, None
+            )
+            if _quality(own) > _quality(blocks):
+                blocks, dropped = own, own_dropped
+                notes.append(f"article text read from the page's {verdict.where}")
 
     standfirst = _lead_paragraph(tree) or _meta(
         tree, "og:description", "twitter:description", "description"
@@ -337,13 +544,8 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
     if standfirst and blocks and _same(blocks[0].text, standfirst):
         blocks = blocks[1:]
 
-    if not title:
-        raise NoArticleError("No article: the page has no title (no <title>, og:title or <h1>).")
-    if not any(block.kind == "paragraph" for block in blocks):
-        raise NoArticleError(
-            f"No article: the page titled {title!r} has no article text "
-            "(only navigation, links or page furniture)."
-        )
+    if not any(block.kind == "paragraph" and pagebody.is_prose(block.text) for block in blocks):
+        raise NoArticleError(_no_text(title))
 
     published, warnings = _published(metadata.date, tree)
     page_url = url or _clean(metadata.url)
@@ -365,6 +567,13 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
         dropped=dropped,
         warnings=warnings,
         notes=notes,
+    )
+
+
+def _no_text(title: str) -> str:
+    return (
+        f"No article: the page titled {title!r} has no article text "
+        "(only navigation, links or page furniture)."
     )
 
 

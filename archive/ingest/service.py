@@ -115,7 +115,7 @@ class Importer:
         if fmt == "warc":
             return self._run_warc(name, data, stored_name)
         try:
-            decoded, parsed = parse_file(fmt, data)
+            decoded, parsed = parse_file(fmt, data, name=name)
         except (UnreadableFile, records.RecordError, NoArticleError, ValueError) as error:
             return [Outcome(name, FAILED, str(error))]
         except Exception as error:  # a parser bug fails this file, not the import

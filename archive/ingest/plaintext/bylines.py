@@ -15,7 +15,7 @@ from datetime import date
 
 from archive.ingest import dates
 from archive.ingest.plaintext.credits import AGENCY_CREDIT
-from archive.ingest.plaintext.text import ends_sentence, fold, rx, word_count
+from archive.ingest.plaintext.text import ends_sentence, fold, folded_words, rx, word_count
 
 META_MAX_WORDS = 25
 
@@ -94,6 +94,9 @@ _AUTHOR = rx(
     rf"^(?:(?P<label>{_BYLINE_LABELS})(?:\s*[:：\-–]\s*|\s+)"
     rf"|(?P<colon_label>{_BYLINE_LABELS_NEEDING_COLON})\s*[:：\-–]\s*)\S"
 )
+_NOW = rx(
+    r"اليوم|today|tonight|this\s+\w+|(?:هذا|هذه)\s+\S+|\S+\s+(?:الحالي|الحالية|الجاري|الجارية)"
+)
 _AUTHOR_LABEL_ONLY = rx(rf"^(?:{_BYLINE_LABELS}|{_BYLINE_LABELS_NEEDING_COLON})\s*[:：]?$")
 _META_SEPARATOR = re.compile(r"\s+[-–—]\s+|\s*[|•·]\s*")
 
@@ -139,6 +142,56 @@ def _author_in(piece: str) -> str:
     return name
 
 
+# "بيروت: محمد علي", "Beirut: John Smith", "لندن: «الشرق الأوسط»": the dateline city, then the
+# reporter. Only believed just below the title (a headline "غزة: إسرائيل تقصف" reads the same).
+_CITY_LABELS = folded_words(
+    "عاجل تحديث خاص حصري فيديو صور صورة شاهد تقرير تحليل رأي مقال بيان ملاحظة تنويه مصدر المصدر "
+    "الصورة تصوير ترجمة إعداد تحرير كتب كتبت بقلم متابعات مباشر الآن ملخص الخلاصة سؤال جواب س ج "
+    "update updated breaking watch video photo photos image analysis opinion exclusive live note "
+    "source credit translation reporting editing tags topics published posted date by from via "
+    "editor comment read more related q a"
+)
+# Words no name holds. Matched as written: folded, "على" (on) would be the name "علي".
+_NOT_IN_NAMES = frozenset(
+    "في على من إلى الى عن مع بعد قبل ضد حول بين منذ عند لدى أن ان إن لا لم لن قد هل ما يا أو ثم "
+    "the of and in on at to for with after before over says said is are was were".split()
+)
+_NAME_PARTICLES = frozenset("al el bin ibn bint abu de da van von der du la le".split())
+_CITY_BYLINE = re.compile(r"^(?P<city>[^:：]{2,30}?)\s*[:：]\s*(?P<name>\S.{1,60})$")
+_QUOTED_NAME = re.compile(r"^[«\"“](?P<inner>[^«»\"“”]{2,40})[»\"”]$")
+
+
+def city_byline(text: str) -> tuple[str, str] | None:
+    """(city, name) when the line is a "City: Reporter Name" byline, else None."""
+    match = _CITY_BYLINE.match(text.strip())
+    if not match:
+        return None
+    city, name = match["city"].strip(), match["name"].strip()
+    city_words = city.split()
+    if not 1 <= len(city_words) <= 2 or any(ch.isdigit() for ch in fold(city + name)):
+        return None
+    if any(fold(word).lower() in _CITY_LABELS for word in city_words):
+        return None
+    quoted = _QUOTED_NAME.match(name)
+    if quoted:  # the paper itself: لندن: «الشرق الأوسط»
+        return (city, name) if word_count(quoted["inner"]) <= 4 else None
+    words = name.split()
+    if ends_sentence(name) or any(word.lower() in _NOT_IN_NAMES for word in words):
+        return None
+    if city[0].isascii():
+        # Latin: a capitalised place and a capitalised name of two to four words.
+        if not (city[0].isupper() and 2 <= len(words) <= 4):
+            return None
+        capitalised = all(
+            word[0].isupper() or word.lower().split("-")[0] in _NAME_PARTICLES for word in words
+        )
+        return (city, name) if capitalised else None
+    if any(ch.isascii() and ch.isalpha() for ch in city + name) or not 2 <= len(words) <= 3:
+        return None
+    # An Arabic given name does not carry the article: "الجيش ينسحب" is no one's name.
+    return None if fold(words[0]).startswith("ال") else (city, name)
+
+
 @dataclass
 class Meta:
     """What one byline/date line says; ``reason`` is why the line is dropped."""
@@ -148,15 +201,23 @@ class Meta:
     updated: date | None = None
     hijri: bool = False
     hijri_date: dates.FoundDate | None = None
+    city: str = ""  # the dateline city of a "بيروت: محمد علي" byline
+    # A date relative to the day the page was read ("أمس", "منذ ساعتين"), as written: it is
+    # resolved by the parser once it knows a reference date.
+    relative: str = ""
+    relative_updated: str = ""
+    needs_time: bool = False  # "اليوم" alone is no date; "اليوم - 10:45" is
+    has_time: bool = False
 
     @property
     def reason(self) -> str:
         parts = [
             label
             for label, present in (
+                ("dateline city", self.city),
                 ("author", self.author),
-                ("publication date", self.published),
-                ("update date", self.updated),
+                ("publication date", self.published or self.relative),
+                ("update date", self.updated or self.relative_updated),
                 ("hijri date", self.hijri and not (self.published or self.updated)),
             )
             if present
@@ -164,7 +225,7 @@ class Meta:
         return " and ".join(parts) + " line" if parts else ""
 
 
-def _read_meta_piece(piece: str, near_top: bool, meta: Meta) -> bool:
+def _read_meta_piece(piece: str, near_top: bool, meta: Meta, cities: bool = False) -> bool:
     """Fold one piece of a byline/date line into meta; False if the piece is something else."""
     folded = fold(piece)
     label = _DATE_LABEL.match(folded)
@@ -182,6 +243,15 @@ def _read_meta_piece(piece: str, near_top: bool, meta: Meta) -> bool:
             meta.hijri = True
             meta.hijri_date = meta.hijri_date or dates.parse_date(rest)
             return True
+        if dates.is_relative(rest):
+            # As written: folding keeps word boundaries, so the label's words map back.
+            written = " ".join(piece.split()[len(label.group(0).split()) :]) or rest
+            label_text = label.group("label").lower()
+            if "updat" in label_text or "تحديث" in label_text:
+                meta.relative_updated = meta.relative_updated or written
+            else:
+                meta.relative = meta.relative or written
+            return True
     if near_top:
         when = _parse_date(folded)
         if when is not None:
@@ -194,17 +264,26 @@ def _read_meta_piece(piece: str, near_top: bool, meta: Meta) -> bool:
         if name := _author_in(piece):
             meta.author = f"{meta.author}, {name}" if meta.author else name
             return True
-    return bool(
-        _WEEKDAY_ONLY.fullmatch(folded)
-        or _TIME_ONLY.fullmatch(folded)
-        or AGENCY_CREDIT.fullmatch(folded)
-    )
+        if cities and (byline := city_byline(piece)):
+            meta.city = meta.city or byline[0]
+            meta.author = f"{meta.author}, {byline[1]}" if meta.author else byline[1]
+            return True
+        if dates.is_relative(folded):
+            meta.relative = meta.relative or piece
+            # "اليوم", "this week" alone may be anything; with a time of day they are a date.
+            meta.needs_time = meta.needs_time or bool(_NOW.fullmatch(folded))
+            return True
+    if _TIME_ONLY.fullmatch(folded):
+        meta.has_time = True
+        return True
+    return bool(_WEEKDAY_ONLY.fullmatch(folded) or AGENCY_CREDIT.fullmatch(folded))
 
 
-def parse_meta(text: str, near_top: bool) -> Meta | None:
+def parse_meta(text: str, near_top: bool, *, cities: bool = False) -> Meta | None:
     """Byline/date facts when the whole line is made of them, else None.
 
-    Away from the top only explicitly labelled dates ("Published ...") count.
+    Away from the top only explicitly labelled dates ("Published ...") count. "City: Name"
+    bylines are read only when `cities` is set (just below the title).
     """
     if word_count(text) > META_MAX_WORDS:
         return None
@@ -215,6 +294,8 @@ def parse_meta(text: str, near_top: bool) -> Meta | None:
         pieces[:2] = [f"{pieces[0].rstrip(' :：')}: {pieces[1]}"]
     for piece in pieces:
         piece = piece.strip(" ,،")
-        if piece and not _read_meta_piece(piece, near_top, meta):
+        if piece and not _read_meta_piece(piece, near_top, meta, cities):
             return None
+    if meta.needs_time and not meta.has_time:
+        return None
     return meta if meta.reason else None

@@ -9,7 +9,9 @@ which is never the standfirst. Pure.
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from archive.ingest import dates
 from archive.ingest.plaintext.text import clean_line, fold, rx, word_count
 from archive.ingest.types import Caption
 
@@ -65,6 +67,26 @@ def caption_of(text: str) -> Caption | None:
     return None
 
 
+_LONE_BRACKETED = re.compile(r"^[(\[]\s*([^()\[\]]{1,80}?)\s*[)\]][\s.]*$")
+
+
+def lone_credit(text: str) -> str:
+    """The credit when the whole line is one: "(رويترز)", "Photo: AFP", "تصوير: سامر",
+    "REUTERS/Ahmed Jadallah", "AFP via Getty Images". Otherwise ""."""
+    if word_count(text) > 12:
+        return ""
+    match = _LONE_BRACKETED.match(text)
+    if match:
+        return _credit_in(match.group(1))
+    slash = _SLASH_CREDIT.search(text)
+    if slash and slash.start(1) == 0:
+        return slash.group(1).strip()
+    core = text.strip().rstrip(".")
+    if _LABELLED_CREDIT.fullmatch(fold(core)) or AGENCY_CREDIT.fullmatch(fold(core)):
+        return _credit_in(core)
+    return ""
+
+
 def split_caption_credit(text: str) -> Caption:
     """A caption known to be one (an HTML figcaption): its credit split off when it names one."""
     text = clean_line(text)
@@ -83,6 +105,24 @@ def split_caption_credit(text: str) -> Caption:
 
 _DATELINE_LEAD = rx(rf"^[^.!?؟]{{0,60}}?(?:[(\[]\s*{_AGENCY}\s*[)\]]|[-–—]\s*{_AGENCY})\s*[-–—:]")
 _CAPS_DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]{2,40}(?:,\s*[A-Za-z. ]{2,30})?\s*[-–—]\s")
+
+
+DATELINE_PLACE_WORDS = 3  # "بيروت", "New York", "خان شيخون"; more is a sentence
+# "بيروت، 6 فبراير 2019 (أ ف ب) -", "BEIRUT, Feb. 6, 2019 (Reuters) -", "دمشق في 6 شباط 2019:"
+_DATED_DATELINE = re.compile(
+    r"^(?P<place>[^\W\d_][^\d.!?؟:()\[\]،,\-–—]{1,40}?)\s*(?:[,،]|\s+في|\s+[-–—])\s*"
+    r"(?P<date>[^()\[\]:\-–—]{6,40}?)\s*(?:[(\[][^)\]]{1,40}[)\]])?\s*[-–—:]\s"
+)
+
+
+def dateline_date(text: str) -> date | None:
+    """The full date in a dateline that opens a paragraph, or None ("WASHINGTON, Feb 6
+    (Reuters) -" names no year, so no date)."""
+    match = _DATED_DATELINE.match(text)
+    if not match or word_count(match["place"]) > DATELINE_PLACE_WORDS:
+        return None
+    found = dates.parse_date(match["date"])
+    return found.date if found is not None and found.precision == dates.DAY else None
 
 
 def is_dateline_lead(text: str) -> bool:
