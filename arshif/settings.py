@@ -1,6 +1,5 @@
 """Arshif settings: every deploy-time value comes from the environment (see README)."""
 
-import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -8,33 +7,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from arshif.env import env_bool, env_int, env_list, env_path, env_str
+from arshif.secret_key import kept_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("ARCHIVE_DATA_DIR", BASE_DIR / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-
-def _secret_key() -> str:
-    """The key from DJANGO_SECRET_KEY, else one generated once and kept in the data dir."""
-    given = env_str("DJANGO_SECRET_KEY")
-    if given:
-        return given
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        # O_EXCL: two processes starting at once must not write two different keys.
-        try:
-            with open(key_file, "x", encoding="ascii") as handle:
-                handle.write(secrets.token_urlsafe(50))
-            key_file.chmod(0o600)
-        except FileExistsError:
-            pass
-    key = key_file.read_text(encoding="ascii").strip()
-    if not key:
-        raise ImproperlyConfigured(f"{key_file} is empty: delete it to generate a new key")
-    return key
-
-
-SECRET_KEY = _secret_key()
+# From the environment, else generated once and kept in the data dir (arshif/secret_key.py).
+SECRET_KEY = env_str("DJANGO_SECRET_KEY") or kept_secret_key(DATA_DIR / "secret_key")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
