@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import connection
 
 from search.engine import get_engine
 from search.indexing.documents import documents_for
@@ -21,12 +22,23 @@ from search.models import IndexTask
 BATCH_SIZE = 2000
 
 
+# The key of the writer's advisory lock on PostgreSQL (any number no other lock uses).
+WRITER_LOCK_KEY = 0x41525348  # "ARSH"
+
+
 @contextmanager
 def writer_lock(blocking: bool = True) -> Iterator[bool]:
-    """One queue drainer at a time on this machine (an advisory lock file in the data dir).
+    """One queue drainer at a time; yields whether this process has the lock.
 
-    Two drainers could otherwise apply an older state of an article after a newer one.
+    Two drainers could otherwise apply an older state of an article after a newer one. On
+    PostgreSQL the lock is the database's (an advisory lock), so it holds across every machine
+    that shares the database; on SQLite, which lives on one machine, it is a lock file in the
+    data dir.
     """
+    if connection.vendor == "postgresql":
+        with _advisory_lock(blocking) as locked:
+            yield locked
+        return
     path = settings.DATA_DIR / "index-writer.lock"
     with open(path, "a") as handle:
         flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
@@ -39,6 +51,35 @@ def writer_lock(blocking: bool = True) -> Iterator[bool]:
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _advisory_lock(blocking: bool) -> Iterator[bool]:
+    # A session lock: it outlives the transactions the writer commits while it holds it, and
+    # goes with the connection if the process dies. PostgreSQL would grant it again to the
+    # session holding it; a lock file would not, and neither does this.
+    if getattr(connection, "arshif_writer_lock_held", False):
+        if blocking:
+            raise RuntimeError("this connection already holds the index writer lock")
+        yield False
+        return
+    with connection.cursor() as cursor:
+        if blocking:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [WRITER_LOCK_KEY])
+            locked = True
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [WRITER_LOCK_KEY])
+            locked = cursor.fetchone()[0]
+    if not locked:
+        yield False
+        return
+    connection.arshif_writer_lock_held = True
+    try:
+        yield True
+    finally:
+        connection.arshif_writer_lock_held = False
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [WRITER_LOCK_KEY])
 
 
 def process_pending(
