@@ -12,11 +12,11 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from archive.ingest import dates
-from archive.ingest.plaintext.bylines import Meta, parse_meta
+from archive.ingest.plaintext.bylines import parse_meta
 from archive.ingest.plaintext.credits import (
     CAPTION_MAX_WORDS,
     caption_of,
@@ -31,6 +31,7 @@ from archive.ingest.plaintext.furniture import (
     more_from_section,
     tags_in,
 )
+from archive.ingest.plaintext.state import Found, Item, Line
 from archive.ingest.plaintext.text import (
     CLOSING_MARKS,
     HEADING_MAX_WORDS,
@@ -98,68 +99,13 @@ def _detect_language(text: str) -> str:
 # --------------------------------------------------------------------------
 
 
-@dataclass
-class _Line:
-    number: int  # 1-based, as in the input file
-    text: str
-    after_gap: bool  # a blank line (or the start of the text) comes right before it
-    reason: str = ""  # why it is dropped; "" while it may be article text
-    meta: bool = False  # a byline or date line
-
-
-@dataclass
-class _Item:
-    """A body block or caption in reading order, before kinds are decided."""
-
-    lines: list[_Line]
-    caption: Caption | None = None
-
-    @property
-    def text(self) -> str:
-        return " ".join(line.text for line in self.lines)
-
-
-@dataclass
-class _Found:
-    """Facts gathered from furniture and head lines on the way to the body."""
-
-    author: str = ""
-    published: date | None = None
-    updated: date | None = None
-    hijri: bool = False
-    hijri_date: dates.FoundDate | None = None
-    extra_published: list[date] = field(default_factory=list)
-    crumbs: list[str] = field(default_factory=list)
-    footer_section: str = ""
-    url: str = ""
-    tags: list[str] = field(default_factory=list)
-    precision: str = dates.DAY  # of `published`, when it was read from a relative date
-    relative: str = ""  # "أمس", "منذ ساعتين": a publication date relative to the reading day
-    relative_updated: str = ""
-    captured: datetime | None = None  # from an HTTP/WARC Date header at the top of the file
-
-    def take(self, meta: Meta) -> None:
-        if meta.author:
-            self.author = f"{self.author}, {meta.author}" if self.author else meta.author
-        if meta.published:
-            if self.published is None:
-                self.published = meta.published
-            elif meta.published != self.published:
-                self.extra_published.append(meta.published)
-        self.updated = self.updated or meta.updated
-        self.relative = self.relative or meta.relative
-        self.relative_updated = self.relative_updated or meta.relative_updated
-        self.hijri = self.hijri or meta.hijri
-        self.hijri_date = self.hijri_date or meta.hijri_date
-
-
-def _read_lines(text: str) -> list[_Line]:
-    lines: list[_Line] = []
+def _read_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
     after_gap = True
     for number, raw in enumerate(_NEWLINE.split(text), start=1):
         cleaned = clean_line(raw)
         if cleaned:
-            lines.append(_Line(number, cleaned, after_gap))
+            lines.append(Line(number, cleaned, after_gap))
         after_gap = not cleaned
     return lines
 
@@ -191,7 +137,7 @@ class _HardWrap:
         return not ends_sentence(line) and len(line) >= WRAP_FULL_LINE * self.width
 
 
-def _hard_wrap(lines: list[_Line]) -> _HardWrap | None:
+def _hard_wrap(lines: list[Line]) -> _HardWrap | None:
     """The wrap width when the text is hard-wrapped, else None.
 
     Evidence: line breaks inside runs of text (no blank line) mostly fall where the next word
@@ -238,7 +184,7 @@ def _is_known_header(name: str) -> bool:
     return name in _KNOWN_HEADERS or name.startswith(("warc-", "x-"))
 
 
-def _mark_transport_headers(lines: list[_Line], found: _Found) -> None:
+def _mark_transport_headers(lines: list[Line], found: Found) -> None:
     """A WARC record's or an HTTP response's headers saved at the top of the file.
 
     They are dropped, and their Date (WARC-Date first) is kept as the day the page was
@@ -246,7 +192,7 @@ def _mark_transport_headers(lines: list[_Line], found: _Found) -> None:
     header lines counts only when it holds a status line ("HTTP/1.1 200 OK", "WARC/1.0") or two
     known headers, so that a lone "Date: 6 February 2019" stays a date line.
     """
-    block: list[tuple[_Line, str, str]] = []
+    block: list[tuple[Line, str, str]] = []
     line_kind: dict[int, str] = {}
     status = False
     kind = ""
@@ -307,7 +253,7 @@ def _date_in_name(name: str) -> date | None:
     return max(found)[1] if found else None
 
 
-def _reference(found: _Found, texts: list[_Item], name: str) -> tuple[date, str] | None:
+def _reference(found: Found, texts: list[Item], name: str) -> tuple[date, str] | None:
     """What a relative date in the file is relative to, and where that came from.
 
     The capture date in an HTTP/WARC header is the day the page showed "أمس"; failing it, the
@@ -324,7 +270,7 @@ def _reference(found: _Found, texts: list[_Item], name: str) -> tuple[date, str]
     return None
 
 
-def _resolve_relative(found: _Found, reference: tuple[date, str] | None) -> list[str]:
+def _resolve_relative(found: Found, reference: tuple[date, str] | None) -> list[str]:
     """Read "أمس"-style publication and update dates against the reference; the warnings."""
     if not found.relative and not found.relative_updated:
         return []
@@ -361,7 +307,7 @@ def _resolve_relative(found: _Found, reference: tuple[date, str] | None) -> list
     return warnings
 
 
-def _mark_furniture(lines: list[_Line], found: _Found) -> None:
+def _mark_furniture(lines: list[Line], found: Found) -> None:
     for index, line in enumerate(lines):
         if line.reason:  # already claimed as the headline after a "Read also:" label
             continue
@@ -384,7 +330,7 @@ def _mark_furniture(lines: list[_Line], found: _Found) -> None:
                 following.reason = "read-also link"
 
 
-def _mark_footer(lines: list[_Line], found: _Found) -> None:
+def _mark_footer(lines: list[Line], found: Found) -> None:
     """Drop a "More from <section>" footer and the related headlines listed under it.
 
     The same words start ordinary sentences ("المزيد من القتلى ..."), so the
@@ -405,11 +351,11 @@ def _mark_footer(lines: list[_Line], found: _Found) -> None:
             return
 
 
-def _next_unclaimed(lines: list[_Line], index: int) -> _Line | None:
+def _next_unclaimed(lines: list[Line], index: int) -> Line | None:
     return next((line for line in lines[index + 1 :] if not line.reason), None)
 
 
-def _is_section_kicker(text: str, following: _Line | None) -> bool:
+def _is_section_kicker(text: str, following: Line | None) -> bool:
     """A one- or two-word section name ("دوليات", "World") printed above the headline.
 
     Only when the next line reads as a headline: several words, not a
@@ -426,7 +372,7 @@ def _is_section_kicker(text: str, following: _Line | None) -> bool:
     )
 
 
-def _find_title(lines: list[_Line], found: _Found) -> int:
+def _find_title(lines: list[Line], found: Found) -> int:
     """Index of the title line; bylines, dates and a page URL above it are consumed."""
     meta_lines = 0
     for index, line in enumerate(lines):
@@ -461,7 +407,7 @@ def _find_title(lines: list[_Line], found: _Found) -> int:
     )
 
 
-def _title_lines(lines: list[_Line], index: int, wrap: _HardWrap | None) -> list[_Line]:
+def _title_lines(lines: list[Line], index: int, wrap: _HardWrap | None) -> list[Line]:
     """The title's line, and in a hard-wrapped text the lines it was wrapped onto."""
     title = [lines[index]]
     for line in lines[index + 1 :]:
@@ -478,7 +424,7 @@ def _title_lines(lines: list[_Line], index: int, wrap: _HardWrap | None) -> list
     return title
 
 
-def _mark_head_meta(lines: list[_Line], found: _Found) -> None:
+def _mark_head_meta(lines: list[Line], found: Found) -> None:
     head_budget = HEAD_ZONE_LINES
     for line in lines:
         if line.reason:
@@ -491,12 +437,12 @@ def _mark_head_meta(lines: list[_Line], found: _Found) -> None:
             line.meta = True
 
 
-def _group_body(lines: list[_Line], wrap: _HardWrap | None = None) -> list[_Item]:
+def _group_body(lines: list[Line], wrap: _HardWrap | None = None) -> list[Item]:
     """Body lines into blocks and captions; dropped lines and blank lines end a block."""
-    items: list[_Item] = []
-    current: _Item | None = None
-    credits: list[tuple[_Item, _Line, str]] = []  # a credit line right after a short item
-    previous: _Line | None = None
+    items: list[Item] = []
+    current: Item | None = None
+    credits: list[tuple[Item, Line, str]] = []  # a credit line right after a short item
+    previous: Line | None = None
     for line in lines:
         if line.reason:
             current, previous = None, line
@@ -519,12 +465,12 @@ def _group_body(lines: list[_Line], wrap: _HardWrap | None = None) -> list[_Item
                 line.reason = "lone photo credit"
             current = None
         elif caption is not None:
-            items.append(_Item([line], caption))
+            items.append(Item([line], caption))
             current = None
         elif current and not line.after_gap and _goes_on(current.lines[-1], line, wrap):
             current.lines.append(line)
         else:
-            current = _Item([line])
+            current = Item([line])
             items.append(current)
         previous = line
     _attach_credits(items, credits)
@@ -534,7 +480,7 @@ def _group_body(lines: list[_Line], wrap: _HardWrap | None = None) -> list[_Item
     return items
 
 
-def _goes_on(line: _Line, following: _Line, wrap: _HardWrap | None) -> bool:
+def _goes_on(line: Line, following: Line, wrap: _HardWrap | None) -> bool:
     """`following` continues the paragraph `line` is in (a soft wrap)."""
     if following.number != line.number + 1:
         return False
@@ -543,7 +489,7 @@ def _goes_on(line: _Line, following: _Line, wrap: _HardWrap | None) -> bool:
     return wraps_into_next(line.text)
 
 
-def _attach_credits(items: list[_Item], credits: list[tuple[_Item, _Line, str]]) -> None:
+def _attach_credits(items: list[Item], credits: list[tuple[Item, Line, str]]) -> None:
     """A photo credit on its own line belongs to the caption on the line above it.
 
     The line above is a caption when it reads as one (it does not end a sentence), or when it
@@ -559,7 +505,7 @@ def _attach_credits(items: list[_Item], credits: list[tuple[_Item, _Line, str]])
             line.reason = "lone photo credit"
 
 
-def _is_heading_candidate(item: _Item) -> bool:
+def _is_heading_candidate(item: Item) -> bool:
     return len(item.lines) == 1 and looks_like_heading(item.text)
 
 
@@ -568,7 +514,7 @@ SUMMARY_OVERLAP = 0.6
 _WORD_RX = re.compile(r"[^\W\d_]{3,}")
 
 
-def _choose_standfirst(items: list[_Item], lines: list[_Line]) -> _Item | None:
+def _choose_standfirst(items: list[Item], lines: list[Line]) -> Item | None:
     """The first block after the title when the text sets it apart as a standfirst.
 
     It must be short (STANDFIRST_MAX_WORDS), not a wire dateline lead, and have body text after
@@ -601,7 +547,7 @@ def _choose_standfirst(items: list[_Item], lines: list[_Line]) -> _Item | None:
     return first if _is_summary(first, texts[1:]) else None
 
 
-def _is_summary(first: _Item, rest: list[_Item]) -> bool:
+def _is_summary(first: Item, rest: list[Item]) -> bool:
     words = {fold(word).lower() for word in _WORD_RX.findall(first.text)}
     if len(words) >= 4:
         for item in rest:
@@ -617,7 +563,7 @@ def _is_summary(first: _Item, rest: list[_Item]) -> bool:
     )
 
 
-def _body_blocks(texts: list[_Item]) -> list[Block]:
+def _body_blocks(texts: list[Item]) -> list[Block]:
     """Sub-headings are heading-shaped blocks with body text somewhere after them, and short
     questions standing between paragraphs (see _is_question_heading)."""
     blocks: list[Block] = []
@@ -640,7 +586,7 @@ _CONTINUING = rx(r"^(?:ف(?:هل|ما|ماذا|كيف|لماذا|لم|من|اي�
 _QUOTE_OPENERS = "\"'“‘«‹-–—"
 
 
-def _is_short_question(item: _Item) -> bool:
+def _is_short_question(item: Item) -> bool:
     text = item.text
     return (
         len(item.lines) == 1
@@ -649,7 +595,7 @@ def _is_short_question(item: _Item) -> bool:
     )
 
 
-def _is_question_heading(texts: list[_Item], index: int) -> bool:
+def _is_question_heading(texts: list[Item], index: int) -> bool:
     """A short question standing alone between paragraphs is a sub-heading ("ماذا بعد؟").
 
     It is not when it is part of the text's flow: quoted or a line of dialogue, an interview's
@@ -678,7 +624,7 @@ def _is_question_heading(texts: list[_Item], index: int) -> bool:
     return not introduced
 
 
-def _section(found: _Found, title: str, warnings: list[str]) -> str:
+def _section(found: Found, title: str, warnings: list[str]) -> str:
     crumbs = [crumb for crumb in found.crumbs if crumb != title]
     from_crumbs = crumbs[-1] if crumbs else ""
     if from_crumbs and found.footer_section and from_crumbs != found.footer_section:
@@ -689,7 +635,7 @@ def _section(found: _Found, title: str, warnings: list[str]) -> str:
     return found.footer_section or from_crumbs
 
 
-def _date_warnings(found: _Found) -> list[str]:
+def _date_warnings(found: Found) -> list[str]:
     warnings = []
     if found.published is None and found.hijri_date is not None:
         warnings.append(
@@ -724,7 +670,7 @@ def parse_plaintext(text: str, *, name: str = "") -> ParsedArticle:
     if not lines:
         raise NoArticleError("No article: the text is empty or only whitespace.")
 
-    found = _Found()
+    found = Found()
     _mark_transport_headers(lines, found)
     _mark_furniture(lines, found)
     _mark_footer(lines, found)
