@@ -9,10 +9,8 @@ Pure.
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from archive.ingest import dates
@@ -44,8 +42,8 @@ from archive.ingest.plaintext.text import (
     looks_like_heading,
     rx,
     word_count,
-    wraps_into_next,
 )
+from archive.ingest.plaintext.wrapping import HardWrap, goes_on, hard_wrap
 from archive.ingest.types import Block, Caption, DroppedLine, ParsedArticle
 
 __all__ = ["NoArticleError", "parse_plaintext"]
@@ -108,60 +106,6 @@ def _read_lines(text: str) -> list[Line]:
             lines.append(Line(number, cleaned, after_gap))
         after_gap = not cleaned
     return lines
-
-
-# --------------------------------------------------------------------------
-# Hard wrapping
-# --------------------------------------------------------------------------
-
-# A file is hard-wrapped when it has at least this many line breaks inside runs of text, most of
-# them where the next word would not have fitted on the line and in mid-sentence.
-WRAP_MIN_BREAKS = 4
-WRAP_SOFT_SHARE = 0.6
-WRAP_MID_SENTENCE_SHARE = 0.5
-WRAP_LONGER_LINES_SHARE = 0.1  # a few longer lines (a URL, an unwrapped quote) are tolerated
-WRAP_FULL_LINE = 0.8  # a line this full that does not end a sentence goes on, whatever the width
-
-
-@dataclass(frozen=True)
-class _HardWrap:
-    """The file's text was wrapped at `width` characters: lines break where words ran out."""
-
-    width: int
-
-    def continues(self, line: str, following: str) -> bool:
-        """The break between `line` and `following` is the wrapping, not the author's."""
-        first = following.split()[0]
-        if len(line) + 1 + len(first) > self.width:
-            return True  # the next word would not have fitted
-        return not ends_sentence(line) and len(line) >= WRAP_FULL_LINE * self.width
-
-
-def _hard_wrap(lines: list[Line]) -> _HardWrap | None:
-    """The wrap width when the text is hard-wrapped, else None.
-
-    Evidence: line breaks inside runs of text (no blank line) mostly fall where the next word
-    would not have fitted within the longest line, and mostly in mid-sentence; and hardly any line
-    is longer than that width. A file with one paragraph per line has lines of every length, so
-    its breaks fall anywhere.
-    """
-    texts = [line for line in lines if not line.reason]
-    breaks = [
-        (line, following)
-        for line, following in itertools.pairwise(texts)
-        if following.number == line.number + 1
-    ]
-    if len(breaks) < WRAP_MIN_BREAKS:
-        return None
-    width = max(len(line.text) for pair in breaks for line in pair)
-    if sum(len(line.text) > width for line in texts) > WRAP_LONGER_LINES_SHARE * len(texts):
-        return None
-    wrapped = _HardWrap(width)
-    soft = sum(len(a.text) + 1 + len(b.text.split()[0]) > width for a, b in breaks)
-    mid_sentence = sum(not ends_sentence(a.text) for a, _ in breaks)
-    if soft < WRAP_SOFT_SHARE * len(breaks) or mid_sentence < WRAP_MID_SENTENCE_SHARE * len(breaks):
-        return None
-    return wrapped
 
 
 # --------------------------------------------------------------------------
@@ -407,7 +351,7 @@ def _find_title(lines: list[Line], found: Found) -> int:
     )
 
 
-def _title_lines(lines: list[Line], index: int, wrap: _HardWrap | None) -> list[Line]:
+def _title_lines(lines: list[Line], index: int, wrap: HardWrap | None) -> list[Line]:
     """The title's line, and in a hard-wrapped text the lines it was wrapped onto."""
     title = [lines[index]]
     for line in lines[index + 1 :]:
@@ -437,7 +381,7 @@ def _mark_head_meta(lines: list[Line], found: Found) -> None:
             line.meta = True
 
 
-def _group_body(lines: list[Line], wrap: _HardWrap | None = None) -> list[Item]:
+def _group_body(lines: list[Line], wrap: HardWrap | None = None) -> list[Item]:
     """Body lines into blocks and captions; dropped lines and blank lines end a block."""
     items: list[Item] = []
     current: Item | None = None
@@ -467,7 +411,7 @@ def _group_body(lines: list[Line], wrap: _HardWrap | None = None) -> list[Item]:
         elif caption is not None:
             items.append(Item([line], caption))
             current = None
-        elif current and not line.after_gap and _goes_on(current.lines[-1], line, wrap):
+        elif current and not line.after_gap and goes_on(current.lines[-1], line, wrap):
             current.lines.append(line)
         else:
             current = Item([line])
@@ -478,15 +422,6 @@ def _group_body(lines: list[Line], wrap: _HardWrap | None = None) -> list[Item]:
     if items and items[-1].caption and ends_sentence(items[-1].caption.text):
         items[-1].caption = None
     return items
-
-
-def _goes_on(line: Line, following: Line, wrap: _HardWrap | None) -> bool:
-    """`following` continues the paragraph `line` is in (a soft wrap)."""
-    if following.number != line.number + 1:
-        return False
-    if wrap is not None:
-        return wrap.continues(line.text, following.text)
-    return wraps_into_next(line.text)
 
 
 def _attach_credits(items: list[Item], credits: list[tuple[Item, Line, str]]) -> None:
@@ -677,7 +612,7 @@ def parse_plaintext(text: str, *, name: str = "") -> ParsedArticle:
     title_index = _find_title(lines, found)
     title_line = lines[title_index]
     _mark_head_meta(lines[title_index + 1 :], found)
-    wrap = _hard_wrap(lines)
+    wrap = hard_wrap(lines)
     title_lines = _title_lines(lines, title_index, wrap)
     title = " ".join(line.text for line in title_lines)
     body_lines = lines[title_index + len(title_lines) :]
