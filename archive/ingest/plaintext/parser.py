@@ -18,7 +18,6 @@ from archive.ingest.plaintext.bylines import parse_meta
 from archive.ingest.plaintext.credits import (
     CAPTION_MAX_WORDS,
     caption_of,
-    is_dateline_lead,
     lone_credit,
 )
 from archive.ingest.plaintext.furniture import (
@@ -28,10 +27,10 @@ from archive.ingest.plaintext.furniture import (
     more_from_section,
     tags_in,
 )
+from archive.ingest.plaintext.headings import body_blocks
+from archive.ingest.plaintext.standfirst import choose_standfirst
 from archive.ingest.plaintext.state import Found, Item, Line
 from archive.ingest.plaintext.text import (
-    CLOSING_MARKS,
-    HEADING_MAX_WORDS,
     clean_line,
     ends_sentence,
     fold,
@@ -39,11 +38,10 @@ from archive.ingest.plaintext.text import (
     is_link_like,
     last_mark,
     looks_like_heading,
-    rx,
     word_count,
 )
 from archive.ingest.plaintext.wrapping import HardWrap, goes_on, hard_wrap
-from archive.ingest.types import Block, Caption, DroppedLine, ParsedArticle
+from archive.ingest.types import Caption, DroppedLine, ParsedArticle
 
 __all__ = ["NoArticleError", "parse_plaintext"]
 
@@ -54,7 +52,6 @@ class NoArticleError(ValueError):
 
 TITLE_MAX_WORDS = 40
 TITLE_MAX_CHARS = 300
-STANDFIRST_MAX_WORDS = 60
 # Bylines and unlabelled dates are only believed this close to the title
 # (counted in non-furniture lines); further down they are body text.
 HEAD_ZONE_LINES = 6
@@ -295,125 +292,6 @@ def _attach_credits(items: list[Item], credits: list[tuple[Item, Line, str]]) ->
             line.reason = "lone photo credit"
 
 
-def _is_heading_candidate(item: Item) -> bool:
-    return len(item.lines) == 1 and looks_like_heading(item.text)
-
-
-# A standfirst that repeats a later paragraph: this share of its words are in that paragraph.
-SUMMARY_OVERLAP = 0.6
-_WORD_RX = re.compile(r"[^\W\d_]{3,}")
-
-
-def _choose_standfirst(items: list[Item], lines: list[Line]) -> Item | None:
-    """The first block after the title when the text sets it apart as a standfirst.
-
-    It must be short (STANDFIRST_MAX_WORDS), not a wire dateline lead, and have body text after
-    it; and something must set it apart from the body, as a careful reader would see it:
-
-    * a byline, date or share bar between it and the body ("title, standfirst, byline, body");
-    * a captioned picture between it and the body;
-    * the body opening after it with a dateline ("بيروت - أ ف ب:", "WASHINGTON (Reuters) -");
-    * it is visibly a summary: most of its words come back in one later paragraph, or it stops
-      without the full stop every paragraph of the body ends with.
-
-    Otherwise a short first paragraph is the body's first paragraph.
-    """
-    texts = [item for item in items if item.caption is None]
-    if len(texts) < 2:
-        return None
-    first, following = texts[0], texts[1]
-    if word_count(first.text) > STANDFIRST_MAX_WORDS or is_dateline_lead(first.text):
-        return None
-    if all(_is_heading_candidate(item) for item in texts[1:]):
-        return None
-    start, end = first.lines[-1].number, following.lines[0].number
-    between = [line for line in lines if start < line.number < end]
-    if any(line.meta or line.reason == "share buttons" for line in between):
-        return first
-    if items[items.index(first) + 1].caption is not None:
-        return first
-    if is_dateline_lead(following.text):
-        return first
-    return first if _is_summary(first, texts[1:]) else None
-
-
-def _is_summary(first: Item, rest: list[Item]) -> bool:
-    words = {fold(word).lower() for word in _WORD_RX.findall(first.text)}
-    if len(words) >= 4:
-        for item in rest:
-            later = {fold(word).lower() for word in _WORD_RX.findall(item.text)}
-            if len(words & later) >= SUMMARY_OVERLAP * len(words):
-                return True
-    paragraphs = [item for item in rest if not _is_heading_candidate(item)]
-    return (
-        word_count(first.text) > HEADING_MAX_WORDS
-        and not ends_sentence(first.text)
-        and bool(paragraphs)
-        and all(ends_sentence(item.text) for item in paragraphs)
-    )
-
-
-def _body_blocks(texts: list[Item]) -> list[Block]:
-    """Sub-headings are heading-shaped blocks with body text somewhere after them, and short
-    questions standing between paragraphs (see _is_question_heading)."""
-    blocks: list[Block] = []
-    body_follows = False
-    for item in reversed(texts):
-        is_heading = _is_heading_candidate(item) and body_follows
-        blocks.append(Block("heading" if is_heading else "paragraph", item.text))
-        body_follows = body_follows or not _is_heading_candidate(item)
-    blocks.reverse()
-    return [
-        Block("heading", block.text) if _is_question_heading(texts, index) else block
-        for index, block in enumerate(blocks)
-    ]
-
-
-_INTERVIEW_LABEL = rx(r"^(?:س|ج|سؤال|جواب|الجواب|q|a|question|answer)\s*[:：\-–]")
-_ANSWER = rx(r"^(?:ج|جواب|الجواب|a|answer)\s*[:：\-–]|^[فو]?اجاب\b")
-# A question that opens with "so"/"and"/"but" goes on from the paragraph before it.
-_CONTINUING = rx(r"^(?:ف(?:هل|ما|ماذا|كيف|لماذا|لم|من|اين|متى|كم)|and|but|so|or|yet)\b")
-_QUOTE_OPENERS = "\"'“‘«‹-–—"
-
-
-def _is_short_question(item: Item) -> bool:
-    text = item.text
-    return (
-        len(item.lines) == 1
-        and 1 <= word_count(text) <= HEADING_MAX_WORDS
-        and last_mark(text) in "?؟"
-    )
-
-
-def _is_question_heading(texts: list[Item], index: int) -> bool:
-    """A short question standing alone between paragraphs is a sub-heading ("ماذا بعد؟").
-
-    It is not when it is part of the text's flow: quoted or a line of dialogue, an interview's
-    "س:"/"Q:" line, introduced by a paragraph ending in ":", answered by the next one ("ج:",
-    "فأجاب"), one of a run of questions, opening with "فهل"/"And", or more than one sentence.
-    """
-    item = texts[index]
-    if not _is_short_question(item):
-        return False
-    text = item.text
-    folded = fold(text)
-    core = text.rstrip(CLOSING_MARKS + " ")[:-1]
-    if text[0] in _QUOTE_OPENERS or _INTERVIEW_LABEL.match(folded) or _CONTINUING.match(folded):
-        return False
-    if any(mark in core for mark in ".!?؟:"):
-        return False
-    before = texts[index - 1] if index > 0 else None
-    after = texts[index + 1] if index + 1 < len(texts) else None
-    if after is None or _is_heading_candidate(after) or _is_short_question(after):
-        return False
-    if _ANSWER.match(fold(after.text)):
-        return False
-    introduced = before is not None and (
-        _is_short_question(before) or last_mark(before.text) == ":"
-    )
-    return not introduced
-
-
 def _section(found: Found, title: str, warnings: list[str]) -> str:
     crumbs = [crumb for crumb in found.crumbs if crumb != title]
     from_crumbs = crumbs[-1] if crumbs else ""
@@ -450,8 +328,8 @@ def parse_plaintext(text: str, *, name: str = "") -> ParsedArticle:
     items = _group_body(body_lines, wrap)
 
     texts = [item for item in items if item.caption is None]
-    standfirst = _choose_standfirst(items, lines)
-    blocks = _body_blocks([item for item in texts if item is not standfirst])
+    standfirst = choose_standfirst(items, lines)
+    blocks = body_blocks([item for item in texts if item is not standfirst])
     if not any(block.kind == "paragraph" for block in blocks):
         raise NoArticleError(
             f"No article: line {title_line.number} reads as a title ({title!r}) "
