@@ -1,10 +1,11 @@
 """The plain-text parser itself: the lines of a scraped article, in order, to a ParsedArticle.
 
-``parse_plaintext`` reads the lines, marks page furniture and a "More from" footer, finds the
-title (consuming bylines, dates and a section label above it), reads the bylines and dates just
-below it, groups the rest into blocks and captions, picks the standfirst and the sub-headings,
-and reports every dropped line with its reason. The layout rules are in the package docstring.
-Pure.
+``parse_plaintext`` reads the lines, drops a transport header block (dating), marks page
+furniture and a "More from" footer, finds the title (consuming bylines, dates and a section label
+above it; in a hard-wrapped text the lines it was wrapped onto, see wrapping), reads the bylines
+and dates just below it, groups the rest into blocks and captions (blocks), picks the standfirst
+(standfirst) and the sub-headings (headings), dates the article (dating), tells its language, and
+reports every dropped line with its reason. The layout rules are in the package docstring. Pure.
 """
 
 from __future__ import annotations
@@ -14,12 +15,8 @@ import unicodedata
 
 from archive.ingest import dates
 from archive.ingest.plaintext import dating
+from archive.ingest.plaintext.blocks import group_body
 from archive.ingest.plaintext.bylines import parse_meta
-from archive.ingest.plaintext.credits import (
-    CAPTION_MAX_WORDS,
-    caption_of,
-    lone_credit,
-)
 from archive.ingest.plaintext.furniture import (
     breadcrumb_in,
     furniture_reason_of_clean_line,
@@ -29,10 +26,9 @@ from archive.ingest.plaintext.furniture import (
 )
 from archive.ingest.plaintext.headings import body_blocks
 from archive.ingest.plaintext.standfirst import choose_standfirst
-from archive.ingest.plaintext.state import Found, Item, Line
+from archive.ingest.plaintext.state import Found, Line
 from archive.ingest.plaintext.text import (
     clean_line,
-    ends_sentence,
     fold,
     folded_words,
     is_link_like,
@@ -40,8 +36,8 @@ from archive.ingest.plaintext.text import (
     looks_like_heading,
     word_count,
 )
-from archive.ingest.plaintext.wrapping import HardWrap, goes_on, hard_wrap
-from archive.ingest.types import Caption, DroppedLine, ParsedArticle
+from archive.ingest.plaintext.wrapping import HardWrap, hard_wrap
+from archive.ingest.types import DroppedLine, ParsedArticle
 
 __all__ = ["NoArticleError", "parse_plaintext"]
 
@@ -233,65 +229,6 @@ def _mark_head_meta(lines: list[Line], found: Found) -> None:
             line.meta = True
 
 
-def _group_body(lines: list[Line], wrap: HardWrap | None = None) -> list[Item]:
-    """Body lines into blocks and captions; dropped lines and blank lines end a block."""
-    items: list[Item] = []
-    current: Item | None = None
-    credits: list[tuple[Item, Line, str]] = []  # a credit line right after a short item
-    previous: Line | None = None
-    for line in lines:
-        if line.reason:
-            current, previous = None, line
-            continue
-        caption = caption_of(line.text)
-        credit = (caption.credit if caption is not None and not caption.text else "") or (
-            lone_credit(line.text) if caption is None else ""
-        )
-        if credit:
-            last = items[-1] if items else None
-            if (
-                last is not None
-                and last.caption is None
-                and len(last.lines) == 1
-                and last.lines[0] is previous
-                and word_count(last.text) <= CAPTION_MAX_WORDS
-            ):
-                credits.append((last, line, credit))
-            else:
-                line.reason = "lone photo credit"
-            current = None
-        elif caption is not None:
-            items.append(Item([line], caption))
-            current = None
-        elif current and not line.after_gap and goes_on(current.lines[-1], line, wrap):
-            current.lines.append(line)
-        else:
-            current = Item([line])
-            items.append(current)
-        previous = line
-    _attach_credits(items, credits)
-    # Wire copy often ends with "... قالت الوزارة. (رويترز)": an attribution, not a caption.
-    if items and items[-1].caption and ends_sentence(items[-1].caption.text):
-        items[-1].caption = None
-    return items
-
-
-def _attach_credits(items: list[Item], credits: list[tuple[Item, Line, str]]) -> None:
-    """A photo credit on its own line belongs to the caption on the line above it.
-
-    The line above is a caption when it reads as one (it does not end a sentence), or when it
-    does but the credit follows it directly and the article goes on after: a last paragraph
-    ending "... قالت الوزارة." with "(رويترز)" below is the wire's attribution, not a caption.
-    """
-    for item, line, credit in credits:
-        body_follows = any(later.caption is None for later in items[items.index(item) + 1 :])
-        if not ends_sentence(item.text) or (not line.after_gap and body_follows):
-            item.caption = Caption(item.text, credit)
-            item.lines.append(line)
-        else:
-            line.reason = "lone photo credit"
-
-
 def _section(found: Found, title: str, warnings: list[str]) -> str:
     crumbs = [crumb for crumb in found.crumbs if crumb != title]
     from_crumbs = crumbs[-1] if crumbs else ""
@@ -325,7 +262,7 @@ def parse_plaintext(text: str, *, name: str = "") -> ParsedArticle:
     title_lines = _title_lines(lines, title_index, wrap)
     title = " ".join(line.text for line in title_lines)
     body_lines = lines[title_index + len(title_lines) :]
-    items = _group_body(body_lines, wrap)
+    items = group_body(body_lines, wrap)
 
     texts = [item for item in items if item.caption is None]
     standfirst = choose_standfirst(items, lines)
