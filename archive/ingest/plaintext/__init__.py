@@ -61,6 +61,15 @@ The work is split by concern, each module pure (no Django imports):
   breadcrumbs, "More from" footers);
 * ``credits`` — photo credits and captions, and the wire dateline that opens a body;
 * ``bylines`` — byline and date lines;
+* ``state`` — what the parse works on: a ``Line`` of the input, an ``Item`` (block or caption)
+  being assembled, the facts ``Found`` on the way;
+* ``wrapping`` — where a line break is a soft wrap, and recognising a hard-wrapped file;
+* ``dating`` — an HTTP/WARC header block at the top, the reference date a relative date is read
+  against, and the warnings about the publication date;
+* ``blocks`` — the body's lines grouped into blocks and captions, a lone photo credit attached to
+  the caption above it;
+* ``headings`` — which blocks are sub-headings, short questions included;
+* ``standfirst`` — which block, if any, is the standfirst;
 * ``parser`` — ``parse_plaintext``: the lines in order, assembled into a ``ParsedArticle``.
 
 ``parse_plaintext`` and ``NoArticleError`` are the entry points, importable from here.
