@@ -30,9 +30,9 @@ Layout rules a reader of the output needs to know:
   "yesterday", "3 days ago") is read against a reference date the file gives: the Date of
   an HTTP/WARC header block at its top (dropped; a WARC-Target-URI is the URL), else a dated
   dateline at the head of the body ("بيروت، 6 فبراير 2019 (أ ف ب) -"), else a date in the
-  file name. It gets the precision of the days it can mean (dates.relative_span): "أمس" a
-  day, "الأسبوع الماضي" a month or a year, "منذ ساعتين" a day only when the reference has
-  its time of day. Without a reference it stays unknown, with a warning saying so.
+  file name. It gets the precision of the days it can mean (relative_dates.relative_span):
+  "أمس" a day, "الأسبوع الماضي" a month or a year, "منذ ساعتين" a day only when the reference
+  has its time of day. Without a reference it stays unknown, with a warning saying so.
 * A sub-heading is a short block (text.HEADING_MAX_WORDS) that does not end in punctuation and
   has body text after it — or a short question ("ماذا بعد؟", "What happens next?") standing alone
   between paragraphs. A question stays a paragraph when it belongs to the flow of the text: quoted
