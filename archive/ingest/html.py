@@ -51,7 +51,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from archive.ingest import dates, pagebody
+from archive.ingest import dates, pagebody, refusals
 from archive.ingest.plaintext import NoArticleError
 from archive.ingest.plaintext.bylines import parse_meta
 from archive.ingest.plaintext.credits import split_caption_credit
@@ -503,7 +503,7 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
     clean_tree = _sanitised_tree(tree)
     view = pagebody.Page(clean_tree)
     headlines = [_clean(_text(h1)) for h1 in tree.iter("h1")]
-    if pagebody.error_page(title, *headlines) or pagebody.consent_wall(title, *headlines):
+    if refusals.error_page(title, *headlines) or refusals.consent_wall(title, *headlines):
         raise NoArticleError(_no_text(title))
     document = _extract(lxml.html.tostring(clean_tree, encoding="unicode"), url, language)
     body = document.body if document is not None else None
