@@ -52,12 +52,13 @@ import trafilatura
 from lxml import etree
 
 from archive.ingest import dates, pagebody, refusals
+from archive.ingest.html_text import NO_TEXT, clean, key, meta, same, text_of
 from archive.ingest.plaintext import NoArticleError
 from archive.ingest.plaintext.bylines import parse_meta
 from archive.ingest.plaintext.credits import split_caption_credit
 from archive.ingest.plaintext.furniture import furniture_reason
 from archive.ingest.plaintext.text import ends_sentence
-from archive.ingest.sanitize import clean_page, plain_text
+from archive.ingest.sanitize import clean_page
 from archive.ingest.types import Block, Caption, DroppedLine, ParsedArticle
 
 __all__ = ["parse_html", "sniff_charset"]
@@ -90,48 +91,8 @@ def sniff_charset(data: bytes) -> str:
     return match.group(1).decode("ascii", "replace") if match else ""
 
 
-_NO_TEXT = {"script", "style", "noscript", "template"}
-
-
-def _text(element) -> str:
-    """The visible text of an element: no script/style content, no comments."""
-    parts: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node.tag, str) and node.tag not in _NO_TEXT:
-            parts.append(node.text or "")
-            for child in node:
-                walk(child)
-                parts.append(child.tail or "")
-
-    walk(element)
-    return " ".join(" ".join(parts).split())
-
-
-def _clean(value) -> str:
-    return " ".join(plain_text(str(value or "")).split())
-
-
 def _words(text: str) -> int:
     return len(text.split())
-
-
-def _same(a: str, b: str) -> bool:
-    return _key(a) == _key(b)
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text).lower()
-
-
-def _meta(tree, *names: str) -> str:
-    for name in names:
-        for attribute in ("property", "name", "itemprop"):
-            for element in tree.xpath(f'//meta[@{attribute}="{name}"][@content]'):
-                value = _clean(element.get("content"))
-                if value:
-                    return value
-    return ""
 
 
 def _hostile_counts(tree) -> list[str]:
@@ -163,7 +124,7 @@ def _language(tree, hint: str) -> str:
     for value in (
         tree.get("lang"),
         tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
-        _meta(tree, "og:locale", "content-language", "language"),
+        meta(tree, "og:locale", "content-language", "language"),
     ):
         code = (value or "").strip().lower()[:2]
         if code in ("ar", "en"):
@@ -179,11 +140,11 @@ def _captions(tree) -> list[Caption]:
             if child is figcaption or not isinstance(child.tag, str):
                 continue
             if child.tag in ("small", "cite") or _CREDIT_CLASS.search(child.get("class") or ""):
-                credit = _clean(_text(child)).strip("()[] ")
+                credit = clean(text_of(child)).strip("()[] ")
                 break
-        text = _clean(_text(figcaption))
+        text = clean(text_of(figcaption))
         if credit:
-            text = _clean(text.replace(credit, "", 1)).strip(" ()[]-–—|،,")
+            text = clean(text.replace(credit, "", 1)).strip(" ()[]-–—|،,")
             caption = Caption(text, credit)
         else:
             caption = split_caption_credit(text)
@@ -195,7 +156,7 @@ def _captions(tree) -> list[Caption]:
 def _lead_paragraph(tree) -> str:
     for element in tree.xpath("//p[@class]|//h2[@class]|//div[@class]"):
         if _LEAD_CLASS.search(element.get("class") or ""):
-            text = _clean(_text(element))
+            text = clean(text_of(element))
             if 0 < _words(text) <= STANDFIRST_MAX_WORDS:
                 return text
     return ""
@@ -220,14 +181,14 @@ def _json_ld(tree) -> list[dict]:
 
 def _visible_date(tree) -> dates.FoundDate | None:
     for element in tree.iter("time"):
-        for value in (element.get("datetime"), _text(element)):
+        for value in (element.get("datetime"), text_of(element)):
             found = dates.parse_datetime_value(value or "")
             if found:
                 return found
     for element in tree.xpath("//*[@class or @itemprop]"):
         label = f"{element.get('class') or ''} {element.get('itemprop') or ''}"
         if _DATE_CLASS.search(label) and not _CREDIT_CLASS.search(label):
-            text = _text(element)
+            text = text_of(element)
             if 0 < len(text) <= 80:
                 found = dates.parse_date(text)
                 if found:
@@ -292,12 +253,12 @@ def _collect(container, title: str, blocks: list[Block]) -> None:
     for element in container:
         tag = element.tag
         if tag == "head":
-            text = _clean(_text(element))
-            if text and not _same(text, title):
+            text = clean(text_of(element))
+            if text and not same(text, title):
                 blocks.append(Block("heading", text))
         elif tag == "list":
             for item in element.iter("item"):
-                text = _clean(_text(item))
+                text = clean(text_of(item))
                 if text:
                     blocks.append(Block("paragraph", text))
         elif tag == "table" and any(element.find(f"row/cell/{t}") is not None for t in _BLOCK_XML):
@@ -307,7 +268,7 @@ def _collect(container, title: str, blocks: list[Block]) -> None:
                     _cell(cell, title, blocks)
         elif tag == "table":
             for row in element.iter("row"):
-                cells = [_clean(_text(cell)) for cell in row.iter("cell")]
+                cells = [clean(text_of(cell)) for cell in row.iter("cell")]
                 text = " | ".join(cell for cell in cells if cell)
                 if text:
                     blocks.append(Block("paragraph", text))
@@ -349,14 +310,14 @@ def _lines(element) -> list[str]:
     def walk(node) -> None:
         if node.tag == "lb":
             lines.append([])
-        elif isinstance(node.tag, str) and node.tag not in _NO_TEXT:
+        elif isinstance(node.tag, str) and node.tag not in NO_TEXT:
             add(node.text)
             for child in node:
                 walk(child)
                 add(child.tail)
 
     walk(element)
-    return [text for text in (_clean(" ".join(line)) for line in lines) if text]
+    return [text for text in (clean(" ".join(line)) for line in lines) if text]
 
 
 def _sort_out(
@@ -367,18 +328,16 @@ def _sort_out(
     ``view`` judges navigation (link lists, teasers, page text run together); pass None for
     blocks read from the page's own markup, which already leaves navigation out.
     """
-    caption_keys = {_key(c.text) for c in captions} | {
-        _key(f"{c.text} {c.credit}") for c in captions
-    }
+    caption_keys = {key(c.text) for c in captions} | {key(f"{c.text} {c.credit}") for c in captions}
     reasons: dict[int, str] = {}
     kept = 0
     for number, block in enumerate(blocks, start=1):
         reason = ""
         if not any(ch.isalpha() for ch in block.text):
             reason = "no words"
-        elif _key(block.text) in caption_keys:
+        elif key(block.text) in caption_keys:
             reason = "image caption"
-        elif _same(block.text, title):
+        elif same(block.text, title):
             reason = "the headline again"
         elif not (reason := furniture_reason(block.text)) and view is not None:
             reason = view.judge(block.text, title)
@@ -428,9 +387,9 @@ def _article_after_all(verdict, blocks: list[Block], tree, ld: list[dict]) -> bo
     blurb above its links is neither."""
     if verdict.teasers:
         return False
-    own = {_key(run.text) for run in verdict.runs if run.kind == "paragraph"}
+    own = {key(run.text) for run in verdict.runs if run.kind == "paragraph"}
     prose = [b for b in blocks if b.kind == "paragraph" and pagebody.is_prose(b.text)]
-    if not prose or any(_key(block.text) not in own for block in prose):
+    if not prose or any(key(block.text) not in own for block in prose):
         return False
     return len(prose) >= 2 or _declares_article(tree, ld)
 
@@ -439,7 +398,7 @@ _ARTICLE_TYPES = re.compile(r"article|posting|report", re.IGNORECASE)
 
 
 def _declares_article(tree, ld: list[dict]) -> bool:
-    if _meta(tree, "og:type").lower() == "article" or _meta(tree, "article:published_time"):
+    if meta(tree, "og:type").lower() == "article" or meta(tree, "article:published_time"):
         return True
     types = [item.get("@type") for item in ld]
     names = [t for value in types for t in (value if isinstance(value, list) else [value])]
@@ -490,11 +449,11 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
     )
     ld = _json_ld(tree)
 
-    title = _clean(metadata.title)
+    title = clean(metadata.title)
     if not title:
         h1 = tree.find(".//h1")
-        title = _clean(_text(h1)) if h1 is not None else ""
-    sitename = _clean(metadata.sitename)
+        title = clean(text_of(h1)) if h1 is not None else ""
+    sitename = clean(metadata.sitename)
     if sitename and title:
         title = re.sub(rf"\s*[|\-–—:]\s*{re.escape(sitename)}\s*$", "", title) or title
 
@@ -502,7 +461,7 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
         raise NoArticleError("No article: the page has no title (no <title>, og:title or <h1>).")
     clean_tree = _sanitised_tree(tree)
     view = pagebody.Page(clean_tree)
-    headlines = [_clean(_text(h1)) for h1 in tree.iter("h1")]
+    headlines = [clean(text_of(h1)) for h1 in tree.iter("h1")]
     if refusals.error_page(title, *headlines) or refusals.consent_wall(title, *headlines):
         raise NoArticleError(_no_text(title))
     document = _extract(lxml.html.tostring(clean_tree, encoding="unicode"), url, language)
@@ -533,22 +492,22 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
                 blocks, dropped = own, own_dropped
                 notes.append(f"article text read from the page's {verdict.where}")
 
-    standfirst = _lead_paragraph(tree) or _meta(
+    standfirst = _lead_paragraph(tree) or meta(
         tree, "og:description", "twitter:description", "description"
     )
     if not standfirst:
         standfirst = next(
-            (_clean(item.get("description")) for item in ld if item.get("description")), ""
+            (clean(item.get("description")) for item in ld if item.get("description")), ""
         )
     standfirst = _standfirst(standfirst, blocks)
-    if standfirst and blocks and _same(blocks[0].text, standfirst):
+    if standfirst and blocks and same(blocks[0].text, standfirst):
         blocks = blocks[1:]
 
     if not any(block.kind == "paragraph" and pagebody.is_prose(block.text) for block in blocks):
         raise NoArticleError(_no_text(title))
 
     published, warnings = _published(metadata.date, tree)
-    page_url = url or _clean(metadata.url)
+    page_url = url or clean(metadata.url)
     if not re.match(r"^https?://\S+$", page_url or ""):
         page_url = ""
     tags = _meta_all(tree, "article:tag")
@@ -557,8 +516,8 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
         blocks=blocks,
         standfirst=standfirst,
         captions=captions,
-        author=_clean(metadata.author),
-        section=_meta(tree, "article:section") or _first(metadata.categories),
+        author=clean(metadata.author),
+        section=meta(tree, "article:section") or _first(metadata.categories),
         url=page_url,
         language=language,
         published=published.date if published else None,
@@ -578,11 +537,11 @@ def _no_text(title: str) -> str:
 
 
 def _first(values) -> str:
-    return _clean(values[0]) if values else ""
+    return clean(values[0]) if values else ""
 
 
 def _meta_all(tree, name: str) -> list[str]:
-    values = [_clean(e.get("content")) for e in tree.xpath(f'//meta[@property="{name}"][@content]')]
+    values = [clean(e.get("content")) for e in tree.xpath(f'//meta[@property="{name}"][@content]')]
     return list(dict.fromkeys(value for value in values if value and len(value) <= 100))
 
 
@@ -593,9 +552,9 @@ def _standfirst(candidate: str, blocks: list[Block]) -> str:
         return ""
     first = blocks[0].text if blocks else ""
     stem = candidate.rstrip(".… ").rstrip()
-    if first and not _same(first, candidate) and _key(first).startswith(_key(stem)):
+    if first and not same(first, candidate) and key(first).startswith(key(stem)):
         return ""  # an automatic excerpt of the body
-    if any(_same(block.text, candidate) for block in blocks[1:]):
+    if any(same(block.text, candidate) for block in blocks[1:]):
         return ""
     return candidate
 
