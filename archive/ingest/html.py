@@ -6,16 +6,17 @@ from the page itself: the standfirst (og:description / meta description, or a le
 image captions (``figcaption``, with the photo credit split off by the plain-text parser's rules).
 
 The page is sanitised with nh3 (scripts, styles, ``on*`` handlers, ``javascript:`` URLs and embeds
-removed) before extraction; metadata is read from the original tree as text only, and every field
-goes through sanitize.plain_text, so nothing executable is ever stored or shown. Cookie/consent
-boxes (by class/id) are removed too, and trafilatura is given a whole document (see
+removed) before extraction; metadata is read from the original tree as text only (html_text), and
+every field goes through sanitize.plain_text, so nothing executable is ever stored or shown.
+Cookie/consent boxes (by class/id) are removed too, and trafilatura is given a whole document (see
 ``_sanitised_tree``).
 
-What trafilatura returns is then sorted block by block (``_sort_out``): a block is left out, with
-its reason in ``dropped``, when it is a caption, the headline again, page furniture (the plain-text
-parser's rules), a byline or date line at the top, navigation as the page's markup shows it (link
-text, teasers in a listing, the page's text run together — pagebody.Page.judge), the label of a
-link list, a kicker above the first paragraph, or a heading with nothing after it.
+What trafilatura returns is turned into blocks and sorted block by block (html_blocks): a block
+is left out, with its reason in ``dropped``, when it is a caption, the headline again, page
+furniture (the plain-text parser's rules), a byline or date line at the top, navigation as the
+page's markup shows it (link text, teasers in a listing, the page's text run together —
+pagebody.Page.judge), the label of a link list, a kicker above the first paragraph, or a heading
+with nothing after it.
 
 Short articles (a breaking item of two or three paragraphs) give trafilatura's statistics little
 to go on. When it yields less than MIN_PRECISE_CHARS of prose, the article is read from the
@@ -51,13 +52,10 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from archive.ingest import dates, pagebody, refusals
-from archive.ingest.html_text import NO_TEXT, clean, key, meta, same, text_of
+from archive.ingest import dates, html_blocks, pagebody, refusals
+from archive.ingest.html_text import clean, key, meta, same, text_of
 from archive.ingest.plaintext import NoArticleError
-from archive.ingest.plaintext.bylines import parse_meta
 from archive.ingest.plaintext.credits import split_caption_credit
-from archive.ingest.plaintext.furniture import furniture_reason
-from archive.ingest.plaintext.text import ends_sentence
 from archive.ingest.sanitize import clean_page
 from archive.ingest.types import Block, Caption, DroppedLine, ParsedArticle
 
@@ -69,9 +67,6 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 STANDFIRST_MAX_WORDS = 80
 MIN_PRECISE_CHARS = 200  # below this, precision mode probably cut the article: try balanced
-# A byline or date line among the first few blocks is not body text.
-HEAD_BLOCKS = 3
-LABEL_MAX_WORDS = 5
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|byline|author", re.IGNORECASE)
@@ -238,148 +233,6 @@ def _extract(page: str, url: str, language: str):
     return best
 
 
-def _blocks(body, title: str) -> list[Block]:
-    blocks: list[Block] = []
-    if body is not None:
-        _collect(body, title, blocks)
-    return blocks
-
-
-_BLOCK_XML = ("p", "head", "list", "table", "quote")
-
-
-def _collect(container, title: str, blocks: list[Block]) -> None:
-    """trafilatura's XML elements in `container` to blocks, in order."""
-    for element in container:
-        tag = element.tag
-        if tag == "head":
-            text = clean(text_of(element))
-            if text and not same(text, title):
-                blocks.append(Block("heading", text))
-        elif tag == "list":
-            for item in element.iter("item"):
-                text = clean(text_of(item))
-                if text:
-                    blocks.append(Block("paragraph", text))
-        elif tag == "table" and any(element.find(f"row/cell/{t}") is not None for t in _BLOCK_XML):
-            # A layout table (old sites set whole pages in one): each cell is page content.
-            for row in element.findall("row"):
-                for cell in row.findall("cell"):
-                    _cell(cell, title, blocks)
-        elif tag == "table":
-            for row in element.iter("row"):
-                cells = [clean(text_of(cell)) for cell in row.iter("cell")]
-                text = " | ".join(cell for cell in cells if cell)
-                if text:
-                    blocks.append(Block("paragraph", text))
-        elif isinstance(tag, str):
-            # A <br> (trafilatura's <lb/>) ends a paragraph: many sites separate theirs so.
-            blocks.extend(Block("paragraph", text) for text in _lines(element))
-
-
-def _cell(cell, title: str, blocks: list[Block]) -> None:
-    if not any(child.tag in _BLOCK_XML for child in cell):
-        blocks.extend(Block("paragraph", text) for text in _lines(cell))
-        return
-    # Text before, between and after the cell's paragraphs is a paragraph of its own.
-    loose = etree.Element("p")
-    loose.text = cell.text
-    parts = [loose]
-    for child in cell:
-        tail = etree.Element("p")
-        tail.text, child.tail = child.tail, None
-        parts.extend([child, tail])
-    holder = etree.Element("cell")
-    holder.extend(parts)
-    _collect(holder, title, blocks)
-
-
-def _lines(element) -> list[str]:
-    """The text of an element, split where it has line breaks.
-
-    trafilatura marks a ``<br>`` as ``<lb/>``; its text is otherwise whitespace-normalised, except
-    when it falls back to the page's raw text, which it joins line by line with newlines.
-    """
-    lines: list[list[str]] = [[]]
-
-    def add(text: str | None) -> None:
-        first, *others = (text or "").split("\n")
-        lines[-1].append(first)
-        lines.extend([other] for other in others)
-
-    def walk(node) -> None:
-        if node.tag == "lb":
-            lines.append([])
-        elif isinstance(node.tag, str) and node.tag not in NO_TEXT:
-            add(node.text)
-            for child in node:
-                walk(child)
-                add(child.tail)
-
-    walk(element)
-    return [text for text in (clean(" ".join(line)) for line in lines) if text]
-
-
-def _sort_out(
-    blocks: list[Block], title: str, captions: list[Caption], view: pagebody.Page | None
-) -> tuple[list[Block], list[DroppedLine]]:
-    """The article's blocks, and the others with the reason each is not article text.
-
-    ``view`` judges navigation (link lists, teasers, page text run together); pass None for
-    blocks read from the page's own markup, which already leaves navigation out.
-    """
-    caption_keys = {key(c.text) for c in captions} | {key(f"{c.text} {c.credit}") for c in captions}
-    reasons: dict[int, str] = {}
-    kept = 0
-    for number, block in enumerate(blocks, start=1):
-        reason = ""
-        if not any(ch.isalpha() for ch in block.text):
-            reason = "no words"
-        elif key(block.text) in caption_keys:
-            reason = "image caption"
-        elif same(block.text, title):
-            reason = "the headline again"
-        elif not (reason := furniture_reason(block.text)) and view is not None:
-            reason = view.judge(block.text, title)
-        if not reason and kept < HEAD_BLOCKS and (meta := parse_meta(block.text, True)):
-            reason = meta.reason
-        if reason:
-            reasons[number] = reason
-        else:
-            kept += 1
-    # The label of a link list ("أخبار عاجلة", "Latest") goes with it.
-    for number in range(len(blocks) - 1, 0, -1):
-        follows_links = reasons.get(number + 1) in pagebody.NAVIGATION | {"label of a link list"}
-        if follows_links and number not in reasons and _is_label(blocks[number - 1].text):
-            reasons[number] = "label of a link list"
-    # A label above the first paragraph is a kicker ("Breaking news", "عاجل", a section name).
-    for number, block in enumerate(blocks, start=1):
-        if number in reasons:
-            continue
-        if block.kind == "paragraph" and pagebody.is_prose(block.text):
-            break
-        if block.kind == "paragraph" and _is_label(block.text):
-            reasons[number] = "label above the article"
-    # A heading with no paragraph after it is page furniture ("Related", "اقرأ أيضا").
-    for number in range(len(blocks), 0, -1):
-        if number in reasons:
-            continue
-        if blocks[number - 1].kind != "heading":
-            break
-        reasons[number] = "heading without text"
-    kept_blocks = [block for n, block in enumerate(blocks, start=1) if n not in reasons]
-    dropped = [
-        DroppedLine(n, block.text, reasons[n])
-        for n, block in enumerate(blocks, start=1)
-        if n in reasons
-    ]
-    return kept_blocks, dropped
-
-
-def _is_label(text: str) -> bool:
-    return _words(text) <= LABEL_MAX_WORDS and not ends_sentence(text)
-
-
 def _article_after_all(verdict, blocks: list[Block], tree, ld: list[dict]) -> bool:
     """A short article set in a content area that also holds a long list of links (no teaser
     cards): trafilatura's paragraphs are the area's own, and there are two of them or the page
@@ -403,23 +256,6 @@ def _declares_article(tree, ld: list[dict]) -> bool:
     types = [item.get("@type") for item in ld]
     names = [t for value in types for t in (value if isinstance(value, list) else [value])]
     return any(isinstance(name, str) and _ARTICLE_TYPES.search(name) for name in names)
-
-
-def _quality(blocks: list[Block]) -> tuple[int, int]:
-    """More prose is better; with as much prose, fewer paragraphs that are not sentences."""
-    others = sum(
-        1 for block in blocks if block.kind == "paragraph" and not pagebody.is_prose(block.text)
-    )
-    return _prose(blocks), -others
-
-
-def _prose(blocks: list[Block]) -> int:
-    """Letters of article prose: paragraphs that read as sentences, not labels or dates."""
-    return sum(
-        len(block.text)
-        for block in blocks
-        if block.kind == "paragraph" and pagebody.is_prose(block.text)
-    )
 
 
 def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle:
@@ -467,9 +303,9 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
     document = _extract(lxml.html.tostring(clean_tree, encoding="unicode"), url, language)
     body = document.body if document is not None else None
     captions = _captions(tree)
-    extracted = _blocks(body, title)
-    blocks, dropped = _sort_out(extracted, title, captions, view)
-    if _prose(blocks) < MIN_PRECISE_CHARS:
+    extracted = html_blocks.blocks_of(body, title)
+    blocks, dropped = html_blocks.sort_out(extracted, title, captions, view)
+    if html_blocks.prose_chars(blocks) < MIN_PRECISE_CHARS:
         # Too little for trafilatura's statistics: read the article the way the markup lays it
         # out, unless the markup says the page is a list of links or teasers.
         verdict = view.article()
@@ -485,10 +321,10 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
             ]
             blocks = []
         elif verdict is not None:
-            own, own_dropped = _sort_out(
+            own, own_dropped = html_blocks.sort_out(
                 [Block(run.kind, run.text) for run in verdict.runs], title, captions, None
             )
-            if _quality(own) > _quality(blocks):
+            if html_blocks.quality(own) > html_blocks.quality(blocks):
                 blocks, dropped = own, own_dropped
                 notes.append(f"article text read from the page's {verdict.where}")
 
