@@ -24,8 +24,9 @@ page's own markup instead (pagebody.Page.article: its ``articleBody``, ``<articl
 or the element with the most prose) if that gives more. The page is refused when that markup
 shows a row of teaser cards, or more link text than twice the prose — unless trafilatura's
 paragraphs are the content area's own and there are two of them, or the page declares itself an
-article. Error pages ("Page not found") and consent walls are refused by their title or
-``<h1>``. A page is an article only if at least one paragraph reads as prose.
+article (refusals.article_after_all). Error pages ("Page not found") and consent walls are refused
+by their title or ``<h1>`` (refusals). A page is an article only if at least one paragraph reads
+as prose.
 
 Tuning, and why:
 
@@ -233,31 +234,6 @@ def _extract(page: str, url: str, language: str):
     return best
 
 
-def _article_after_all(verdict, blocks: list[Block], tree, ld: list[dict]) -> bool:
-    """A short article set in a content area that also holds a long list of links (no teaser
-    cards): trafilatura's paragraphs are the area's own, and there are two of them or the page
-    says it is an article (og:type, JSON-LD, article:published_time). A tag page's one-line
-    blurb above its links is neither."""
-    if verdict.teasers:
-        return False
-    own = {key(run.text) for run in verdict.runs if run.kind == "paragraph"}
-    prose = [b for b in blocks if b.kind == "paragraph" and pagebody.is_prose(b.text)]
-    if not prose or any(key(block.text) not in own for block in prose):
-        return False
-    return len(prose) >= 2 or _declares_article(tree, ld)
-
-
-_ARTICLE_TYPES = re.compile(r"article|posting|report", re.IGNORECASE)
-
-
-def _declares_article(tree, ld: list[dict]) -> bool:
-    if meta(tree, "og:type").lower() == "article" or meta(tree, "article:published_time"):
-        return True
-    types = [item.get("@type") for item in ld]
-    names = [t for value in types for t in (value if isinstance(value, list) else [value])]
-    return any(isinstance(name, str) and _ARTICLE_TYPES.search(name) for name in names)
-
-
 def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle:
     """Parse one saved article page; `url` (e.g. a WARC record's target) wins over the page's own.
 
@@ -312,7 +288,7 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
         if (
             verdict is not None
             and verdict.listing
-            and not _article_after_all(verdict, blocks, tree, ld)
+            and not refusals.article_after_all(verdict, blocks, tree, ld)
         ):
             reasons = {line.line: line.reason for line in dropped}
             dropped = [

@@ -3,15 +3,23 @@
 ``error_page`` and ``consent_wall`` recognise an error page ("Page not found", "الصفحة غير
 موجودة") and a cookie/consent wall ("We value your privacy", "قبل أن تتابع") by their title or
 ``<h1>``: html.py refuses such a page whatever its text.
+
+A page whose own markup reads as a listing (pagebody.Verdict.listing: a row of teaser cards, or
+more link text than twice the prose) is refused too when trafilatura found too little prose —
+unless the article is there after all (``article_after_all``): a short article set in a content
+area that also holds a long plain list of links.
 """
 
 from __future__ import annotations
 
 import re
 
+from archive.ingest import pagebody
+from archive.ingest.html_text import key, meta
 from archive.ingest.plaintext.text import fold, rx, word_count
+from archive.ingest.types import Block
 
-__all__ = ["consent_wall", "error_page"]
+__all__ = ["article_after_all", "consent_wall", "error_page"]
 
 _ERROR = rx(
     r"^(?:error\s*)?(?:400|401|403|404|410|500|502|503)(?:\s*[-–—:|.!]|\s+(?:error|not\s+found"
@@ -48,3 +56,28 @@ def _matches(pattern: re.Pattern[str], label: str) -> bool:
     return (
         bool(label) and word_count(label) <= _TITLE_MAX_WORDS and bool(pattern.search(fold(label)))
     )
+
+
+def article_after_all(verdict: pagebody.Verdict, blocks: list[Block], tree, ld: list[dict]) -> bool:
+    """A short article set in a content area that also holds a long list of links (no teaser
+    cards): trafilatura's paragraphs are the area's own, and there are two of them or the page
+    says it is an article (og:type, JSON-LD, article:published_time). A tag page's one-line
+    blurb above its links is neither."""
+    if verdict.teasers:
+        return False
+    own = {key(run.text) for run in verdict.runs if run.kind == "paragraph"}
+    prose = [b for b in blocks if b.kind == "paragraph" and pagebody.is_prose(b.text)]
+    if not prose or any(key(block.text) not in own for block in prose):
+        return False
+    return len(prose) >= 2 or _declares_article(tree, ld)
+
+
+_ARTICLE_TYPES = re.compile(r"article|posting|report", re.IGNORECASE)
+
+
+def _declares_article(tree, ld: list[dict]) -> bool:
+    if meta(tree, "og:type").lower() == "article" or meta(tree, "article:published_time"):
+        return True
+    types = [item.get("@type") for item in ld]
+    names = [t for value in types for t in (value if isinstance(value, list) else [value])]
+    return any(isinstance(name, str) and _ARTICLE_TYPES.search(name) for name in names)
