@@ -164,6 +164,8 @@ def resolve_relative(found: Found, reference: tuple[date, str] | None) -> list[s
 
 
 def date_warnings(found: Found) -> list[str]:
+    """What an editor should check about the publication date: none found, only a converted
+    Hijri one, or several."""
     warnings = []
     if found.published is None and found.hijri_date is not None:
         warnings.append(
