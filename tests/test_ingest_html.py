@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from archive.ingest import html as html_parser
-from archive.ingest import pagebody
+from archive.ingest import refusals
 from archive.ingest.decode import decode
 from archive.ingest.html import parse_html, sniff_charset
 from archive.ingest.plaintext import NoArticleError
@@ -438,7 +438,7 @@ def test_an_articles_own_category_and_tag_classes_do_not_make_it_furniture(monke
     ["Page not found", "404", "Error 404 - Not Found", "الصفحة غير موجودة", "خطأ 404"],
 )
 def test_error_titles(title):
-    assert pagebody.error_page(title) == title
+    assert refusals.error_page(title) == title
 
 
 @pytest.mark.parametrize(
@@ -446,7 +446,7 @@ def test_error_titles(title):
     ["404 migrants rescued off Libya", "Missing journalist not found after a week of searching"],
 )
 def test_headlines_that_mention_errors_are_not_error_pages(title):
-    assert pagebody.error_page(title) == ""
+    assert refusals.error_page(title) == ""
 
 
 def test_a_short_article_above_a_long_plain_list_of_related_links_is_kept():

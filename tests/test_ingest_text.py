@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from archive.ingest import dates, neardup
+from archive.ingest import date_words, dates, neardup, relative_dates
 from archive.ingest.decode import UnreadableFile, decode, repair_mojibake
 from archive.ingest.sanitize import plain_text
 from tests.conftest import SEED
@@ -209,7 +209,7 @@ WEDNESDAY = date(2019, 2, 6)
 def test_relative_dates_are_as_precise_as_the_days_they_can_mean(text, expected, precision):
     found = dates.parse_date(text, WEDNESDAY)
     assert (found.date, found.precision) == (expected, precision)
-    assert dates.is_relative(text)
+    assert relative_dates.is_relative(text)
 
 
 @pytest.mark.parametrize(
@@ -229,7 +229,7 @@ def test_hours_ago_against_a_time_of_day(text, captured, expected, precision):
 
 @pytest.mark.parametrize("text", ["6 فبراير 2019", "hello", "منذ", "قبل الحرب", "last"])
 def test_not_relative(text):
-    assert not dates.is_relative(text)
+    assert not relative_dates.is_relative(text)
 
 
 @pytest.mark.parametrize(
@@ -258,7 +258,7 @@ def test_a_text_files_name_dates_its_relative_publication_date():
 
 
 def test_normalise_folds_digits_months_and_noise():
-    assert dates.normalise("الأربعاء ٦ شباط (فبراير) ٢٠١٩ م") == "6 February 2019"
+    assert date_words.normalise("الأربعاء ٦ شباط (فبراير) ٢٠١٩ م") == "6 February 2019"
 
 
 # --- sanitising -------------------------------------------------------------------------------

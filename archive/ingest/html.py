@@ -6,16 +6,17 @@ from the page itself: the standfirst (og:description / meta description, or a le
 image captions (``figcaption``, with the photo credit split off by the plain-text parser's rules).
 
 The page is sanitised with nh3 (scripts, styles, ``on*`` handlers, ``javascript:`` URLs and embeds
-removed) before extraction; metadata is read from the original tree as text only, and every field
-goes through sanitize.plain_text, so nothing executable is ever stored or shown. Cookie/consent
-boxes (by class/id) are removed too, and trafilatura is given a whole document (see
+removed) before extraction; metadata is read from the original tree as text only (html_text), and
+every field goes through sanitize.plain_text, so nothing executable is ever stored or shown.
+Cookie/consent boxes (by class/id) are removed too, and trafilatura is given a whole document (see
 ``_sanitised_tree``).
 
-What trafilatura returns is then sorted block by block (``_sort_out``): a block is left out, with
-its reason in ``dropped``, when it is a caption, the headline again, page furniture (the plain-text
-parser's rules), a byline or date line at the top, navigation as the page's markup shows it (link
-text, teasers in a listing, the page's text run together — pagebody.Page.judge), the label of a
-link list, a kicker above the first paragraph, or a heading with nothing after it.
+What trafilatura returns is turned into blocks and sorted block by block (html_blocks): a block
+is left out, with its reason in ``dropped``, when it is a caption, the headline again, page
+furniture (the plain-text parser's rules), a byline or date line at the top, navigation as the
+page's markup shows it (link text, teasers in a listing, the page's text run together —
+pagebody.Page.judge), the label of a link list, a kicker above the first paragraph, or a heading
+with nothing after it.
 
 Short articles (a breaking item of two or three paragraphs) give trafilatura's statistics little
 to go on. When it yields less than MIN_PRECISE_CHARS of prose, the article is read from the
@@ -23,8 +24,9 @@ page's own markup instead (pagebody.Page.article: its ``articleBody``, ``<articl
 or the element with the most prose) if that gives more. The page is refused when that markup
 shows a row of teaser cards, or more link text than twice the prose — unless trafilatura's
 paragraphs are the content area's own and there are two of them, or the page declares itself an
-article. Error pages ("Page not found") and consent walls are refused by their title or
-``<h1>``. A page is an article only if at least one paragraph reads as prose.
+article (refusals.article_after_all). Error pages ("Page not found") and consent walls are refused
+by their title or ``<h1>`` (refusals). A page is an article only if at least one paragraph reads
+as prose.
 
 Tuning, and why:
 
@@ -51,13 +53,11 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from archive.ingest import dates, pagebody
+from archive.ingest import dates, html_blocks, pagebody, refusals
+from archive.ingest.html_text import clean, key, meta, same, text_of
 from archive.ingest.plaintext import NoArticleError
-from archive.ingest.plaintext.bylines import parse_meta
 from archive.ingest.plaintext.credits import split_caption_credit
-from archive.ingest.plaintext.furniture import furniture_reason
-from archive.ingest.plaintext.text import ends_sentence
-from archive.ingest.sanitize import clean_page, plain_text
+from archive.ingest.sanitize import clean_page
 from archive.ingest.types import Block, Caption, DroppedLine, ParsedArticle
 
 __all__ = ["parse_html", "sniff_charset"]
@@ -68,9 +68,6 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 STANDFIRST_MAX_WORDS = 80
 MIN_PRECISE_CHARS = 200  # below this, precision mode probably cut the article: try balanced
-# A byline or date line among the first few blocks is not body text.
-HEAD_BLOCKS = 3
-LABEL_MAX_WORDS = 5
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|byline|author", re.IGNORECASE)
@@ -90,48 +87,8 @@ def sniff_charset(data: bytes) -> str:
     return match.group(1).decode("ascii", "replace") if match else ""
 
 
-_NO_TEXT = {"script", "style", "noscript", "template"}
-
-
-def _text(element) -> str:
-    """The visible text of an element: no script/style content, no comments."""
-    parts: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node.tag, str) and node.tag not in _NO_TEXT:
-            parts.append(node.text or "")
-            for child in node:
-                walk(child)
-                parts.append(child.tail or "")
-
-    walk(element)
-    return " ".join(" ".join(parts).split())
-
-
-def _clean(value) -> str:
-    return " ".join(plain_text(str(value or "")).split())
-
-
 def _words(text: str) -> int:
     return len(text.split())
-
-
-def _same(a: str, b: str) -> bool:
-    return _key(a) == _key(b)
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text).lower()
-
-
-def _meta(tree, *names: str) -> str:
-    for name in names:
-        for attribute in ("property", "name", "itemprop"):
-            for element in tree.xpath(f'//meta[@{attribute}="{name}"][@content]'):
-                value = _clean(element.get("content"))
-                if value:
-                    return value
-    return ""
 
 
 def _hostile_counts(tree) -> list[str]:
@@ -163,7 +120,7 @@ def _language(tree, hint: str) -> str:
     for value in (
         tree.get("lang"),
         tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
-        _meta(tree, "og:locale", "content-language", "language"),
+        meta(tree, "og:locale", "content-language", "language"),
     ):
         code = (value or "").strip().lower()[:2]
         if code in ("ar", "en"):
@@ -179,11 +136,11 @@ def _captions(tree) -> list[Caption]:
             if child is figcaption or not isinstance(child.tag, str):
                 continue
             if child.tag in ("small", "cite") or _CREDIT_CLASS.search(child.get("class") or ""):
-                credit = _clean(_text(child)).strip("()[] ")
+                credit = clean(text_of(child)).strip("()[] ")
                 break
-        text = _clean(_text(figcaption))
+        text = clean(text_of(figcaption))
         if credit:
-            text = _clean(text.replace(credit, "", 1)).strip(" ()[]-–—|،,")
+            text = clean(text.replace(credit, "", 1)).strip(" ()[]-–—|،,")
             caption = Caption(text, credit)
         else:
             caption = split_caption_credit(text)
@@ -195,7 +152,7 @@ def _captions(tree) -> list[Caption]:
 def _lead_paragraph(tree) -> str:
     for element in tree.xpath("//p[@class]|//h2[@class]|//div[@class]"):
         if _LEAD_CLASS.search(element.get("class") or ""):
-            text = _clean(_text(element))
+            text = clean(text_of(element))
             if 0 < _words(text) <= STANDFIRST_MAX_WORDS:
                 return text
     return ""
@@ -220,14 +177,14 @@ def _json_ld(tree) -> list[dict]:
 
 def _visible_date(tree) -> dates.FoundDate | None:
     for element in tree.iter("time"):
-        for value in (element.get("datetime"), _text(element)):
+        for value in (element.get("datetime"), text_of(element)):
             found = dates.parse_datetime_value(value or "")
             if found:
                 return found
     for element in tree.xpath("//*[@class or @itemprop]"):
         label = f"{element.get('class') or ''} {element.get('itemprop') or ''}"
         if _DATE_CLASS.search(label) and not _CREDIT_CLASS.search(label):
-            text = _text(element)
+            text = text_of(element)
             if 0 < len(text) <= 80:
                 found = dates.parse_date(text)
                 if found:
@@ -277,192 +234,6 @@ def _extract(page: str, url: str, language: str):
     return best
 
 
-def _blocks(body, title: str) -> list[Block]:
-    blocks: list[Block] = []
-    if body is not None:
-        _collect(body, title, blocks)
-    return blocks
-
-
-_BLOCK_XML = ("p", "head", "list", "table", "quote")
-
-
-def _collect(container, title: str, blocks: list[Block]) -> None:
-    """trafilatura's XML elements in `container` to blocks, in order."""
-    for element in container:
-        tag = element.tag
-        if tag == "head":
-            text = _clean(_text(element))
-            if text and not _same(text, title):
-                blocks.append(Block("heading", text))
-        elif tag == "list":
-            for item in element.iter("item"):
-                text = _clean(_text(item))
-                if text:
-                    blocks.append(Block("paragraph", text))
-        elif tag == "table" and any(element.find(f"row/cell/{t}") is not None for t in _BLOCK_XML):
-            # A layout table (old sites set whole pages in one): each cell is page content.
-            for row in element.findall("row"):
-                for cell in row.findall("cell"):
-                    _cell(cell, title, blocks)
-        elif tag == "table":
-            for row in element.iter("row"):
-                cells = [_clean(_text(cell)) for cell in row.iter("cell")]
-                text = " | ".join(cell for cell in cells if cell)
-                if text:
-                    blocks.append(Block("paragraph", text))
-        elif isinstance(tag, str):
-            # A <br> (trafilatura's <lb/>) ends a paragraph: many sites separate theirs so.
-            blocks.extend(Block("paragraph", text) for text in _lines(element))
-
-
-def _cell(cell, title: str, blocks: list[Block]) -> None:
-    if not any(child.tag in _BLOCK_XML for child in cell):
-        blocks.extend(Block("paragraph", text) for text in _lines(cell))
-        return
-    # Text before, between and after the cell's paragraphs is a paragraph of its own.
-    loose = etree.Element("p")
-    loose.text = cell.text
-    parts = [loose]
-    for child in cell:
-        tail = etree.Element("p")
-        tail.text, child.tail = child.tail, None
-        parts.extend([child, tail])
-    holder = etree.Element("cell")
-    holder.extend(parts)
-    _collect(holder, title, blocks)
-
-
-def _lines(element) -> list[str]:
-    """The text of an element, split where it has line breaks.
-
-    trafilatura marks a ``<br>`` as ``<lb/>``; its text is otherwise whitespace-normalised, except
-    when it falls back to the page's raw text, which it joins line by line with newlines.
-    """
-    lines: list[list[str]] = [[]]
-
-    def add(text: str | None) -> None:
-        first, *others = (text or "").split("\n")
-        lines[-1].append(first)
-        lines.extend([other] for other in others)
-
-    def walk(node) -> None:
-        if node.tag == "lb":
-            lines.append([])
-        elif isinstance(node.tag, str) and node.tag not in _NO_TEXT:
-            add(node.text)
-            for child in node:
-                walk(child)
-                add(child.tail)
-
-    walk(element)
-    return [text for text in (_clean(" ".join(line)) for line in lines) if text]
-
-
-def _sort_out(
-    blocks: list[Block], title: str, captions: list[Caption], view: pagebody.Page | None
-) -> tuple[list[Block], list[DroppedLine]]:
-    """The article's blocks, and the others with the reason each is not article text.
-
-    ``view`` judges navigation (link lists, teasers, page text run together); pass None for
-    blocks read from the page's own markup, which already leaves navigation out.
-    """
-    caption_keys = {_key(c.text) for c in captions} | {
-        _key(f"{c.text} {c.credit}") for c in captions
-    }
-    reasons: dict[int, str] = {}
-    kept = 0
-    for number, block in enumerate(blocks, start=1):
-        reason = ""
-        if not any(ch.isalpha() for ch in block.text):
-            reason = "no words"
-        elif _key(block.text) in caption_keys:
-            reason = "image caption"
-        elif _same(block.text, title):
-            reason = "the headline again"
-        elif not (reason := furniture_reason(block.text)) and view is not None:
-            reason = view.judge(block.text, title)
-        if not reason and kept < HEAD_BLOCKS and (meta := parse_meta(block.text, True)):
-            reason = meta.reason
-        if reason:
-            reasons[number] = reason
-        else:
-            kept += 1
-    # The label of a link list ("أخبار عاجلة", "Latest") goes with it.
-    for number in range(len(blocks) - 1, 0, -1):
-        follows_links = reasons.get(number + 1) in pagebody.NAVIGATION | {"label of a link list"}
-        if follows_links and number not in reasons and _is_label(blocks[number - 1].text):
-            reasons[number] = "label of a link list"
-    # A label above the first paragraph is a kicker ("Breaking news", "عاجل", a section name).
-    for number, block in enumerate(blocks, start=1):
-        if number in reasons:
-            continue
-        if block.kind == "paragraph" and pagebody.is_prose(block.text):
-            break
-        if block.kind == "paragraph" and _is_label(block.text):
-            reasons[number] = "label above the article"
-    # A heading with no paragraph after it is page furniture ("Related", "اقرأ أيضا").
-    for number in range(len(blocks), 0, -1):
-        if number in reasons:
-            continue
-        if blocks[number - 1].kind != "heading":
-            break
-        reasons[number] = "heading without text"
-    kept_blocks = [block for n, block in enumerate(blocks, start=1) if n not in reasons]
-    dropped = [
-        DroppedLine(n, block.text, reasons[n])
-        for n, block in enumerate(blocks, start=1)
-        if n in reasons
-    ]
-    return kept_blocks, dropped
-
-
-def _is_label(text: str) -> bool:
-    return _words(text) <= LABEL_MAX_WORDS and not ends_sentence(text)
-
-
-def _article_after_all(verdict, blocks: list[Block], tree, ld: list[dict]) -> bool:
-    """A short article set in a content area that also holds a long list of links (no teaser
-    cards): trafilatura's paragraphs are the area's own, and there are two of them or the page
-    says it is an article (og:type, JSON-LD, article:published_time). A tag page's one-line
-    blurb above its links is neither."""
-    if verdict.teasers:
-        return False
-    own = {_key(run.text) for run in verdict.runs if run.kind == "paragraph"}
-    prose = [b for b in blocks if b.kind == "paragraph" and pagebody.is_prose(b.text)]
-    if not prose or any(_key(block.text) not in own for block in prose):
-        return False
-    return len(prose) >= 2 or _declares_article(tree, ld)
-
-
-_ARTICLE_TYPES = re.compile(r"article|posting|report", re.IGNORECASE)
-
-
-def _declares_article(tree, ld: list[dict]) -> bool:
-    if _meta(tree, "og:type").lower() == "article" or _meta(tree, "article:published_time"):
-        return True
-    types = [item.get("@type") for item in ld]
-    names = [t for value in types for t in (value if isinstance(value, list) else [value])]
-    return any(isinstance(name, str) and _ARTICLE_TYPES.search(name) for name in names)
-
-
-def _quality(blocks: list[Block]) -> tuple[int, int]:
-    """More prose is better; with as much prose, fewer paragraphs that are not sentences."""
-    others = sum(
-        1 for block in blocks if block.kind == "paragraph" and not pagebody.is_prose(block.text)
-    )
-    return _prose(blocks), -others
-
-
-def _prose(blocks: list[Block]) -> int:
-    """Letters of article prose: paragraphs that read as sentences, not labels or dates."""
-    return sum(
-        len(block.text)
-        for block in blocks
-        if block.kind == "paragraph" and pagebody.is_prose(block.text)
-    )
-
-
 def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle:
     """Parse one saved article page; `url` (e.g. a WARC record's target) wins over the page's own.
 
@@ -490,11 +261,11 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
     )
     ld = _json_ld(tree)
 
-    title = _clean(metadata.title)
+    title = clean(metadata.title)
     if not title:
         h1 = tree.find(".//h1")
-        title = _clean(_text(h1)) if h1 is not None else ""
-    sitename = _clean(metadata.sitename)
+        title = clean(text_of(h1)) if h1 is not None else ""
+    sitename = clean(metadata.sitename)
     if sitename and title:
         title = re.sub(rf"\s*[|\-–—:]\s*{re.escape(sitename)}\s*$", "", title) or title
 
@@ -502,22 +273,22 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
         raise NoArticleError("No article: the page has no title (no <title>, og:title or <h1>).")
     clean_tree = _sanitised_tree(tree)
     view = pagebody.Page(clean_tree)
-    headlines = [_clean(_text(h1)) for h1 in tree.iter("h1")]
-    if pagebody.error_page(title, *headlines) or pagebody.consent_wall(title, *headlines):
+    headlines = [clean(text_of(h1)) for h1 in tree.iter("h1")]
+    if refusals.error_page(title, *headlines) or refusals.consent_wall(title, *headlines):
         raise NoArticleError(_no_text(title))
     document = _extract(lxml.html.tostring(clean_tree, encoding="unicode"), url, language)
     body = document.body if document is not None else None
     captions = _captions(tree)
-    extracted = _blocks(body, title)
-    blocks, dropped = _sort_out(extracted, title, captions, view)
-    if _prose(blocks) < MIN_PRECISE_CHARS:
+    extracted = html_blocks.blocks_of(body, title)
+    blocks, dropped = html_blocks.sort_out(extracted, title, captions, view)
+    if html_blocks.prose_chars(blocks) < MIN_PRECISE_CHARS:
         # Too little for trafilatura's statistics: read the article the way the markup lays it
         # out, unless the markup says the page is a list of links or teasers.
         verdict = view.article()
         if (
             verdict is not None
             and verdict.listing
-            and not _article_after_all(verdict, blocks, tree, ld)
+            and not refusals.article_after_all(verdict, blocks, tree, ld)
         ):
             reasons = {line.line: line.reason for line in dropped}
             dropped = [
@@ -526,29 +297,29 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
             ]
             blocks = []
         elif verdict is not None:
-            own, own_dropped = _sort_out(
+            own, own_dropped = html_blocks.sort_out(
                 [Block(run.kind, run.text) for run in verdict.runs], title, captions, None
             )
-            if _quality(own) > _quality(blocks):
+            if html_blocks.quality(own) > html_blocks.quality(blocks):
                 blocks, dropped = own, own_dropped
                 notes.append(f"article text read from the page's {verdict.where}")
 
-    standfirst = _lead_paragraph(tree) or _meta(
+    standfirst = _lead_paragraph(tree) or meta(
         tree, "og:description", "twitter:description", "description"
     )
     if not standfirst:
         standfirst = next(
-            (_clean(item.get("description")) for item in ld if item.get("description")), ""
+            (clean(item.get("description")) for item in ld if item.get("description")), ""
         )
     standfirst = _standfirst(standfirst, blocks)
-    if standfirst and blocks and _same(blocks[0].text, standfirst):
+    if standfirst and blocks and same(blocks[0].text, standfirst):
         blocks = blocks[1:]
 
     if not any(block.kind == "paragraph" and pagebody.is_prose(block.text) for block in blocks):
         raise NoArticleError(_no_text(title))
 
     published, warnings = _published(metadata.date, tree)
-    page_url = url or _clean(metadata.url)
+    page_url = url or clean(metadata.url)
     if not re.match(r"^https?://\S+$", page_url or ""):
         page_url = ""
     tags = _meta_all(tree, "article:tag")
@@ -557,8 +328,8 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
         blocks=blocks,
         standfirst=standfirst,
         captions=captions,
-        author=_clean(metadata.author),
-        section=_meta(tree, "article:section") or _first(metadata.categories),
+        author=clean(metadata.author),
+        section=meta(tree, "article:section") or _first(metadata.categories),
         url=page_url,
         language=language,
         published=published.date if published else None,
@@ -578,11 +349,11 @@ def _no_text(title: str) -> str:
 
 
 def _first(values) -> str:
-    return _clean(values[0]) if values else ""
+    return clean(values[0]) if values else ""
 
 
 def _meta_all(tree, name: str) -> list[str]:
-    values = [_clean(e.get("content")) for e in tree.xpath(f'//meta[@property="{name}"][@content]')]
+    values = [clean(e.get("content")) for e in tree.xpath(f'//meta[@property="{name}"][@content]')]
     return list(dict.fromkeys(value for value in values if value and len(value) <= 100))
 
 
@@ -593,9 +364,9 @@ def _standfirst(candidate: str, blocks: list[Block]) -> str:
         return ""
     first = blocks[0].text if blocks else ""
     stem = candidate.rstrip(".… ").rstrip()
-    if first and not _same(first, candidate) and _key(first).startswith(_key(stem)):
+    if first and not same(first, candidate) and key(first).startswith(key(stem)):
         return ""  # an automatic excerpt of the body
-    if any(_same(block.text, candidate) for block in blocks[1:]):
+    if any(same(block.text, candidate) for block in blocks[1:]):
         return ""
     return candidate
 

@@ -17,8 +17,8 @@ the way its markup says it is built, and answers two questions for html.py:
   many sites that separate paragraphs with ``<br><br>``. The verdict says whether what is left
   reads as an article (some prose, and no more link text than twice the prose) or as a listing.
 
-``consent_wall`` and ``error_page`` recognise the two kinds of page that hold prose yet are no
-article: a cookie/consent wall and an error ("page not found") page.
+``remove_consent_boxes`` drops cookie/consent banners (by class/id) before anything reads the
+page; a page that is an error page or a consent wall as a whole is recognised by refusals.
 
 Works on the page after sanitize.clean_page, so nothing here ever sees a script. Pure (lxml).
 """
@@ -28,14 +28,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archive.ingest.plaintext.text import ends_sentence, fold, rx, word_count
+from archive.ingest.plaintext.text import ends_sentence, word_count
 
 __all__ = [
     "Page",
     "Run",
     "Verdict",
-    "consent_wall",
-    "error_page",
     "is_prose",
     "remove_consent_boxes",
 ]
@@ -134,43 +132,6 @@ def remove_consent_boxes(root) -> None:
             and _class_words(element, _CONSENT_PARTS)
         ):
             parent.remove(element)
-
-
-_ERROR = rx(
-    r"^(?:error\s*)?(?:400|401|403|404|410|500|502|503)(?:\s*[-–—:|.!]|\s+(?:error|not\s+found"
-    r"|forbidden|page)|$)"
-    r"|\b(?:page|article|story|content|file)\s+(?:was\s+|is\s+)?not\s+found\b|^not\s+found\b"
-    r"|\bpage\s+(?:does\s+not|doesn't|no\s+longer)\s+exists?\b"
-    r"|\b(?:can't|cannot|couldn't|could\s+not)\s+(?:be\s+)?f(?:ou)?nd\s+(?:the|that|this)\s+page"
-    r"|^(?:access\s+denied|forbidden|page\s+unavailable|service\s+unavailable)\b"
-    r"|(?:الصفحة|الرابط|المحتوى|المقال|الخبر)\s+(?:المطلوبة?\s+)?(?:غير\s+(?:موجود|متوفر|متاح)"
-    r"|لم\s+يعد\s+موجودا)|خطأ\s*404|لم\s+(?:يتم\s+العثور|نعثر)\s+على\s+(?:الصفحة|الرابط)"
-)
-_CONSENT = rx(
-    r"^before\s+you\s+continue|\bwe\s+(?:value|care\s+about|respect)\s+your\s+privacy"
-    r"|^(?:cookie|privacy)\s+(?:consent|settings|preferences|choices|notice)\b"
-    r"|\byour\s+privacy\s+(?:choices|settings)\b"
-    r"|قبل\s+(?:أن\s+)?(?:تتابع|المتابعة|الاستمرار)|نحترم\s+خصوصيتك|نحن\s+نهتم\s+بخصوصيتك"
-    r"|إعدادات\s+(?:الخصوصية|ملفات\s+تعريف\s+الارتباط)"
-)
-_TITLE_MAX_WORDS = 12
-
-
-def error_page(*labels: str) -> str:
-    """The title or ``<h1>`` that says the page is an error page ("Page not found"), or ""."""
-    return next((label for label in labels if _matches(_ERROR, label)), "")
-
-
-def consent_wall(*labels: str) -> str:
-    """The title or ``<h1>`` that says the page is a cookie/consent wall, or ""."""
-    return next((label for label in labels if _matches(_CONSENT, label)), "")
-
-
-def _matches(pattern: re.Pattern[str], label: str) -> bool:
-    label = " ".join((label or "").split())
-    return (
-        bool(label) and word_count(label) <= _TITLE_MAX_WORDS and bool(pattern.search(fold(label)))
-    )
 
 
 # --------------------------------------------------------------------------

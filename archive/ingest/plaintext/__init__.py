@@ -30,9 +30,9 @@ Layout rules a reader of the output needs to know:
   "yesterday", "3 days ago") is read against a reference date the file gives: the Date of
   an HTTP/WARC header block at its top (dropped; a WARC-Target-URI is the URL), else a dated
   dateline at the head of the body ("بيروت، 6 فبراير 2019 (أ ف ب) -"), else a date in the
-  file name. It gets the precision of the days it can mean (dates.relative_span): "أمس" a
-  day, "الأسبوع الماضي" a month or a year, "منذ ساعتين" a day only when the reference has
-  its time of day. Without a reference it stays unknown, with a warning saying so.
+  file name. It gets the precision of the days it can mean (relative_dates.relative_span):
+  "أمس" a day, "الأسبوع الماضي" a month or a year, "منذ ساعتين" a day only when the reference
+  has its time of day. Without a reference it stays unknown, with a warning saying so.
 * A sub-heading is a short block (text.HEADING_MAX_WORDS) that does not end in punctuation and
   has body text after it — or a short question ("ماذا بعد؟", "What happens next?") standing alone
   between paragraphs. A question stays a paragraph when it belongs to the flow of the text: quoted
@@ -61,6 +61,15 @@ The work is split by concern, each module pure (no Django imports):
   breadcrumbs, "More from" footers);
 * ``credits`` — photo credits and captions, and the wire dateline that opens a body;
 * ``bylines`` — byline and date lines;
+* ``state`` — what the parse works on: a ``Line`` of the input, an ``Item`` (block or caption)
+  being assembled, the facts ``Found`` on the way;
+* ``wrapping`` — where a line break is a soft wrap, and recognising a hard-wrapped file;
+* ``dating`` — an HTTP/WARC header block at the top, the reference date a relative date is read
+  against, and the warnings about the publication date;
+* ``blocks`` — the body's lines grouped into blocks and captions, a lone photo credit attached to
+  the caption above it;
+* ``headings`` — which blocks are sub-headings, short questions included;
+* ``standfirst`` — which block, if any, is the standfirst;
 * ``parser`` — ``parse_plaintext``: the lines in order, assembled into a ``ParsedArticle``.
 
 ``parse_plaintext`` and ``NoArticleError`` are the entry points, importable from here.

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from archive.ingest import dates
+from archive.ingest import dates, relative_dates
 from archive.ingest.plaintext.credits import AGENCY_CREDIT
 from archive.ingest.plaintext.text import ends_sentence, fold, folded_words, rx, word_count
 
@@ -243,7 +243,7 @@ def _read_meta_piece(piece: str, near_top: bool, meta: Meta, cities: bool = Fals
             meta.hijri = True
             meta.hijri_date = meta.hijri_date or dates.parse_date(rest)
             return True
-        if dates.is_relative(rest):
+        if relative_dates.is_relative(rest):
             # As written: folding keeps word boundaries, so the label's words map back.
             written = " ".join(piece.split()[len(label.group(0).split()) :]) or rest
             label_text = label.group("label").lower()
@@ -268,7 +268,7 @@ def _read_meta_piece(piece: str, near_top: bool, meta: Meta, cities: bool = Fals
             meta.city = meta.city or byline[0]
             meta.author = f"{meta.author}, {byline[1]}" if meta.author else byline[1]
             return True
-        if dates.is_relative(folded):
+        if relative_dates.is_relative(folded):
             meta.relative = meta.relative or piece
             # "اليوم", "this week" alone may be anything; with a time of day they are a date.
             meta.needs_time = meta.needs_time or bool(_NOW.fullmatch(folded))

@@ -1,29 +1,22 @@
 """The plain-text parser itself: the lines of a scraped article, in order, to a ParsedArticle.
 
-``parse_plaintext`` reads the lines, marks page furniture and a "More from" footer, finds the
-title (consuming bylines, dates and a section label above it), reads the bylines and dates just
-below it, groups the rest into blocks and captions, picks the standfirst and the sub-headings,
-and reports every dropped line with its reason. The layout rules are in the package docstring.
-Pure.
+``parse_plaintext`` reads the lines, drops a transport header block (dating), marks page
+furniture and a "More from" footer, finds the title (consuming bylines, dates and a section label
+above it; in a hard-wrapped text the lines it was wrapped onto, see wrapping), reads the bylines
+and dates just below it, groups the rest into blocks and captions (blocks), picks the standfirst
+(standfirst) and the sub-headings (headings), dates the article (dating), tells its language, and
+reports every dropped line with its reason. The layout rules are in the package docstring. Pure.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from archive.ingest import dates
-from archive.ingest.plaintext.bylines import Meta, parse_meta
-from archive.ingest.plaintext.credits import (
-    CAPTION_MAX_WORDS,
-    caption_of,
-    dateline_date,
-    is_dateline_lead,
-    lone_credit,
-)
+from archive.ingest.plaintext import dating
+from archive.ingest.plaintext.blocks import group_body
+from archive.ingest.plaintext.bylines import parse_meta
 from archive.ingest.plaintext.furniture import (
     breadcrumb_in,
     furniture_reason_of_clean_line,
@@ -31,21 +24,20 @@ from archive.ingest.plaintext.furniture import (
     more_from_section,
     tags_in,
 )
+from archive.ingest.plaintext.headings import body_blocks
+from archive.ingest.plaintext.standfirst import choose_standfirst
+from archive.ingest.plaintext.state import Found, Line
 from archive.ingest.plaintext.text import (
-    CLOSING_MARKS,
-    HEADING_MAX_WORDS,
     clean_line,
-    ends_sentence,
     fold,
     folded_words,
     is_link_like,
     last_mark,
     looks_like_heading,
-    rx,
     word_count,
-    wraps_into_next,
 )
-from archive.ingest.types import Block, Caption, DroppedLine, ParsedArticle
+from archive.ingest.plaintext.wrapping import HardWrap, hard_wrap
+from archive.ingest.types import DroppedLine, ParsedArticle
 
 __all__ = ["NoArticleError", "parse_plaintext"]
 
@@ -56,11 +48,9 @@ class NoArticleError(ValueError):
 
 TITLE_MAX_WORDS = 40
 TITLE_MAX_CHARS = 300
-STANDFIRST_MAX_WORDS = 60
 # Bylines and unlabelled dates are only believed this close to the title
 # (counted in non-furniture lines); further down they are body text.
 HEAD_ZONE_LINES = 6
-DATELINE_ITEMS = 3  # a dateline opens one of the first few blocks of the body
 # Not str.splitlines(): it also breaks on \x0c, \x1c, \u2028 ..., which would
 # shift line numbers away from what an editor sees in the file.
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -98,270 +88,18 @@ def _detect_language(text: str) -> str:
 # --------------------------------------------------------------------------
 
 
-@dataclass
-class _Line:
-    number: int  # 1-based, as in the input file
-    text: str
-    after_gap: bool  # a blank line (or the start of the text) comes right before it
-    reason: str = ""  # why it is dropped; "" while it may be article text
-    meta: bool = False  # a byline or date line
-
-
-@dataclass
-class _Item:
-    """A body block or caption in reading order, before kinds are decided."""
-
-    lines: list[_Line]
-    caption: Caption | None = None
-
-    @property
-    def text(self) -> str:
-        return " ".join(line.text for line in self.lines)
-
-
-@dataclass
-class _Found:
-    """Facts gathered from furniture and head lines on the way to the body."""
-
-    author: str = ""
-    published: date | None = None
-    updated: date | None = None
-    hijri: bool = False
-    hijri_date: dates.FoundDate | None = None
-    extra_published: list[date] = field(default_factory=list)
-    crumbs: list[str] = field(default_factory=list)
-    footer_section: str = ""
-    url: str = ""
-    tags: list[str] = field(default_factory=list)
-    precision: str = dates.DAY  # of `published`, when it was read from a relative date
-    relative: str = ""  # "أمس", "منذ ساعتين": a publication date relative to the reading day
-    relative_updated: str = ""
-    captured: datetime | None = None  # from an HTTP/WARC Date header at the top of the file
-
-    def take(self, meta: Meta) -> None:
-        if meta.author:
-            self.author = f"{self.author}, {meta.author}" if self.author else meta.author
-        if meta.published:
-            if self.published is None:
-                self.published = meta.published
-            elif meta.published != self.published:
-                self.extra_published.append(meta.published)
-        self.updated = self.updated or meta.updated
-        self.relative = self.relative or meta.relative
-        self.relative_updated = self.relative_updated or meta.relative_updated
-        self.hijri = self.hijri or meta.hijri
-        self.hijri_date = self.hijri_date or meta.hijri_date
-
-
-def _read_lines(text: str) -> list[_Line]:
-    lines: list[_Line] = []
+def _read_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
     after_gap = True
     for number, raw in enumerate(_NEWLINE.split(text), start=1):
         cleaned = clean_line(raw)
         if cleaned:
-            lines.append(_Line(number, cleaned, after_gap))
+            lines.append(Line(number, cleaned, after_gap))
         after_gap = not cleaned
     return lines
 
 
-# --------------------------------------------------------------------------
-# Hard wrapping
-# --------------------------------------------------------------------------
-
-# A file is hard-wrapped when it has at least this many line breaks inside runs of text, most of
-# them where the next word would not have fitted on the line and in mid-sentence.
-WRAP_MIN_BREAKS = 4
-WRAP_SOFT_SHARE = 0.6
-WRAP_MID_SENTENCE_SHARE = 0.5
-WRAP_LONGER_LINES_SHARE = 0.1  # a few longer lines (a URL, an unwrapped quote) are tolerated
-WRAP_FULL_LINE = 0.8  # a line this full that does not end a sentence goes on, whatever the width
-
-
-@dataclass(frozen=True)
-class _HardWrap:
-    """The file's text was wrapped at `width` characters: lines break where words ran out."""
-
-    width: int
-
-    def continues(self, line: str, following: str) -> bool:
-        """The break between `line` and `following` is the wrapping, not the author's."""
-        first = following.split()[0]
-        if len(line) + 1 + len(first) > self.width:
-            return True  # the next word would not have fitted
-        return not ends_sentence(line) and len(line) >= WRAP_FULL_LINE * self.width
-
-
-def _hard_wrap(lines: list[_Line]) -> _HardWrap | None:
-    """The wrap width when the text is hard-wrapped, else None.
-
-    Evidence: line breaks inside runs of text (no blank line) mostly fall where the next word
-    would not have fitted within the longest line, and mostly in mid-sentence; and hardly any line
-    is longer than that width. A file with one paragraph per line has lines of every length, so
-    its breaks fall anywhere.
-    """
-    texts = [line for line in lines if not line.reason]
-    breaks = [
-        (line, following)
-        for line, following in itertools.pairwise(texts)
-        if following.number == line.number + 1
-    ]
-    if len(breaks) < WRAP_MIN_BREAKS:
-        return None
-    width = max(len(line.text) for pair in breaks for line in pair)
-    if sum(len(line.text) > width for line in texts) > WRAP_LONGER_LINES_SHARE * len(texts):
-        return None
-    wrapped = _HardWrap(width)
-    soft = sum(len(a.text) + 1 + len(b.text.split()[0]) > width for a, b in breaks)
-    mid_sentence = sum(not ends_sentence(a.text) for a, _ in breaks)
-    if soft < WRAP_SOFT_SHARE * len(breaks) or mid_sentence < WRAP_MID_SENTENCE_SHARE * len(breaks):
-        return None
-    return wrapped
-
-
-# --------------------------------------------------------------------------
-# Transport headers and reference dates
-# --------------------------------------------------------------------------
-
-_STATUS_LINE = re.compile(r"^(?:WARC/\d\.\d+|HTTP/\d(?:\.\d)?\s+\d{3}\b.*)$", re.IGNORECASE)
-_HEADER_LINE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9-]{0,40})\s*:\s*(?P<value>.*)$")
-_KNOWN_HEADERS = frozenset(
-    """
-    date last-modified content-type content-length content-encoding content-language server
-    connection cache-control expires etag set-cookie vary via age location transfer-encoding
-    host accept-ranges strict-transport-security link pragma
-    """.split()
-)
-
-
-def _is_known_header(name: str) -> bool:
-    name = name.lower()
-    return name in _KNOWN_HEADERS or name.startswith(("warc-", "x-"))
-
-
-def _mark_transport_headers(lines: list[_Line], found: _Found) -> None:
-    """A WARC record's or an HTTP response's headers saved at the top of the file.
-
-    They are dropped, and their Date (WARC-Date first) is kept as the day the page was
-    captured: what "أمس" on the page means. A WARC-Target-URI is the article's URL. A block of
-    header lines counts only when it holds a status line ("HTTP/1.1 200 OK", "WARC/1.0") or two
-    known headers, so that a lone "Date: 6 February 2019" stays a date line.
-    """
-    block: list[tuple[_Line, str, str]] = []
-    line_kind: dict[int, str] = {}
-    status = False
-    kind = ""
-    for line in lines:
-        if _STATUS_LINE.match(line.text):
-            if block and not line.after_gap:
-                break  # a status line starts a block
-            status = True
-            kind = "WARC header" if line.text.upper().startswith("WARC") else "HTTP header"
-            line_kind[id(line)] = kind
-            block.append((line, "", ""))
-            continue
-        header = _HEADER_LINE.match(line.text)
-        if header is None or (block and line.after_gap):
-            break  # a blank line ends the headers; only a status line starts more
-        if not (status or _is_known_header(header["name"])):
-            break
-        line_kind[id(line)] = kind or (
-            "WARC header" if header["name"].upper().startswith("WARC-") else "HTTP header"
-        )
-        block.append((line, header["name"].lower(), header["value"]))
-    known = sum(1 for _, name, _ in block if name and _is_known_header(name))
-    if not (status or known >= 2):
-        return
-    stamps: dict[str, datetime] = {}
-    for line, name, value in block:
-        line.reason = line_kind[id(line)]
-        if name in ("warc-date", "date") and (moment := dates.parse_timestamp(value)):
-            stamps.setdefault(name, moment)
-        if name == "warc-target-uri" and re.match(r"^https?://\S+$", value.strip("<> ")):
-            found.url = found.url or value.strip("<> ")
-    found.captured = stamps.get("warc-date") or stamps.get("date")
-
-
-_FILE_DATES = (
-    re.compile(
-        r"(?<![0-9A-Za-z])(?P<y>(?:19|20)\d\d)(?P<s>[-_./]?)(?P<m>0[1-9]|1[0-2])(?P=s)"
-        r"(?P<d>0[1-9]|[12]\d|3[01])(?![0-9A-Za-z])"
-    ),
-    re.compile(
-        r"(?<![0-9A-Za-z])(?P<d>0?[1-9]|[12]\d|3[01])(?P<s>[-_.])(?P<m>0?[1-9]|1[0-2])(?P=s)"
-        r"(?P<y>(?:19|20)\d\d)(?![0-9A-Za-z])"
-    ),
-)
-
-
-def _date_in_name(name: str) -> date | None:
-    """The last date written in a file name or path ("2019-02-06_story.txt", "20190206")."""
-    found: list[tuple[int, date]] = []
-    for pattern in _FILE_DATES:
-        for match in pattern.finditer(name):
-            try:
-                found.append(
-                    (match.start(), date(int(match["y"]), int(match["m"]), int(match["d"])))
-                )
-            except ValueError:
-                continue
-    return max(found)[1] if found else None
-
-
-def _reference(found: _Found, texts: list[_Item], name: str) -> tuple[date, str] | None:
-    """What a relative date in the file is relative to, and where that came from.
-
-    The capture date in an HTTP/WARC header is the day the page showed "أمس"; failing it, the
-    date of a dateline at the head of the body ("بيروت، 6 فبراير 2019 (أ ف ب) -"); failing
-    that, a date in the file's name.
-    """
-    if found.captured is not None:
-        return found.captured, "the capture date in the file's HTTP/WARC header"
-    for item in texts[:DATELINE_ITEMS]:
-        if (when := dateline_date(item.text)) is not None:
-            return when, "the date in the article's dateline"
-    if name and (when := _date_in_name(name)) is not None:
-        return when, "the date in the file name"
-    return None
-
-
-def _resolve_relative(found: _Found, reference: tuple[date, str] | None) -> list[str]:
-    """Read "أمس"-style publication and update dates against the reference; the warnings."""
-    if not found.relative and not found.relative_updated:
-        return []
-    if reference is None:
-        if found.published is not None or not found.relative:
-            return []
-        return [
-            f"The publication date is only given relative to the day the page was read "
-            f"({found.relative!r}), and the file gives no reference date (an HTTP or WARC Date "
-            "header, a dateline with a date, or a date in the file name); published is left "
-            "empty."
-        ]
-    base, source = reference
-    warnings = []
-    if found.relative_updated and found.updated is None:
-        updated = dates.parse_date(found.relative_updated, base)
-        found.updated = updated.date if updated else None
-    if found.relative and found.published is None:
-        read = dates.parse_date(found.relative, base)
-        shown = base.strftime("%Y-%m-%d %H:%M") if isinstance(base, datetime) else base.isoformat()
-        if read is None:
-            return [
-                f"The publication date {found.relative!r} is too vague to read against "
-                f"{source} ({shown}); published is left empty."
-            ]
-        found.published, found.precision = read.date, read.precision
-        written = {dates.DAY: 10, dates.MONTH: 7, dates.YEAR: 4}[read.precision]
-        warnings.append(
-            f"Publication date read from {found.relative!r} against {source} ({shown}): "
-            f"{read.date.isoformat()[:written]}."
-        )
-        if read.precision != dates.DAY:
-            warnings.append(f"Only the {read.precision} of publication is known.")
-    return warnings
-
-
-def _mark_furniture(lines: list[_Line], found: _Found) -> None:
+def _mark_furniture(lines: list[Line], found: Found) -> None:
     for index, line in enumerate(lines):
         if line.reason:  # already claimed as the headline after a "Read also:" label
             continue
@@ -384,7 +122,7 @@ def _mark_furniture(lines: list[_Line], found: _Found) -> None:
                 following.reason = "read-also link"
 
 
-def _mark_footer(lines: list[_Line], found: _Found) -> None:
+def _mark_footer(lines: list[Line], found: Found) -> None:
     """Drop a "More from <section>" footer and the related headlines listed under it.
 
     The same words start ordinary sentences ("المزيد من القتلى ..."), so the
@@ -405,11 +143,11 @@ def _mark_footer(lines: list[_Line], found: _Found) -> None:
             return
 
 
-def _next_unclaimed(lines: list[_Line], index: int) -> _Line | None:
+def _next_unclaimed(lines: list[Line], index: int) -> Line | None:
     return next((line for line in lines[index + 1 :] if not line.reason), None)
 
 
-def _is_section_kicker(text: str, following: _Line | None) -> bool:
+def _is_section_kicker(text: str, following: Line | None) -> bool:
     """A one- or two-word section name ("دوليات", "World") printed above the headline.
 
     Only when the next line reads as a headline: several words, not a
@@ -426,7 +164,7 @@ def _is_section_kicker(text: str, following: _Line | None) -> bool:
     )
 
 
-def _find_title(lines: list[_Line], found: _Found) -> int:
+def _find_title(lines: list[Line], found: Found) -> int:
     """Index of the title line; bylines, dates and a page URL above it are consumed."""
     meta_lines = 0
     for index, line in enumerate(lines):
@@ -461,7 +199,7 @@ def _find_title(lines: list[_Line], found: _Found) -> int:
     )
 
 
-def _title_lines(lines: list[_Line], index: int, wrap: _HardWrap | None) -> list[_Line]:
+def _title_lines(lines: list[Line], index: int, wrap: HardWrap | None) -> list[Line]:
     """The title's line, and in a hard-wrapped text the lines it was wrapped onto."""
     title = [lines[index]]
     for line in lines[index + 1 :]:
@@ -478,7 +216,7 @@ def _title_lines(lines: list[_Line], index: int, wrap: _HardWrap | None) -> list
     return title
 
 
-def _mark_head_meta(lines: list[_Line], found: _Found) -> None:
+def _mark_head_meta(lines: list[Line], found: Found) -> None:
     head_budget = HEAD_ZONE_LINES
     for line in lines:
         if line.reason:
@@ -491,194 +229,7 @@ def _mark_head_meta(lines: list[_Line], found: _Found) -> None:
             line.meta = True
 
 
-def _group_body(lines: list[_Line], wrap: _HardWrap | None = None) -> list[_Item]:
-    """Body lines into blocks and captions; dropped lines and blank lines end a block."""
-    items: list[_Item] = []
-    current: _Item | None = None
-    credits: list[tuple[_Item, _Line, str]] = []  # a credit line right after a short item
-    previous: _Line | None = None
-    for line in lines:
-        if line.reason:
-            current, previous = None, line
-            continue
-        caption = caption_of(line.text)
-        credit = (caption.credit if caption is not None and not caption.text else "") or (
-            lone_credit(line.text) if caption is None else ""
-        )
-        if credit:
-            last = items[-1] if items else None
-            if (
-                last is not None
-                and last.caption is None
-                and len(last.lines) == 1
-                and last.lines[0] is previous
-                and word_count(last.text) <= CAPTION_MAX_WORDS
-            ):
-                credits.append((last, line, credit))
-            else:
-                line.reason = "lone photo credit"
-            current = None
-        elif caption is not None:
-            items.append(_Item([line], caption))
-            current = None
-        elif current and not line.after_gap and _goes_on(current.lines[-1], line, wrap):
-            current.lines.append(line)
-        else:
-            current = _Item([line])
-            items.append(current)
-        previous = line
-    _attach_credits(items, credits)
-    # Wire copy often ends with "... قالت الوزارة. (رويترز)": an attribution, not a caption.
-    if items and items[-1].caption and ends_sentence(items[-1].caption.text):
-        items[-1].caption = None
-    return items
-
-
-def _goes_on(line: _Line, following: _Line, wrap: _HardWrap | None) -> bool:
-    """`following` continues the paragraph `line` is in (a soft wrap)."""
-    if following.number != line.number + 1:
-        return False
-    if wrap is not None:
-        return wrap.continues(line.text, following.text)
-    return wraps_into_next(line.text)
-
-
-def _attach_credits(items: list[_Item], credits: list[tuple[_Item, _Line, str]]) -> None:
-    """A photo credit on its own line belongs to the caption on the line above it.
-
-    The line above is a caption when it reads as one (it does not end a sentence), or when it
-    does but the credit follows it directly and the article goes on after: a last paragraph
-    ending "... قالت الوزارة." with "(رويترز)" below is the wire's attribution, not a caption.
-    """
-    for item, line, credit in credits:
-        body_follows = any(later.caption is None for later in items[items.index(item) + 1 :])
-        if not ends_sentence(item.text) or (not line.after_gap and body_follows):
-            item.caption = Caption(item.text, credit)
-            item.lines.append(line)
-        else:
-            line.reason = "lone photo credit"
-
-
-def _is_heading_candidate(item: _Item) -> bool:
-    return len(item.lines) == 1 and looks_like_heading(item.text)
-
-
-# A standfirst that repeats a later paragraph: this share of its words are in that paragraph.
-SUMMARY_OVERLAP = 0.6
-_WORD_RX = re.compile(r"[^\W\d_]{3,}")
-
-
-def _choose_standfirst(items: list[_Item], lines: list[_Line]) -> _Item | None:
-    """The first block after the title when the text sets it apart as a standfirst.
-
-    It must be short (STANDFIRST_MAX_WORDS), not a wire dateline lead, and have body text after
-    it; and something must set it apart from the body, as a careful reader would see it:
-
-    * a byline, date or share bar between it and the body ("title, standfirst, byline, body");
-    * a captioned picture between it and the body;
-    * the body opening after it with a dateline ("بيروت - أ ف ب:", "WASHINGTON (Reuters) -");
-    * it is visibly a summary: most of its words come back in one later paragraph, or it stops
-      without the full stop every paragraph of the body ends with.
-
-    Otherwise a short first paragraph is the body's first paragraph.
-    """
-    texts = [item for item in items if item.caption is None]
-    if len(texts) < 2:
-        return None
-    first, following = texts[0], texts[1]
-    if word_count(first.text) > STANDFIRST_MAX_WORDS or is_dateline_lead(first.text):
-        return None
-    if all(_is_heading_candidate(item) for item in texts[1:]):
-        return None
-    start, end = first.lines[-1].number, following.lines[0].number
-    between = [line for line in lines if start < line.number < end]
-    if any(line.meta or line.reason == "share buttons" for line in between):
-        return first
-    if items[items.index(first) + 1].caption is not None:
-        return first
-    if is_dateline_lead(following.text):
-        return first
-    return first if _is_summary(first, texts[1:]) else None
-
-
-def _is_summary(first: _Item, rest: list[_Item]) -> bool:
-    words = {fold(word).lower() for word in _WORD_RX.findall(first.text)}
-    if len(words) >= 4:
-        for item in rest:
-            later = {fold(word).lower() for word in _WORD_RX.findall(item.text)}
-            if len(words & later) >= SUMMARY_OVERLAP * len(words):
-                return True
-    paragraphs = [item for item in rest if not _is_heading_candidate(item)]
-    return (
-        word_count(first.text) > HEADING_MAX_WORDS
-        and not ends_sentence(first.text)
-        and bool(paragraphs)
-        and all(ends_sentence(item.text) for item in paragraphs)
-    )
-
-
-def _body_blocks(texts: list[_Item]) -> list[Block]:
-    """Sub-headings are heading-shaped blocks with body text somewhere after them, and short
-    questions standing between paragraphs (see _is_question_heading)."""
-    blocks: list[Block] = []
-    body_follows = False
-    for item in reversed(texts):
-        is_heading = _is_heading_candidate(item) and body_follows
-        blocks.append(Block("heading" if is_heading else "paragraph", item.text))
-        body_follows = body_follows or not _is_heading_candidate(item)
-    blocks.reverse()
-    return [
-        Block("heading", block.text) if _is_question_heading(texts, index) else block
-        for index, block in enumerate(blocks)
-    ]
-
-
-_INTERVIEW_LABEL = rx(r"^(?:س|ج|سؤال|جواب|الجواب|q|a|question|answer)\s*[:：\-–]")
-_ANSWER = rx(r"^(?:ج|جواب|الجواب|a|answer)\s*[:：\-–]|^[فو]?اجاب\b")
-# A question that opens with "so"/"and"/"but" goes on from the paragraph before it.
-_CONTINUING = rx(r"^(?:ف(?:هل|ما|ماذا|كيف|لماذا|لم|من|اين|متى|كم)|and|but|so|or|yet)\b")
-_QUOTE_OPENERS = "\"'“‘«‹-–—"
-
-
-def _is_short_question(item: _Item) -> bool:
-    text = item.text
-    return (
-        len(item.lines) == 1
-        and 1 <= word_count(text) <= HEADING_MAX_WORDS
-        and last_mark(text) in "?؟"
-    )
-
-
-def _is_question_heading(texts: list[_Item], index: int) -> bool:
-    """A short question standing alone between paragraphs is a sub-heading ("ماذا بعد؟").
-
-    It is not when it is part of the text's flow: quoted or a line of dialogue, an interview's
-    "س:"/"Q:" line, introduced by a paragraph ending in ":", answered by the next one ("ج:",
-    "فأجاب"), one of a run of questions, opening with "فهل"/"And", or more than one sentence.
-    """
-    item = texts[index]
-    if not _is_short_question(item):
-        return False
-    text = item.text
-    folded = fold(text)
-    core = text.rstrip(CLOSING_MARKS + " ")[:-1]
-    if text[0] in _QUOTE_OPENERS or _INTERVIEW_LABEL.match(folded) or _CONTINUING.match(folded):
-        return False
-    if any(mark in core for mark in ".!?؟:"):
-        return False
-    before = texts[index - 1] if index > 0 else None
-    after = texts[index + 1] if index + 1 < len(texts) else None
-    if after is None or _is_heading_candidate(after) or _is_short_question(after):
-        return False
-    if _ANSWER.match(fold(after.text)):
-        return False
-    introduced = before is not None and (
-        _is_short_question(before) or last_mark(before.text) == ":"
-    )
-    return not introduced
-
-
-def _section(found: _Found, title: str, warnings: list[str]) -> str:
+def _section(found: Found, title: str, warnings: list[str]) -> str:
     crumbs = [crumb for crumb in found.crumbs if crumb != title]
     from_crumbs = crumbs[-1] if crumbs else ""
     if from_crumbs and found.footer_section and from_crumbs != found.footer_section:
@@ -687,30 +238,6 @@ def _section(found: _Found, title: str, warnings: list[str]) -> str:
             f"{found.footer_section!r}; kept the footer's."
         )
     return found.footer_section or from_crumbs
-
-
-def _date_warnings(found: _Found) -> list[str]:
-    warnings = []
-    if found.published is None and found.hijri_date is not None:
-        warnings.append(
-            f"Publication date {found.hijri_date.date.isoformat()} "
-            f"{found.hijri_date.note}; check it."
-        )
-    elif found.published is None:
-        message = (
-            "No publication date found; published is left empty "
-            "(dates mentioned inside the body are never used)."
-        )
-        if found.updated:
-            message += f" An update date ({found.updated.isoformat()}) was found but not used."
-        if found.hijri:
-            message += " A Hijri date line was found but could not be converted."
-        warnings.append(message)
-    elif found.extra_published:
-        others = ", ".join(day.isoformat() for day in found.extra_published)
-        kept = found.published.isoformat()
-        warnings.append(f"Several publication dates found; kept {kept}, ignored {others}.")
-    return warnings
 
 
 def parse_plaintext(text: str, *, name: str = "") -> ParsedArticle:
@@ -724,29 +251,30 @@ def parse_plaintext(text: str, *, name: str = "") -> ParsedArticle:
     if not lines:
         raise NoArticleError("No article: the text is empty or only whitespace.")
 
-    found = _Found()
-    _mark_transport_headers(lines, found)
+    found = Found()
+    dating.mark_transport_headers(lines, found)
     _mark_furniture(lines, found)
     _mark_footer(lines, found)
     title_index = _find_title(lines, found)
     title_line = lines[title_index]
     _mark_head_meta(lines[title_index + 1 :], found)
-    wrap = _hard_wrap(lines)
+    wrap = hard_wrap(lines)
     title_lines = _title_lines(lines, title_index, wrap)
     title = " ".join(line.text for line in title_lines)
     body_lines = lines[title_index + len(title_lines) :]
-    items = _group_body(body_lines, wrap)
+    items = group_body(body_lines, wrap)
 
     texts = [item for item in items if item.caption is None]
-    standfirst = _choose_standfirst(items, lines)
-    blocks = _body_blocks([item for item in texts if item is not standfirst])
+    standfirst = choose_standfirst(items, lines)
+    blocks = body_blocks([item for item in texts if item is not standfirst])
     if not any(block.kind == "paragraph" for block in blocks):
         raise NoArticleError(
             f"No article: line {title_line.number} reads as a title ({title!r}) "
             "but no body text follows it."
         )
 
-    warnings = _resolve_relative(found, _reference(found, texts, name)) or _date_warnings(found)
+    reference = dating.reference(found, texts, name)
+    warnings = dating.resolve_relative(found, reference) or dating.date_warnings(found)
     published = found.published or (found.hijri_date.date if found.hijri_date else None)
     section = _section(found, title, warnings)
     language_sample = " ".join(
