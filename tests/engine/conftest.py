@@ -28,9 +28,45 @@ def whoosh_engine(request):
     yield engine
 
 
+@contextmanager
+def postgres_engine(request):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "the PostgreSQL engine searches the test database, which is not PostgreSQL here "
+            "(make test-postgres runs it)"
+        )
+    request.getfixturevalue("db")
+    from search.engine.postgres.backend import PostgresSearchBackend
+
+    engine = PostgresSearchBackend("default", DATABASE="default")
+    engine.setup()
+    engine.clear()
+    yield engine
+
+
 ENGINES = {
     "whoosh": whoosh_engine,
+    "postgres": postgres_engine,
 }
+
+
+# Engines searching the test database (when it is PostgreSQL): their tests are marked
+# django_db, so that pytest-django sets the test database up (it looks for the marker before
+# any test runs); elsewhere their factory skips them.
+DATABASE_ENGINES = {"postgres"}
+
+
+def pytest_collection_modifyitems(items):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("engine") in DATABASE_ENGINES:
+            item.add_marker(pytest.mark.django_db)
 
 
 @pytest.fixture(params=list(ENGINES))

@@ -1,0 +1,288 @@
+"""The PostgreSQL engine as a haystack backend (SEARCH_URL=postgres:), implementing
+search.engine.contract.SearchEngine over the tables of store.py in the Django database.
+
+Writes: apply() analyses its documents in Python first (documents.py), then, in one
+transaction holding the engine's advisory lock, deletes the documents it replaces or removes,
+copies the new rows in (binary COPY) and brings the lexicon and totals up to date by the
+difference; a search sees the whole batch or none of it.
+
+Reads: a search runs in one REPEATABLE READ, READ ONLY transaction (unless the caller already
+holds a transaction open, whose snapshot it then shares), so all its statements see the same
+index. The query is evaluated in numpy (evaluate.py) over the postings of its terms; facet
+counts and filters are counted in SQL over the matches; suggestions compare the query's unknown
+words with the lexicon in Python (rapidfuzz), as the Whoosh engine does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import numpy as np
+import psycopg
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, transaction
+from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from search.analysis.query import Clause, ParsedQuery
+from search.engine.contract import (
+    FACETS,
+    IndexDocument,
+    SearchEngine,
+    SearchHits,
+    SearchRequest,
+)
+from search.engine.postgres.documents import rows_of
+from search.engine.postgres.evaluate import Evaluator
+from search.engine.postgres.scoring import UNKNOWN_DAY_LAST, ranked
+from search.engine.postgres.store import Store
+
+# "Did you mean": the most edits (a transposition counting as one) a suggested word may be from
+# the word typed.
+MAX_SUGGESTION_DISTANCE = 2
+
+
+class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
+    """The contract's engine over this engine's tables in the database `DATABASE` (an alias
+    of settings.DATABASES, "default" unless the connection options say otherwise)."""
+
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self.database = connection_options.get("DATABASE", "default")
+        self.setup_complete = False
+
+    # --- set-up -----------------------------------------------------------------------------
+
+    def _connection(self):
+        connection = connections[self.database]
+        if connection.vendor != "postgresql":
+            raise ImproperlyConfigured(
+                f"the PostgreSQL search engine needs a PostgreSQL database; the database "
+                f"{self.database!r} is {connection.vendor}"
+            )
+        return connection
+
+    def setup(self) -> None:
+        """Check that the database is PostgreSQL and holds this engine's tables."""
+        with self._reading() as store:
+            missing = store.missing_tables()
+        if missing:
+            raise ImproperlyConfigured(
+                f"the PostgreSQL search engine's tables are missing ({', '.join(missing)}): "
+                "run `manage.py migrate`"
+            )
+        self.setup_complete = True
+
+    @contextmanager
+    def _cursor(self) -> Iterator[psycopg.Cursor]:
+        """A psycopg cursor (server-side parameters) on the Django connection, in whatever
+        transaction it is in."""
+        connection = self._connection()
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            yield cursor
+
+    @contextmanager
+    def _reading(self) -> Iterator[Store]:
+        """The tables as of one snapshot: a read-only REPEATABLE READ transaction of our own,
+        or the caller's transaction when one is open."""
+        connection = self._connection()
+        if connection.in_atomic_block:
+            with self._cursor() as cursor:
+                yield Store(cursor)
+            return
+        with transaction.atomic(using=self.database), self._cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield Store(cursor)
+
+    @contextmanager
+    def _writing(self) -> Iterator[Store]:
+        """One transaction (a savepoint in the caller's), holding the engine's write lock."""
+        if not self.setup_complete:
+            self.setup()
+        with transaction.atomic(using=self.database), self._cursor() as cursor:
+            store = Store(cursor)
+            store.lock()
+            yield store
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def apply(
+        self, documents: Sequence[IndexDocument], deleted: Sequence[int], *, merge: bool = True
+    ) -> None:
+        """Index `documents` and remove the articles `deleted`, in one transaction.
+
+        A document given twice is indexed as its last version. `merge` changes nothing here:
+        PostgreSQL's autovacuum reorganises storage as it goes.
+        """
+        if not documents and not deleted:
+            return
+        latest = {document.id: document for document in documents}
+        rows = [rows_of(document) for document in latest.values()]
+        with self._writing() as store:
+            store.write(rows, list(deleted))
+
+    def clear(self, models=None, commit=True) -> None:
+        """Remove every document. (haystack's signature; `models` and `commit` are ignored.)"""
+        with self._writing() as store:
+            store.clear()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        with self._reading() as store:
+            return store.count()
+
+    def warm_up(self, facets: tuple[str, ...] = ()) -> None:
+        """Nothing to read ahead (PostgreSQL caches what it reads); checks the tables once."""
+        if not self.setup_complete:
+            self.setup()
+
+    def search(self, request: SearchRequest) -> SearchHits:
+        if not self.setup_complete:
+            self.setup()
+        parsed = request.query
+        if parsed.is_empty and not request.match_all:
+            return SearchHits(0, [], {name: [] for name in request.facets})
+        filters = {name: values for name, values in request.filters.items() if values}
+        with self._reading() as store:
+            if parsed.is_empty:
+                return self._browse(store, request, filters)
+            return self._search(store, request, filters)
+
+    def _browse(self, store: Store, request: SearchRequest, filters) -> SearchHits:
+        """An empty query with match_all: counts only, over every document (the listing
+        itself comes from the database)."""
+        if any(name not in FACETS for name in filters):
+            # A filter on a facet no document has: nothing passes it.
+            return SearchHits(0, [], {name: [] for name in request.facets})
+        total, months = store.month_counts(filters, request.day_from, request.day_to)
+        facets = self._facets(
+            store, request.facets, filters, day_from=request.day_from, day_to=request.day_to
+        )
+        return SearchHits(total, [], facets, None, months)
+
+    def _search(self, store: Store, request: SearchRequest, filters) -> SearchHits:
+        parsed = request.query
+        found = Evaluator(store, store.totals()).evaluate(parsed)
+        matched, days = found.matched, found.days
+        if request.day_from is not None or request.day_to is not None:
+            matched &= (days >= (request.day_from or 1)) & (
+                days <= (request.day_to or UNKNOWN_DAY_LAST)
+            )
+        matches = found.ids[matched]
+
+        # A facet is counted over the documents passing every filter except its own, so a
+        # reader can widen a choice as well as narrow it.
+        allowed = matched.copy()
+        if filters and any(name not in FACETS for name in filters):
+            allowed[:] = False
+        elif filters and len(matches):
+            at = np.flatnonzero(matched)
+            for passing in store.filter_flags(matches, filters).values():
+                allowed[at[~passing]] = False
+        if any(name not in FACETS for name in filters) or not len(matches):
+            facets = {name: [] for name in request.facets}
+        else:
+            facets = self._facets(store, request.facets, filters, ids=matches)
+
+        total = int(allowed.sum())
+        ids: list[int] = []
+        page_scores: list[float] = []
+        if total and request.limit != 0:
+            page = ranked(
+                days, found.ids, allowed, found.scores, request.sort, request.offset, request.limit
+            )
+            ids = found.ids[page].tolist()
+            page_scores = found.scores[page].tolist()
+        suggestion = self._suggest(store, parsed) if not total else None
+        return SearchHits(total, ids, facets, suggestion, _months(days[allowed]), page_scores)
+
+    @staticmethod
+    def _facets(store: Store, names, filters, **among) -> dict[str, list[tuple[str, int]]]:
+        counted = [name for name in names if name in FACETS]
+        facets = {name: [] for name in names}
+        if counted:
+            facets.update(store.facet_counts(counted, filters, **among))
+        return facets
+
+    # --- suggestions --------------------------------------------------------------------------
+
+    def suggest(self, query: ParsedQuery) -> str | None:
+        if not self.setup_complete:
+            self.setup()
+        with self._reading() as store:
+            return self._suggest(store, query)
+
+    def _suggest(self, store: Store, parsed: ParsedQuery) -> str | None:
+        """A corrected query when this one found nothing: each unknown word → its nearest term."""
+        checked = [
+            word.exact
+            for clause in parsed.positive_clauses()
+            if clause.kind != "prefix"
+            for word in clause.words
+        ]
+        known = store.lexicon(checked)
+        changed = False
+        parts = []
+        for group in parsed.groups:
+            alternatives = []
+            for clause in group:
+                words = []
+                for word in clause.words:
+                    replacement = word.original
+                    if clause.kind != "prefix" and not known.get(word.exact):
+                        found = _nearest(store, word.exact)
+                        if found:
+                            replacement, changed = found, True
+                    words.append(replacement)
+                alternatives.append(_render(clause, words))
+            parts.append(" OR ".join(alternatives))
+        return " ".join(parts) if changed else None
+
+
+def _nearest(store: Store, word: str) -> str | None:
+    """The held exact form closest to `word` (same first letter, at most two edits, a
+    transposition counting as one), the one in most documents among equally close, then the
+    highest in code-point order; None if none."""
+    if not word:
+        return None
+    held = dict(store.near_terms(word, MAX_SUGGESTION_DISTANCE))
+    held.pop(word, None)
+    if not held:
+        return None
+    distance_of = {
+        term: distance
+        for term, distance, _ in process.extract(
+            word,
+            list(held),
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=MAX_SUGGESTION_DISTANCE,
+            limit=None,
+        )
+    }
+    if not distance_of:
+        return None
+    closest = min(distance_of.values())
+    nearest = [term for term, distance in distance_of.items() if distance == closest]
+    return max(nearest, key=lambda term: (held[term], term))
+
+
+def _months(days: np.ndarray) -> dict[int, int]:
+    """Documents with a known date per YYYYMM."""
+    days = days[days > 0]
+    months, counts = np.unique(days // 100, return_counts=True)
+    return {int(m): int(c) for m, c in zip(months, counts, strict=True)}
+
+
+def _render(clause: Clause, words: list[str]) -> str:
+    if clause.kind == "phrase":
+        return '"' + " ".join(words) + '"'
+    return " ".join(words) + ("*" if clause.kind == "prefix" else "")
+
+
+class PostgresEngine(BaseEngine):
+    backend = PostgresSearchBackend
+    query = BaseSearchQuery

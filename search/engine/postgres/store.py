@@ -1,0 +1,462 @@
+"""The PostgreSQL engine's SQL: every read and write of its tables, through one psycopg cursor.
+
+The tables (created by search/migrations/0003_postgres_engine.py):
+- search_pg_document: one row per document: date, field lengths, facet values (text[] with
+  GIN indexes, for filters, facet counts and entity clauses);
+- search_pg_posting: the inverted index, one row per (field, term, document) with the term's
+  frequency, the document's field length and date (in the primary key's leaves: a term's
+  postings are one index range, read without visiting the table) and, for the stemmed text,
+  the term's positions (phrases); an index on article_id finds a document's rows to replace;
+- search_pg_lexicon: each exact form held and in how many documents (prefixes, suggestions);
+- search_pg_totals: one row, N and the summed stored field lengths (idf, average lengths).
+Everything a search needs comes from these in a handful of statements; large results (postings,
+every document) come back as binary COPY and are read straight into numpy arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from psycopg import sql
+
+from search.engine.contract import FACETS
+from search.engine.postgres.documents import EXACT, TEXT, TITLE, DocumentRows, indexable
+from search.engine.postgres.scoring import UNKNOWN_DAY_LAST, stored_length
+
+DOCUMENT = sql.Identifier("search_pg_document")
+POSTING = sql.Identifier("search_pg_posting")
+LEXICON = sql.Identifier("search_pg_lexicon")
+TOTALS = sql.Identifier("search_pg_totals")
+TABLES = ("search_pg_document", "search_pg_posting", "search_pg_lexicon", "search_pg_totals")
+# Every writer of this engine's tables takes this transaction-level advisory lock first: one
+# batch at a time, so the lexicon and totals always add up (whichever process writes).
+WRITE_LOCK = 0x61727368_69665047  # "arshifPG"
+
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Totals:
+    documents: int
+    text_length: int  # summed stored lengths (scoring.stored_length) of the documents held
+    title_length: int
+    exact_length: int
+
+    def length(self, field: int) -> int:
+        return (self.text_length, self.title_length, self.exact_length)[field]
+
+
+@dataclass(frozen=True)
+class Postings:
+    """A term's postings, by article id (ascending): frequency, field length, date."""
+
+    ids: np.ndarray
+    tf: np.ndarray
+    lengths: np.ndarray
+    days: np.ndarray
+
+
+EMPTY_POSTINGS = Postings(_EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS)
+
+
+def _binary_columns(*types: str) -> np.dtype:
+    """The row layout of a binary COPY of NOT NULL fixed-width columns: a field count, then a
+    length and a value per column, all big-endian."""
+    fields = [("count", ">i2")]
+    for number, kind in enumerate(types):
+        fields += [(f"length{number}", ">i4"), (f"value{number}", kind)]
+    return np.dtype(fields)
+
+
+# Binary COPY: an 11-byte signature, flags and a header extension length (0), then the rows,
+# then a 2-byte trailer.
+_COPY_HEADER = 19
+_COPY_TRAILER = 2
+_POSTING_ROWS = _binary_columns(">i8", ">i8", ">i4", ">i4", ">i4")  # key, id, tf, length, day
+_DOCUMENT_ROWS = _binary_columns(">i8", ">i4")  # id, day
+
+
+def _upper_bound(prefix: str) -> str | None:
+    """The smallest string above every string starting with `prefix` (code-point order), or
+    None if there is none."""
+    while prefix:
+        code = ord(prefix[-1]) + 1
+        if 0xD800 <= code <= 0xDFFF:  # surrogates are not characters: skip them
+            code = 0xE000
+        if code <= 0x10FFFF:
+            return prefix[:-1] + chr(code)
+        prefix = prefix[:-1]
+    return None
+
+
+class Store:
+    """This engine's tables seen through one cursor (and so one transaction)."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def _copy_out(self, query: sql.Composable, params, layout: np.dtype) -> np.ndarray:
+        statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(query)
+        with self.cursor.copy(statement, params) as copy:
+            data = b"".join(bytes(chunk) for chunk in copy)
+        if len(data) <= _COPY_HEADER + _COPY_TRAILER:
+            return np.zeros(0, dtype=layout)
+        return np.frombuffer(data[_COPY_HEADER:-_COPY_TRAILER], dtype=layout)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def totals(self) -> Totals:
+        self.cursor.execute(
+            sql.SQL("SELECT documents, text_length, title_length, exact_length FROM {}").format(
+                TOTALS
+            )
+        )
+        return Totals(*self.cursor.fetchone())
+
+    def postings(self, keys: Sequence[tuple[int, str]]) -> dict[tuple[int, str], Postings]:
+        """The postings of each (field, term)."""
+        found = dict.fromkeys(keys, EMPTY_POSTINGS)
+        wanted = [key for key in found if indexable(key[1])]
+        if not wanted:
+            return found
+        query = sql.SQL(
+            "SELECT k.n, p.article_id, p.tf, p.length, p.day"
+            " FROM unnest({fields}::smallint[], {terms}::text[])"
+            " WITH ORDINALITY AS k(field, term, n)"
+            ' JOIN {posting} p ON p.field = k.field AND p.term = k.term COLLATE "C"'
+            " ORDER BY k.n, p.article_id"
+        ).format(
+            fields=sql.Literal([field for field, _ in wanted]),
+            terms=sql.Literal([term for _, term in wanted]),
+            posting=POSTING,
+        )
+        rows = self._copy_out(query, None, _POSTING_ROWS)
+        keys_of = rows["value0"].astype(np.int64) - 1
+        starts = np.searchsorted(keys_of, np.arange(len(wanted) + 1))
+        for number, key in enumerate(wanted):
+            part = rows[starts[number] : starts[number + 1]]
+            if len(part):
+                found[key] = Postings(
+                    part["value1"].astype(np.int64),
+                    part["value2"].astype(np.int64),
+                    part["value3"].astype(np.int64),
+                    part["value4"].astype(np.int64),
+                )
+        return found
+
+    def tagged(self, entities: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Postings]:
+        """The documents tagged with each (facet, value), by article id, with their dates."""
+        found = {}
+        for kind, key in entities:
+            if kind not in FACETS:
+                found[kind, key] = EMPTY_POSTINGS
+                continue
+            query = sql.SQL(
+                "SELECT article_id, day FROM {document} WHERE {facet} @> ARRAY[{key}]::text[]"
+                " ORDER BY article_id"
+            ).format(document=DOCUMENT, facet=sql.Identifier(kind), key=sql.Literal(key))
+            rows = self._copy_out(query, None, _DOCUMENT_ROWS)
+            ids = rows["value0"].astype(np.int64)
+            ones = np.ones(len(ids), dtype=np.int64)
+            found[kind, key] = Postings(ids, ones, ones, rows["value1"].astype(np.int64))
+        return found
+
+    def all_documents(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every document's article id (ascending) and date."""
+        query = sql.SQL("SELECT article_id, day FROM {} ORDER BY article_id").format(DOCUMENT)
+        rows = self._copy_out(query, None, _DOCUMENT_ROWS)
+        return rows["value0"].astype(np.int64), rows["value1"].astype(np.int64)
+
+    def positions(self, stems: Sequence[str], ids: np.ndarray) -> dict[str, dict[int, list]]:
+        """stem → article id → the stem's positions in that document's text (these ids only)."""
+        self.cursor.execute(
+            sql.SQL(
+                "SELECT term, article_id, positions FROM {}"
+                " WHERE field = %s AND term = ANY(%s::text[]) AND article_id = ANY(%s::bigint[])"
+            ).format(POSTING),
+            [TEXT, list(dict.fromkeys(stems)), ids.tolist()],
+        )
+        found: dict[str, dict[int, list]] = {stem: {} for stem in stems}
+        for term, article_id, positions in self.cursor:
+            found[term][article_id] = positions
+        return found
+
+    def expand_prefix(self, prefix: str) -> list[tuple[str, int]]:
+        """(exact form, documents holding it) of every form starting with `prefix`, in order."""
+        upper = _upper_bound(prefix)
+        query = sql.SQL("SELECT term, documents FROM {} WHERE term >= %s").format(LEXICON)
+        params: list = [prefix]
+        if upper is not None:
+            query += sql.SQL(" AND term < %s")
+            params.append(upper)
+        query += sql.SQL(" AND starts_with(term, %s) ORDER BY term")
+        params.append(prefix)
+        self.cursor.execute(query, params)
+        return self.cursor.fetchall()
+
+    def lexicon(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many documents hold each of these exact forms (those held only)."""
+        terms = [term for term in dict.fromkeys(terms) if indexable(term)]
+        if not terms:
+            return {}
+        self.cursor.execute(
+            sql.SQL("SELECT term, documents FROM {} WHERE term = ANY(%s::text[])").format(LEXICON),
+            [terms],
+        )
+        return dict(self.cursor.fetchall())
+
+    def near_terms(self, word: str, distance: int) -> list[tuple[str, int]]:
+        """(exact form, documents) of the forms starting with the letter `word` starts with,
+        no more than `distance` characters longer or shorter (an edit distance's least)."""
+        first = word[:1]
+        upper = _upper_bound(first)
+        query = sql.SQL(
+            "SELECT term, documents FROM {} WHERE term >= %s"
+            " AND char_length(term) BETWEEN %s AND %s"
+        ).format(LEXICON)
+        params: list = [first, len(word) - distance, len(word) + distance]
+        if upper is not None:
+            query += sql.SQL(" AND term < %s")
+            params.append(upper)
+        self.cursor.execute(query, params)
+        return self.cursor.fetchall()
+
+    def filter_flags(self, ids: np.ndarray, filters: dict[str, list[str]]) -> dict[str, np.ndarray]:
+        """For each facet filter, which of these documents (ids ascending) pass it."""
+        names = list(filters)
+        query = sql.SQL(
+            "SELECT {flags} FROM {document} WHERE article_id = ANY(%s::bigint[])"
+            " ORDER BY article_id"
+        ).format(
+            flags=sql.SQL(", ").join(
+                sql.SQL("{} && %s::text[]").format(sql.Identifier(name)) for name in names
+            ),
+            document=DOCUMENT,
+        )
+        self.cursor.execute(query, [*(filters[name] for name in names), ids.tolist()])
+        rows = self.cursor.fetchall()
+        return {
+            name: np.fromiter((row[number] for row in rows), dtype=bool, count=len(rows))
+            for number, name in enumerate(names)
+        }
+
+    def facet_counts(
+        self,
+        facets: Sequence[str],
+        filters: dict[str, list[str]],
+        *,
+        ids: np.ndarray | None = None,
+        day_from: int | None = None,
+        day_to: int | None = None,
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Each facet's (value, documents) over these documents (every one when `ids` is
+        None, then within the date range), each facet with every filter but its own applied,
+        most frequent first, then by value."""
+        flags = {name: sql.Identifier(f"pass_{number}") for number, name in enumerate(filters)}
+        columns = [sql.SQL("d.{}").format(sql.Identifier(name)) for name in facets]
+        columns += [
+            sql.SQL("(d.{} && {}::text[]) AS {}").format(
+                sql.Identifier(name), sql.Literal(values), flags[name]
+            )
+            for name, values in filters.items()
+        ]
+        where, params = self._restriction(ids, day_from, day_to)
+        branches = []
+        for number, name in enumerate(facets):
+            others = [flag for other, flag in flags.items() if other != name]
+            condition = sql.SQL(" AND ").join(others) if others else sql.SQL("true")
+            branches.append(
+                sql.SQL(
+                    "SELECT {number} AS facet, v AS value"
+                    " FROM unnest(d.{name}) AS v WHERE {condition}"
+                ).format(number=sql.Literal(number), name=sql.Identifier(name), condition=condition)
+            )
+        query = sql.SQL(
+            "SELECT x.facet, x.value, count(*)"
+            " FROM (SELECT {columns} FROM {document} d WHERE {where}) d"
+            " CROSS JOIN LATERAL ({branches}) x GROUP BY x.facet, x.value"
+        ).format(
+            columns=sql.SQL(", ").join(columns),
+            document=DOCUMENT,
+            where=where,
+            branches=sql.SQL(" UNION ALL ").join(branches),
+        )
+        self.cursor.execute(query, params)
+        counted: dict[str, list[tuple[str, int]]] = {name: [] for name in facets}
+        for number, value, count in self.cursor:
+            counted[facets[number]].append((value, count))
+        return {
+            name: sorted(values, key=lambda item: (-item[1], item[0]))
+            for name, values in counted.items()
+        }
+
+    def month_counts(
+        self, filters: dict[str, list[str]], day_from: int | None, day_to: int | None
+    ) -> tuple[int, dict[int, int]]:
+        """(documents within the date range passing every filter, how many per YYYYMM)."""
+        where, params = self._restriction(None, day_from, day_to)
+        for name, values in filters.items():
+            where += sql.SQL(" AND {} && %s::text[]").format(sql.Identifier(name))
+            params.append(values)
+        self.cursor.execute(
+            sql.SQL("SELECT day / 100, count(*) FROM {} WHERE {} GROUP BY 1").format(
+                DOCUMENT, where
+            ),
+            params,
+        )
+        rows = self.cursor.fetchall()
+        return sum(count for _, count in rows), {m: c for m, c in rows if m > 0}
+
+    @staticmethod
+    def _restriction(ids, day_from, day_to) -> tuple[sql.Composed, list]:
+        if ids is not None:
+            return sql.SQL("article_id = ANY(%s::bigint[])").format(), [ids.tolist()]
+        if day_from is None and day_to is None:
+            return sql.SQL("true").format(), []
+        # Any range leaves out the documents of unknown date (0).
+        return sql.SQL("day BETWEEN %s AND %s").format(), [
+            day_from or 1,
+            day_to or UNKNOWN_DAY_LAST,
+        ]
+
+    def count(self) -> int:
+        self.cursor.execute(sql.SQL("SELECT documents FROM {}").format(TOTALS))
+        return self.cursor.fetchone()[0]
+
+    def missing_tables(self) -> list[str]:
+        self.cursor.execute(
+            "SELECT name FROM unnest(%s::text[]) AS name WHERE to_regclass(name) IS NULL",
+            [list(TABLES)],
+        )
+        return [name for (name,) in self.cursor.fetchall()]
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Take the engine's write lock until the end of the transaction."""
+        self.cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+
+    def write(self, rows: Sequence[DocumentRows], removed: Sequence[int]) -> None:
+        """Replace the documents of `rows` and remove those of `removed`, keeping the lexicon
+        and the totals exact (call inside a transaction, holding lock())."""
+        cursor = self.cursor
+        gone = sorted({*removed, *(row.id for row in rows)})
+        cursor.execute(
+            sql.SQL(
+                "DELETE FROM {} WHERE article_id = ANY(%s::bigint[])"
+                " RETURNING text_length, title_length, exact_length"
+            ).format(DOCUMENT),
+            [gone],
+        )
+        old = cursor.fetchall()
+        cursor.execute(
+            sql.SQL(
+                "WITH gone AS (DELETE FROM {} WHERE article_id = ANY(%s::bigint[])"
+                " RETURNING field, term)"
+                " SELECT term, count(*) FROM gone WHERE field = %s GROUP BY term"
+            ).format(POSTING),
+            [gone, EXACT],
+        )
+        change: dict[str, int] = {term: -count for term, count in cursor.fetchall()}
+        for row in rows:
+            for term in row.exact:
+                if indexable(term):
+                    change[term] = change.get(term, 0) + 1
+
+        columns = sql.SQL(", ").join(
+            sql.Identifier(name)
+            for name in (
+                "article_id",
+                "day",
+                "text_length",
+                "title_length",
+                "exact_length",
+                *FACETS,
+            )
+        )
+        with cursor.copy(
+            sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(DOCUMENT, columns)
+        ) as copy:
+            copy.set_types(["int8", "int4", "int4", "int4", "int4", *(["text[]"] * len(FACETS))])
+            for row in rows:
+                copy.write_row(
+                    (
+                        row.id,
+                        row.day,
+                        row.text_length,
+                        row.title_length,
+                        row.exact_length,
+                        *(row.facets[name] for name in FACETS),
+                    )
+                )
+        with cursor.copy(
+            sql.SQL(
+                "COPY {} (field, term, article_id, tf, length, day, positions)"
+                " FROM STDIN (FORMAT binary)"
+            ).format(POSTING)
+        ) as copy:
+            copy.set_types(["int2", "text", "int8", "int4", "int4", "int4", "int4[]"])
+            for row in rows:
+                lengths = (row.text_length, row.title_length, row.exact_length)
+                for field, term, tf, positions in row.postings():
+                    copy.write_row((field, term, row.id, tf, lengths[field], row.day, positions))
+
+        # Forms held more: added or counted up; held less: counted down (they are there: an
+        # old version held them), and dropped once no document holds them.
+        more = sorted((term, n) for term, n in change.items() if n > 0)
+        fewer = sorted((term, n) for term, n in change.items() if n < 0)
+        if more:
+            cursor.execute(
+                sql.SQL(
+                    "INSERT INTO {lexicon} (term, documents)"
+                    " SELECT * FROM unnest(%s::text[], %s::integer[])"
+                    " ON CONFLICT (term) DO UPDATE"
+                    " SET documents = {lexicon}.documents + excluded.documents"
+                ).format(lexicon=LEXICON),
+                [[term for term, _ in more], [n for _, n in more]],
+            )
+        if fewer:
+            cursor.execute(
+                sql.SQL(
+                    "UPDATE {} l SET documents = l.documents + c.n"
+                    " FROM unnest(%s::text[], %s::integer[]) AS c(term, n)"
+                    ' WHERE l.term = c.term COLLATE "C"'
+                ).format(LEXICON),
+                [[term for term, _ in fewer], [n for _, n in fewer]],
+            )
+            cursor.execute(
+                sql.SQL("DELETE FROM {} WHERE term = ANY(%s::text[]) AND documents = 0").format(
+                    LEXICON
+                ),
+                [[term for term, _ in fewer]],
+            )
+
+        def stored(lengths: Iterable[int]) -> int:
+            return sum(stored_length(length) for length in lengths)
+
+        cursor.execute(
+            sql.SQL(
+                "UPDATE {} SET documents = documents + %s, text_length = text_length + %s,"
+                " title_length = title_length + %s, exact_length = exact_length + %s"
+            ).format(TOTALS),
+            [
+                len(rows) - len(old),
+                stored(row.text_length for row in rows) - stored(o[0] for o in old),
+                stored(row.title_length for row in rows) - stored(o[1] for o in old),
+                stored(row.exact_length for row in rows) - stored(o[2] for o in old),
+            ],
+        )
+
+    def clear(self) -> None:
+        """Remove every document (inside a transaction, holding lock())."""
+        self.cursor.execute(sql.SQL("TRUNCATE {}, {}, {}").format(POSTING, DOCUMENT, LEXICON))
+        self.cursor.execute(
+            sql.SQL(
+                "UPDATE {} SET documents = 0, text_length = 0, title_length = 0, exact_length = 0"
+            ).format(TOTALS)
+        )
+
+
+__all__ = ["EXACT", "TEXT", "TITLE", "Postings", "Store", "Totals"]
