@@ -51,11 +51,13 @@ def term_positions(text: str, *, stem: bool = True) -> tuple[dict[str, list[int]
     Every term of a word shares the word's position: its alternative stems, and the words a
     ligature expands to. A term at one position twice is listed twice (it counts twice).
     """
+    found = arabic.words(text)
+    forms_of = _forms_of(found, stem)
     positions: dict[str, list[int]] = {}
     length = 0
     position = 0
-    for word in arabic.words(text):
-        forms = word_forms(word, stem)
+    for word in found:
+        forms = forms_of[word]
         if not forms:
             continue
         for form in forms:
@@ -71,7 +73,11 @@ def term_positions(text: str, *, stem: bool = True) -> tuple[dict[str, list[int]
 
 def term_counts(text: str, *, stem: bool = False) -> tuple[Counter[str], int]:
     """Each term of `text` → how often it occurs, and the field's length (see term_positions)."""
-    counts: Counter[str] = Counter()
-    for word in arabic.words(text):
-        counts.update(word_forms(word, stem))
+    found = arabic.words(text)
+    counts = Counter(chain.from_iterable(map(_forms_of(found, stem).__getitem__, found)))
     return counts, sum(counts.values())
+
+
+def _forms_of(found: list[str], stem: bool) -> dict[str, tuple[str, ...]]:
+    """word_forms of each distinct word (one cache look-up each: news repeats its words)."""
+    return {word: word_forms(word, stem) for word in set(found)}
