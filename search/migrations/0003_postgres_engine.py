@@ -27,7 +27,8 @@ CREATE = [
     ),
     # The inverted index: one row per (field, term, document), with what BM25 and ranking need
     # (term frequency, the document's field length and date) in the primary key's leaves, so
-    # a term's postings are one index range, and positions (stemmed text only) for phrases.
+    # a term's postings are one index range, and positions (stemmed text only, for phrases) as
+    # little-endian 32-bit integers.
     "CREATE TABLE search_pg_posting ("
     " field smallint NOT NULL,"
     ' term text COLLATE "C" NOT NULL,'
@@ -35,25 +36,31 @@ CREATE = [
     " tf integer NOT NULL,"
     " length integer NOT NULL,"
     " day integer NOT NULL,"
-    " positions integer[],"
+    " positions bytea,"
     " PRIMARY KEY (field, term, article_id) INCLUDE (tf, length, day))",
     "CREATE INDEX search_pg_posting_article ON search_pg_posting (article_id)",
     # The exact forms held and how many documents hold each: prefixes, spelling suggestions.
     "CREATE TABLE search_pg_lexicon ("
     ' term text COLLATE "C" PRIMARY KEY,'
     " documents integer NOT NULL CHECK (documents >= 0))",
-    # N and the summed (Whoosh-quantised) field lengths, for idf and average lengths.
+    # N and the summed (Whoosh-quantised) field lengths, for idf and average lengths, and the
+    # generation: a new value from the sequence with every change, never one used before (a
+    # sequence does not roll back), so that what a process read of the index can be kept for
+    # exactly as long as the index is what it was.
+    "CREATE SEQUENCE search_pg_generation",
     "CREATE TABLE search_pg_totals ("
     " id boolean PRIMARY KEY DEFAULT true CHECK (id),"
     " documents bigint NOT NULL,"
     " text_length bigint NOT NULL,"
     " title_length bigint NOT NULL,"
-    " exact_length bigint NOT NULL)",
-    "INSERT INTO search_pg_totals VALUES (true, 0, 0, 0, 0)",
+    " exact_length bigint NOT NULL,"
+    " generation bigint NOT NULL)",
+    "INSERT INTO search_pg_totals VALUES (true, 0, 0, 0, 0, nextval('search_pg_generation'))",
 ]
 
 DROP = [
     "DROP TABLE IF EXISTS search_pg_totals",
+    "DROP SEQUENCE IF EXISTS search_pg_generation",
     "DROP TABLE IF EXISTS search_pg_lexicon",
     "DROP TABLE IF EXISTS search_pg_posting",
     "DROP TABLE IF EXISTS search_pg_document",

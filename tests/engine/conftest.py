@@ -46,16 +46,32 @@ def postgres_engine(request):
     yield engine
 
 
+@contextmanager
+def postgres_engine_warm(request):
+    """The PostgreSQL engine holding every document's date and facets in the process, as the
+    web process's keep_warm thread keeps them: facets, filters and months counted in numpy."""
+    with postgres_engine(request):  # skips unless on PostgreSQL; an empty index
+        from search.engine.postgres.backend import PostgresSearchBackend
+
+        class WarmBeforeEverySearch(PostgresSearchBackend):
+            def search(self, request):
+                self.warm_up()
+                return super().search(request)
+
+        yield WarmBeforeEverySearch("default", DATABASE="default")
+
+
 ENGINES = {
     "whoosh": whoosh_engine,
     "postgres": postgres_engine,
+    "postgres-warm": postgres_engine_warm,
 }
 
 
 # Engines searching the test database (when it is PostgreSQL): their tests are marked
 # django_db, so that pytest-django sets the test database up (it looks for the marker before
 # any test runs); elsewhere their factory skips them.
-DATABASE_ENGINES = {"postgres"}
+DATABASE_ENGINES = {"postgres", "postgres-warm"}
 
 
 def pytest_collection_modifyitems(items):

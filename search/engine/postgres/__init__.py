@@ -22,8 +22,15 @@ Design, and why:
   replacing a document deletes its rows, and the totals (N, summed lengths) and the lexicon
   (exact forms and their document counts, for prefixes and suggestions) are kept by difference
   in the same transaction as the rows.
-- Facets, filters and months are counted in SQL over the matching documents' rows (GIN indexed
-  text[] per facet).
+- Facets, filters and months are counted in numpy over every document's date and facet values
+  held in the process (columns.py), read by warm_up() (the web process's keep_warm thread) and
+  used only for the very generation of the index a search's snapshot reads (a sequence value
+  written with every change); otherwise in SQL over the matches' rows (text[] per facet, GIN
+  indexed). Same results either way (the conformance suite runs both).
+- Postings travel packed in one bytea per term, read straight into numpy; positions are stored
+  as bytea of 32-bit integers; a batch's postings go in through one COPY.
+- merge_idle() vacuums the table that changed most once enough has: autovacuum waits for a
+  fifth of a table to be new, and until a page is vacuumed an index-only scan still reads it.
 - The tables are created by a migration (search/migrations/0003_postgres_engine.py, doing
   nothing on SQLite) rather than by the engine at run time: `migrate` already runs on every
   deploy and in every test database, the web process needs no right to create tables, no two

@@ -15,7 +15,7 @@ words with the lexicon in Python (rapidfuzz), as the Whoosh engine does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -34,11 +34,17 @@ from search.engine.contract import (
     SearchHits,
     SearchRequest,
 )
+from search.engine.postgres import columns
+from search.engine.postgres.columns import CACHE, Columns
 from search.engine.postgres.documents import rows_of
 from search.engine.postgres.evaluate import Evaluator
 from search.engine.postgres.scoring import UNKNOWN_DAY_LAST, ranked
 from search.engine.postgres.store import Store
 
+# merge_idle() vacuums a table once this many of its rows (and this share of them) are new or
+# dead since its last vacuum.
+VACUUM_AFTER_ROWS = 10_000
+VACUUM_AFTER_SHARE = 0.01
 # "Did you mean": the most edits (a transposition counting as one) a suggested word may be from
 # the word typed.
 MAX_SUGGESTION_DISTANCE = 2
@@ -115,7 +121,7 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
         """Index `documents` and remove the articles `deleted`, in one transaction.
 
         A document given twice is indexed as its last version. `merge` changes nothing here:
-        PostgreSQL's autovacuum reorganises storage as it goes.
+        storage is reorganised by merge_idle() and autovacuum.
         """
         if not documents and not deleted:
             return
@@ -123,6 +129,29 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
         rows = [rows_of(document) for document in latest.values()]
         with self._writing() as store:
             store.write(rows, list(deleted))
+
+    def merge_idle(self, give_way: Callable[[], bool] | None = None) -> bool:
+        """VACUUM (ANALYZE) the table that changed most, if enough of it changed since its last
+        vacuum; say whether it did.
+
+        PostgreSQL reorganises storage on its own (autovacuum), but only once a fifth of a table
+        is new: until then a term's new postings are read from the table as well as from the
+        index, several times slower. The worker calls this when it has nothing to write.
+        A vacuum cannot run inside a transaction: inside one, nothing is done. `give_way` is
+        not asked: a vacuum cannot be stopped part way, and each call does one table.
+        """
+        if not self.setup_complete:
+            self.setup()
+        connection = self._connection()
+        if connection.in_atomic_block:
+            return False
+        with self._cursor() as cursor:
+            store = Store(cursor)
+            for table, changed, live in store.changed_tables():
+                if changed >= max(VACUUM_AFTER_ROWS, live * VACUUM_AFTER_SHARE):
+                    store.vacuum(table)
+                    return True
+        return False
 
     def clear(self, models=None, commit=True) -> None:
         """Remove every document. (haystack's signature; `models` and `commit` are ignored.)"""
@@ -135,10 +164,23 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
         with self._reading() as store:
             return store.count()
 
+    def _cache_key(self) -> tuple:
+        settings = self._connection().settings_dict
+        return (self.database, settings["NAME"], settings["HOST"], settings["PORT"])
+
     def warm_up(self, facets: tuple[str, ...] = ()) -> None:
-        """Nothing to read ahead (PostgreSQL caches what it reads); checks the tables once."""
+        """Read every document's date and facet values into the process (columns.py) if the
+        index changed since they were last read, so that searches count in numpy."""
         if not self.setup_complete:
             self.setup()
+        key = self._cache_key()
+        with self._reading() as store:
+            totals = store.totals()
+            if CACHE.get(key, totals.generation) is not None:
+                return
+            ids, days = store.all_documents()
+            members = {name: store.facet_members(name) for name in FACETS}
+        CACHE.put(key, columns.build(totals.generation, ids, days, members))
 
     def search(self, request: SearchRequest) -> SearchHits:
         if not self.setup_complete:
@@ -147,14 +189,23 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
         if parsed.is_empty and not request.match_all:
             return SearchHits(0, [], {name: [] for name in request.facets})
         filters = {name: values for name, values in request.filters.items() if values}
+        key = self._cache_key()
         with self._reading() as store:
+            totals = store.totals()
+            held = CACHE.get(key, totals.generation)  # None: not read for this generation
             if parsed.is_empty:
-                return self._browse(store, request, filters)
-            return self._search(store, request, filters)
+                return self._browse(store, held, request, filters)
+            return self._search(store, held, totals, request, filters)
 
-    def _browse(self, store: Store, request: SearchRequest, filters) -> SearchHits:
+    def _browse(
+        self, store: Store, held: Columns | None, request: SearchRequest, filters
+    ) -> SearchHits:
         """An empty query with match_all: counts only, over every document (the listing
         itself comes from the database)."""
+        if held is not None:
+            matched = _in_range(held.days, request)
+            allowed, facets = _counted(held, matched, filters, request.facets)
+            return SearchHits(int(allowed.sum()), [], facets, None, _months(held.days[allowed]))
         if any(name not in FACETS for name in filters):
             # A filter on a facet no document has: nothing passes it.
             return SearchHits(0, [], {name: [] for name in request.facets})
@@ -164,29 +215,35 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
         )
         return SearchHits(total, [], facets, None, months)
 
-    def _search(self, store: Store, request: SearchRequest, filters) -> SearchHits:
+    def _search(
+        self, store: Store, held: Columns | None, totals, request: SearchRequest, filters
+    ) -> SearchHits:
         parsed = request.query
-        found = Evaluator(store, store.totals()).evaluate(parsed)
-        matched, days = found.matched, found.days
-        if request.day_from is not None or request.day_to is not None:
-            matched &= (days >= (request.day_from or 1)) & (
-                days <= (request.day_to or UNKNOWN_DAY_LAST)
-            )
+        found = Evaluator(store, totals, held).evaluate(parsed)
+        days = found.days
+        matched = found.matched & _in_range(days, request)
         matches = found.ids[matched]
 
         # A facet is counted over the documents passing every filter except its own, so a
         # reader can widen a choice as well as narrow it.
-        allowed = matched.copy()
-        if filters and any(name not in FACETS for name in filters):
-            allowed[:] = False
-        elif filters and len(matches):
-            at = np.flatnonzero(matched)
-            for passing in store.filter_flags(matches, filters).values():
-                allowed[at[~passing]] = False
-        if any(name not in FACETS for name in filters) or not len(matches):
-            facets = {name: [] for name in request.facets}
+        if held is not None:
+            where = held.at(found.ids)
+            everywhere = np.zeros(len(held.ids), dtype=bool)
+            everywhere[where[matched]] = True
+            allowed_everywhere, facets = _counted(held, everywhere, filters, request.facets)
+            allowed = allowed_everywhere[where]
         else:
-            facets = self._facets(store, request.facets, filters, ids=matches)
+            allowed = matched.copy()
+            if filters and any(name not in FACETS for name in filters):
+                allowed[:] = False
+            elif filters and len(matches):
+                at = np.flatnonzero(matched)
+                for passing in store.filter_flags(matches, filters).values():
+                    allowed[at[~passing]] = False
+            if any(name not in FACETS for name in filters) or not len(matches):
+                facets = {name: [] for name in request.facets}
+            else:
+                facets = self._facets(store, request.facets, filters, ids=matches)
 
         total = int(allowed.sum())
         ids: list[int] = []
@@ -268,6 +325,35 @@ def _nearest(store: Store, word: str) -> str | None:
     closest = min(distance_of.values())
     nearest = [term for term, distance in distance_of.items() if distance == closest]
     return max(nearest, key=lambda term: (held[term], term))
+
+
+def _in_range(days: np.ndarray, request: SearchRequest) -> np.ndarray:
+    """Which of these dates the request's date range takes (any range leaves out the unknown
+    date, 0)."""
+    if request.day_from is None and request.day_to is None:
+        return np.ones(len(days), dtype=bool)
+    return (days >= (request.day_from or 1)) & (days <= (request.day_to or UNKNOWN_DAY_LAST))
+
+
+def _counted(
+    held: Columns, matched: np.ndarray, filters: dict[str, list[str]], names
+) -> tuple[np.ndarray, dict[str, list[tuple[str, int]]]]:
+    """(the matches passing every filter, each facet of `names` counted over the matches
+    passing every filter but its own), over the held columns."""
+    having = {name: held.having(name, values) for name, values in filters.items()}
+    allowed = matched.copy()
+    for mask in having.values():
+        allowed &= mask
+    facets = {}
+    for name in names:
+        among = allowed
+        if name in having:
+            among = matched.copy()
+            for other, mask in having.items():
+                if other != name:
+                    among &= mask
+        facets[name] = held.count(name, among)
+    return allowed, facets
 
 
 def _months(days: np.ndarray) -> dict[int, int]:

@@ -21,6 +21,7 @@ import numpy as np
 from search.analysis import arabic
 from search.analysis.query import Clause, ParsedQuery
 from search.engine.contract import ALIAS_BOOST, EXACT_BOOST, TITLE_BOOST
+from search.engine.postgres.columns import Columns
 from search.engine.postgres.documents import EXACT, TEXT, TITLE
 from search.engine.postgres.scoring import average_length, bm25, idf, stored_lengths
 from search.engine.postgres.store import EMPTY_POSTINGS, Postings, Store, Totals
@@ -43,9 +44,10 @@ class Evaluation:
 class Evaluator:
     """A ParsedQuery over the documents its terms reach: which match, and how well."""
 
-    def __init__(self, store: Store, totals: Totals):
+    def __init__(self, store: Store, totals: Totals, held: Columns | None = None):
         self.store = store
         self.totals = totals
+        self.held = held  # every document's date, when the process holds it
         self.averages = {
             field: average_length(totals.length(field), totals.documents)
             for field in (TEXT, TITLE, EXACT)
@@ -84,7 +86,10 @@ class Evaluator:
         self.tagged = self.store.tagged(dict.fromkeys(entities))
         if not parsed.groups:
             # Exclusions only: every other document matches.
-            self.ids, self.days = self.store.all_documents()
+            if self.held is not None:
+                self.ids, self.days = self.held.ids, self.held.days
+            else:
+                self.ids, self.days = self.store.all_documents()
             return
         reached = [p for p in (*self.postings.values(), *self.tagged.values()) if len(p.ids)]
         if not reached:
@@ -174,12 +179,10 @@ class Evaluator:
         positions = self.store.positions(stems, candidates)
 
         def keys(stem: str) -> np.ndarray:
-            held = positions[stem]
-            parts = [
-                (np.int64(at) << 32) | np.asarray(held[article_id], dtype=np.int64)
-                for at, article_id in zip(self._at(candidates), candidates.tolist(), strict=True)
-            ]
-            return np.unique(np.concatenate(parts))
+            """(document << 32 | position) of each place the stem is, documents as positions in
+            the universe."""
+            held, at = positions[stem]
+            return np.unique((self._at(held) << 32) | at)
 
         ends = keys(stems[0])
         for stem in stems[1:]:

@@ -10,11 +10,12 @@ The tables (created by search/migrations/0003_postgres_engine.py):
 - search_pg_lexicon: each exact form held and in how many documents (prefixes, suggestions);
 - search_pg_totals: one row, N and the summed stored field lengths (idf, average lengths).
 Everything a search needs comes from these in a handful of statements; large results (postings,
-every document) come back as binary COPY and are read straight into numpy arrays.
+every document) come back packed in one bytea each and are read straight into numpy arrays.
 """
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ class Totals:
     text_length: int  # summed stored lengths (scoring.stored_length) of the documents held
     title_length: int
     exact_length: int
+    generation: int  # a new value with every change (see the migration)
 
     def length(self, field: int) -> int:
         return (self.text_length, self.title_length, self.exact_length)[field]
@@ -61,21 +63,43 @@ class Postings:
 EMPTY_POSTINGS = Postings(_EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS)
 
 
-def _binary_columns(*types: str) -> np.dtype:
-    """The row layout of a binary COPY of NOT NULL fixed-width columns: a field count, then a
-    length and a value per column, all big-endian."""
-    fields = [("count", ">i2")]
-    for number, kind in enumerate(types):
-        fields += [(f"length{number}", ">i4"), (f"value{number}", kind)]
-    return np.dtype(fields)
+# Postings and document lists come back packed, one bytea per term (int8send and int4send:
+# big-endian), and are read straight into numpy: no Python object per posting.
+_POSTING = np.dtype([("id", ">i8"), ("tf", ">i4"), ("length", ">i4"), ("day", ">i4")])
+_DATED = np.dtype([("id", ">i8"), ("day", ">i4")])
+_PACKED_POSTING = sql.SQL(
+    "string_agg(int8send(p.article_id) || int4send(p.tf) || int4send(p.length)"
+    " || int4send(p.day), ''::bytea ORDER BY p.article_id)"
+)
+_PACKED_DATED = sql.SQL(
+    "string_agg(int8send(d.article_id) || int4send(d.day), ''::bytea ORDER BY d.article_id)"
+)
 
 
-# Binary COPY: an 11-byte signature, flags and a header extension length (0), then the rows,
-# then a 2-byte trailer.
-_COPY_HEADER = 19
-_COPY_TRAILER = 2
-_POSTING_ROWS = _binary_columns(">i8", ">i8", ">i4", ">i4", ">i4")  # key, id, tf, length, day
-_DOCUMENT_ROWS = _binary_columns(">i8", ">i4")  # id, day
+def _unpacked(blob: bytes | None, layout: np.dtype) -> np.ndarray:
+    return np.frombuffer(blob, dtype=layout) if blob else np.zeros(0, dtype=layout)
+
+
+# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _posting_lines(row: DocumentRows):
+    """The document's postings as lines of COPY's text format (a row at a time through
+    psycopg's binary COPY costs several times more, mostly in adapting positions)."""
+    lengths = (row.text_length, row.title_length, row.exact_length)
+    tail = [f"\t{row.id}\t{{}}\t{length}\t{row.day}\t" for length in lengths]
+    for field, term, tf, positions in row.postings():
+        blob = "\\N" if positions is None else "\\\\x" + encode_positions(positions).hex()
+        yield f"{field}\t{term.translate(_COPY_ESCAPES)}{tail[field].format(tf)}{blob}\n"
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    return struct.pack(f"<{len(positions)}i", *positions)
+
+
+def decode_positions(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<i4").astype(np.int64)
 
 
 def _upper_bound(prefix: str) -> str | None:
@@ -97,21 +121,13 @@ class Store:
     def __init__(self, cursor):
         self.cursor = cursor
 
-    def _copy_out(self, query: sql.Composable, params, layout: np.dtype) -> np.ndarray:
-        statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(query)
-        with self.cursor.copy(statement, params) as copy:
-            data = b"".join(bytes(chunk) for chunk in copy)
-        if len(data) <= _COPY_HEADER + _COPY_TRAILER:
-            return np.zeros(0, dtype=layout)
-        return np.frombuffer(data[_COPY_HEADER:-_COPY_TRAILER], dtype=layout)
-
     # --- reading ----------------------------------------------------------------------------
 
     def totals(self) -> Totals:
         self.cursor.execute(
-            sql.SQL("SELECT documents, text_length, title_length, exact_length FROM {}").format(
-                TOTALS
-            )
+            sql.SQL(
+                "SELECT documents, text_length, title_length, exact_length, generation FROM {}"
+            ).format(TOTALS)
         )
         return Totals(*self.cursor.fetchone())
 
@@ -121,29 +137,23 @@ class Store:
         wanted = [key for key in found if indexable(key[1])]
         if not wanted:
             return found
-        query = sql.SQL(
-            "SELECT k.n, p.article_id, p.tf, p.length, p.day"
-            " FROM unnest({fields}::smallint[], {terms}::text[])"
-            " WITH ORDINALITY AS k(field, term, n)"
-            ' JOIN {posting} p ON p.field = k.field AND p.term = k.term COLLATE "C"'
-            " ORDER BY k.n, p.article_id"
-        ).format(
-            fields=sql.Literal([field for field, _ in wanted]),
-            terms=sql.Literal([term for _, term in wanted]),
-            posting=POSTING,
+        self.cursor.execute(
+            sql.SQL(
+                "SELECT k.n, {packed} FROM unnest(%s::smallint[], %s::text[])"
+                " WITH ORDINALITY AS k(field, term, n)"
+                ' JOIN {posting} p ON p.field = k.field AND p.term = k.term COLLATE "C"'
+                " GROUP BY k.n"
+            ).format(packed=_PACKED_POSTING, posting=POSTING),
+            [[field for field, _ in wanted], [term for _, term in wanted]],
         )
-        rows = self._copy_out(query, None, _POSTING_ROWS)
-        keys_of = rows["value0"].astype(np.int64) - 1
-        starts = np.searchsorted(keys_of, np.arange(len(wanted) + 1))
-        for number, key in enumerate(wanted):
-            part = rows[starts[number] : starts[number + 1]]
-            if len(part):
-                found[key] = Postings(
-                    part["value1"].astype(np.int64),
-                    part["value2"].astype(np.int64),
-                    part["value3"].astype(np.int64),
-                    part["value4"].astype(np.int64),
-                )
+        for number, blob in self.cursor.fetchall():
+            rows = _unpacked(blob, _POSTING)
+            found[wanted[number - 1]] = Postings(
+                rows["id"].astype(np.int64),
+                rows["tf"].astype(np.int64),
+                rows["length"].astype(np.int64),
+                rows["day"].astype(np.int64),
+            )
         return found
 
     def tagged(self, entities: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Postings]:
@@ -153,34 +163,51 @@ class Store:
             if kind not in FACETS:
                 found[kind, key] = EMPTY_POSTINGS
                 continue
-            query = sql.SQL(
-                "SELECT article_id, day FROM {document} WHERE {facet} @> ARRAY[{key}]::text[]"
-                " ORDER BY article_id"
-            ).format(document=DOCUMENT, facet=sql.Identifier(kind), key=sql.Literal(key))
-            rows = self._copy_out(query, None, _DOCUMENT_ROWS)
-            ids = rows["value0"].astype(np.int64)
+            self.cursor.execute(
+                sql.SQL("SELECT {packed} FROM {document} d WHERE d.{facet} @> %s::text[]").format(
+                    packed=_PACKED_DATED, document=DOCUMENT, facet=sql.Identifier(kind)
+                ),
+                [[key]],
+            )
+            rows = _unpacked(self.cursor.fetchone()[0], _DATED)
+            ids = rows["id"].astype(np.int64)
             ones = np.ones(len(ids), dtype=np.int64)
-            found[kind, key] = Postings(ids, ones, ones, rows["value1"].astype(np.int64))
+            found[kind, key] = Postings(ids, ones, ones, rows["day"].astype(np.int64))
         return found
 
     def all_documents(self) -> tuple[np.ndarray, np.ndarray]:
         """Every document's article id (ascending) and date."""
-        query = sql.SQL("SELECT article_id, day FROM {} ORDER BY article_id").format(DOCUMENT)
-        rows = self._copy_out(query, None, _DOCUMENT_ROWS)
-        return rows["value0"].astype(np.int64), rows["value1"].astype(np.int64)
+        self.cursor.execute(
+            sql.SQL("SELECT {packed} FROM {document} d").format(
+                packed=_PACKED_DATED, document=DOCUMENT
+            )
+        )
+        rows = _unpacked(self.cursor.fetchone()[0], _DATED)
+        return rows["id"].astype(np.int64), rows["day"].astype(np.int64)
 
-    def positions(self, stems: Sequence[str], ids: np.ndarray) -> dict[str, dict[int, list]]:
-        """stem → article id → the stem's positions in that document's text (these ids only)."""
+    def positions(
+        self, stems: Sequence[str], ids: np.ndarray
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """stem → (article id of each position, position) of the stem in the text of these
+        documents (ids ascending), ordered by document."""
         self.cursor.execute(
             sql.SQL(
                 "SELECT term, article_id, positions FROM {}"
                 " WHERE field = %s AND term = ANY(%s::text[]) AND article_id = ANY(%s::bigint[])"
+                " ORDER BY term, article_id"
             ).format(POSTING),
             [TEXT, list(dict.fromkeys(stems)), ids.tolist()],
         )
-        found: dict[str, dict[int, list]] = {stem: {} for stem in stems}
-        for term, article_id, positions in self.cursor:
-            found[term][article_id] = positions
+        rows: dict[str, tuple[list[int], list[bytes]]] = {stem: ([], []) for stem in stems}
+        for term, article_id, blob in self.cursor:
+            held, blobs = rows[term]
+            held.append(article_id)
+            blobs.append(blob)
+        found = {}
+        for stem, (held, blobs) in rows.items():
+            positions = decode_positions(b"".join(blobs))
+            counts = [len(blob) // 4 for blob in blobs]
+            found[stem] = (np.repeat(np.asarray(held, dtype=np.int64), counts), positions)
         return found
 
     def expand_prefix(self, prefix: str) -> list[tuple[str, int]]:
@@ -321,6 +348,15 @@ class Store:
             day_to or UNKNOWN_DAY_LAST,
         ]
 
+    def facet_members(self, name: str) -> list[tuple[str, list[int]]]:
+        """Each value of a facet with the ids of the documents having it."""
+        self.cursor.execute(
+            sql.SQL(
+                "SELECT v, array_agg(d.article_id) FROM {} d, unnest(d.{}) AS v GROUP BY v"
+            ).format(DOCUMENT, sql.Identifier(name))
+        )
+        return self.cursor.fetchall()
+
     def count(self) -> int:
         self.cursor.execute(sql.SQL("SELECT documents FROM {}").format(TOTALS))
         return self.cursor.fetchone()[0]
@@ -331,6 +367,23 @@ class Store:
             [list(TABLES)],
         )
         return [name for (name,) in self.cursor.fetchall()]
+
+    def changed_tables(self) -> list[tuple[str, int, int]]:
+        """(table, rows inserted or dead since its last vacuum, live rows) of each table."""
+        if self.cursor.connection.info.server_version >= 150000:
+            # This process's own recent writes reach the statistics with the next statement.
+            self.cursor.execute("SELECT pg_stat_force_next_flush()")
+        self.cursor.execute(
+            "SELECT relname, n_ins_since_vacuum + n_dead_tup, n_live_tup"
+            " FROM pg_stat_user_tables WHERE relname = ANY(%s::text[])"
+            " ORDER BY 2 DESC, 1",
+            [list(TABLES)],
+        )
+        return self.cursor.fetchall()
+
+    def vacuum(self, table: str) -> None:
+        """VACUUM (ANALYZE) a table (outside any transaction)."""
+        self.cursor.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(table)))
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -393,15 +446,11 @@ class Store:
                 )
         with cursor.copy(
             sql.SQL(
-                "COPY {} (field, term, article_id, tf, length, day, positions)"
-                " FROM STDIN (FORMAT binary)"
+                "COPY {} (field, term, article_id, tf, length, day, positions) FROM STDIN"
             ).format(POSTING)
         ) as copy:
-            copy.set_types(["int2", "text", "int8", "int4", "int4", "int4", "int4[]"])
             for row in rows:
-                lengths = (row.text_length, row.title_length, row.exact_length)
-                for field, term, tf, positions in row.postings():
-                    copy.write_row((field, term, row.id, tf, lengths[field], row.day, positions))
+                copy.write("".join(_posting_lines(row)))
 
         # Forms held more: added or counted up; held less: counted down (they are there: an
         # old version held them), and dropped once no document holds them.
@@ -439,7 +488,8 @@ class Store:
         cursor.execute(
             sql.SQL(
                 "UPDATE {} SET documents = documents + %s, text_length = text_length + %s,"
-                " title_length = title_length + %s, exact_length = exact_length + %s"
+                " title_length = title_length + %s, exact_length = exact_length + %s,"
+                " generation = nextval('search_pg_generation')"
             ).format(TOTALS),
             [
                 len(rows) - len(old),
@@ -454,7 +504,8 @@ class Store:
         self.cursor.execute(sql.SQL("TRUNCATE {}, {}, {}").format(POSTING, DOCUMENT, LEXICON))
         self.cursor.execute(
             sql.SQL(
-                "UPDATE {} SET documents = 0, text_length = 0, title_length = 0, exact_length = 0"
+                "UPDATE {} SET documents = 0, text_length = 0, title_length = 0, exact_length = 0,"
+                " generation = nextval('search_pg_generation')"
             ).format(TOTALS)
         )
 

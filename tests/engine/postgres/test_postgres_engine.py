@@ -178,3 +178,58 @@ def test_a_search_inside_a_transaction_sees_its_own_batch(engine):
         assert matching(engine, "ادلب") == [9]
     hits = engine.search(SearchRequest(query=ParsedQuery(), match_all=True, limit=0))
     assert hits.total == 1
+
+
+@on_postgres
+def test_terms_reach_the_postings_verbatim_whatever_their_characters(engine):
+    """No analysed term holds a backslash, tab or newline today; should one ever, the rows
+    written for it must still hold it exactly."""
+    from collections import Counter
+
+    from search.engine.postgres.documents import EXACT, TEXT, rows_of
+    from search.engine.postgres.store import Store
+
+    odd = ["back\\slash", "tab\there", "new\nline", "\\N", "\\.", "ر\r"]
+    rows = rows_of(doc(1, "خبر"))
+    rows.text.update({term: [0, 3] for term in odd})
+    rows.exact.update(Counter(odd))
+    with engine._writing() as store:
+        store.write([rows], [])
+    with engine._reading() as store:
+        assert isinstance(store, Store)
+        found = store.postings([(TEXT, term) for term in odd] + [(EXACT, term) for term in odd])
+        assert all(postings.ids.tolist() == [1] for postings in found.values())
+        assert {term: postings.tf.tolist() for (field, term), postings in found.items()} == {
+            term: [2] if field == TEXT else [1] for field, term in found
+        }
+        positions = store.positions(odd, found[TEXT, odd[0]].ids)
+        assert all(positions[term][1].tolist() == [0, 3] for term in odd)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_merge_idle_vacuums_what_changed_then_rests_and_changes_no_result(monkeypatch):
+    from search.engine.postgres import backend
+    from search.engine.postgres.backend import PostgresSearchBackend
+
+    monkeypatch.setattr(backend, "VACUUM_AFTER_ROWS", 10)
+    engine = PostgresSearchBackend("default")
+    engine.clear()
+    try:
+        engine.apply([*_three(), doc(4, "قصف على ادلب وريفها الجنوبي والشمالي")], [])
+        engine.apply([doc(2, "هدنة في حمص")], [3])
+        before = search(engine, "قصف OR هدنة", facets=("place", "source"))
+        assert engine.merge_idle()  # the postings, at least
+        for _ in range(10):
+            if not engine.merge_idle():
+                break
+        else:
+            pytest.fail("merge_idle() never ran out of tables to vacuum")
+        after = search(engine, "قصف OR هدنة", facets=("place", "source"))
+        assert (after.ids, after.scores, after.facets) == (before.ids, before.scores, before.facets)
+        # Inside a transaction a vacuum cannot run: nothing is done.
+        engine.apply([doc(5, "خبر")], [])
+        with transaction.atomic():
+            assert not engine.merge_idle()
+    finally:
+        engine.clear()
