@@ -36,7 +36,7 @@ from search.engine.contract import (
 )
 from search.engine.postgres import columns
 from search.engine.postgres.columns import CACHE, Columns
-from search.engine.postgres.documents import rows_of
+from search.engine.postgres.documents import DocumentRows, rows_of
 from search.engine.postgres.evaluate import Evaluator
 from search.engine.postgres.scoring import UNKNOWN_DAY_LAST, ranked
 from search.engine.postgres.store import Store
@@ -53,6 +53,9 @@ MAX_SUGGESTION_DISTANCE = 2
 class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
     """The contract's engine over this engine's tables in the database `DATABASE` (an alias
     of settings.DATABASES, "default" unless the connection options say otherwise)."""
+
+    # Analysing documents (stage) needs no lock: an import's second process can do it.
+    can_stage = True
 
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
@@ -125,10 +128,21 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
         """
         if not documents and not deleted:
             return
+        self.add_staged(self.stage(documents), deleted)
+
+    def stage(self, documents: Sequence[IndexDocument]) -> list[DocumentRows]:
+        """Analyse `documents` into the rows add_staged() writes: the work of indexing that
+        needs no lock (an import's second process does it on its own core)."""
         latest = {document.id: document for document in documents}
-        rows = [rows_of(document) for document in latest.values()]
+        return [rows_of(document) for document in latest.values()]
+
+    def add_staged(self, staged: list[DocumentRows], deleted: Sequence[int]) -> None:
+        """Write rows from stage() (replacing any version indexed meanwhile) and remove the
+        articles `deleted`, in one transaction."""
+        if not staged and not deleted:
+            return
         with self._writing() as store:
-            store.write(rows, list(deleted))
+            store.write(staged, list(deleted))
 
     def merge_idle(self, give_way: Callable[[], bool] | None = None) -> bool:
         """VACUUM (ANALYZE) the table that changed most, if enough of it changed since its last
