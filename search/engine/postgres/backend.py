@@ -1,16 +1,18 @@
 """The PostgreSQL engine as a haystack backend (SEARCH_URL=postgres:), implementing
 search.engine.contract.SearchEngine over the tables of store.py in the Django database.
 
-Writes: apply() analyses its documents in Python first (documents.py), then, in one
-transaction holding the engine's advisory lock, deletes the documents it replaces or removes,
-copies the new rows in (binary COPY) and brings the lexicon and totals up to date by the
-difference; a search sees the whole batch or none of it.
+Writes: apply() analyses its documents in Python first (documents.py; stage() alone does
+that), then, in one transaction holding the engine's advisory lock, deletes the documents it
+replaces or removes, copies the new rows in (COPY) and brings the lexicon and totals up to date
+by the difference, with a new generation; a search sees the whole batch or none of it.
 
 Reads: a search runs in one REPEATABLE READ, READ ONLY transaction (unless the caller already
 holds a transaction open, whose snapshot it then shares), so all its statements see the same
-index. The query is evaluated in numpy (evaluate.py) over the postings of its terms; facet
-counts and filters are counted in SQL over the matches; suggestions compare the query's unknown
-words with the lexicon in Python (rapidfuzz), as the Whoosh engine does.
+index. The query is evaluated in numpy (evaluate.py) over the postings of its terms; facets,
+filters and months are counted over the columns warm_up() read into the process when they are
+of the snapshot's generation (columns.py), in SQL over the matches otherwise; suggestions
+compare the query's unknown words with the lexicon in Python (rapidfuzz), as the Whoosh engine
+does.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ from search.engine.postgres.scoring import UNKNOWN_DAY_LAST
 
 # The posting fields (search_pg_posting.field).
 TEXT, TITLE, EXACT = 0, 1, 2
-FIELD_NAMES = {TEXT: "text", TITLE: "title", EXACT: "exact"}
 # Terms longer than this (in UTF-8) are counted in their field's length but not indexed: a
 # PostgreSQL index entry holds at most ~2.7 kB, and no query word can be this long (a query is
 # at most 500 characters, a character at most 4 bytes).
@@ -50,9 +49,6 @@ class DocumentRows:
             for term, tf in counts.items():
                 if indexable(term):
                     yield field, term, tf, None
-
-    def length(self, field: int) -> int:
-        return (self.text_length, self.title_length, self.exact_length)[field]
 
 
 def facet_values(values) -> list[str]:

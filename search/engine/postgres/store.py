@@ -23,7 +23,7 @@ import numpy as np
 from psycopg import sql
 
 from search.engine.contract import FACETS
-from search.engine.postgres.documents import EXACT, TEXT, TITLE, DocumentRows, indexable
+from search.engine.postgres.documents import EXACT, TEXT, DocumentRows, indexable
 from search.engine.postgres.scoring import UNKNOWN_DAY_LAST, stored_length
 
 DOCUMENT = sql.Identifier("search_pg_document")
@@ -508,6 +508,3 @@ class Store:
                 " generation = nextval('search_pg_generation')"
             ).format(TOTALS)
         )
-
-
-__all__ = ["EXACT", "TEXT", "TITLE", "Postings", "Store", "Totals"]
