@@ -12,6 +12,7 @@ needs: a temporary folder, a database) and yielding a fresh, empty engine; leavi
 from __future__ import annotations
 
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -79,9 +80,12 @@ def pytest_collection_modifyitems(items):
 
     if connection.vendor != "postgresql":
         return
+    here = Path(__file__).parent
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and callspec.params.get("engine") in DATABASE_ENGINES:
+        if callspec is None or here not in item.path.parents:
+            continue
+        if callspec.params.get("engine") in DATABASE_ENGINES:
             item.add_marker(pytest.mark.django_db)
 
 
