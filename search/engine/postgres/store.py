@@ -67,6 +67,7 @@ EMPTY_POSTINGS = Postings(_EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS)
 # big-endian), and are read straight into numpy: no Python object per posting.
 _POSTING = np.dtype([("id", ">i8"), ("tf", ">i4"), ("length", ">i4"), ("day", ">i4")])
 _DATED = np.dtype([("id", ">i8"), ("day", ">i4")])
+_COUNTED = np.dtype([("id", ">i8"), ("count", ">i4")])
 _PACKED_POSTING = sql.SQL(
     "string_agg(int8send(p.article_id) || int4send(p.tf) || int4send(p.length)"
     " || int4send(p.day), ''::bytea ORDER BY p.article_id)"
@@ -190,24 +191,24 @@ class Store:
     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """stem → (article id of each position, position) of the stem in the text of these
         documents (ids ascending), ordered by document."""
+        found = {stem: (_EMPTY_IDS, _EMPTY_IDS) for stem in stems}
+        # `article_id + 0`: the ids filter the stem's postings as they are read, rather than
+        # each id being looked up in the index on its own (three times slower for thousands).
         self.cursor.execute(
             sql.SQL(
-                "SELECT term, article_id, positions FROM {}"
-                " WHERE field = %s AND term = ANY(%s::text[]) AND article_id = ANY(%s::bigint[])"
-                " ORDER BY term, article_id"
+                "SELECT term, string_agg(int8send(article_id) || int4send(length(positions) / 4),"
+                " ''::bytea ORDER BY article_id), string_agg(positions, ''::bytea ORDER BY"
+                " article_id) FROM {} WHERE field = %s AND term = ANY(%s::text[])"
+                " AND article_id + 0 = ANY(%s::bigint[]) GROUP BY term"
             ).format(POSTING),
             [TEXT, list(dict.fromkeys(stems)), ids.tolist()],
         )
-        rows: dict[str, tuple[list[int], list[bytes]]] = {stem: ([], []) for stem in stems}
-        for term, article_id, blob in self.cursor:
-            held, blobs = rows[term]
-            held.append(article_id)
-            blobs.append(blob)
-        found = {}
-        for stem, (held, blobs) in rows.items():
-            positions = decode_positions(b"".join(blobs))
-            counts = [len(blob) // 4 for blob in blobs]
-            found[stem] = (np.repeat(np.asarray(held, dtype=np.int64), counts), positions)
+        for term, documents, positions in self.cursor.fetchall():
+            held = _unpacked(documents, _COUNTED)
+            found[term] = (
+                np.repeat(held["id"].astype(np.int64), held["count"]),
+                decode_positions(positions),
+            )
         return found
 
     def expand_prefix(self, prefix: str) -> list[tuple[str, int]]:
