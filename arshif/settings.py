@@ -111,13 +111,28 @@ SESSION_COOKIE_HTTPONLY = True
 
 
 def _search_connection(url: str) -> dict:
-    """Map SEARCH_URL to the engine that serves search; empty means the embedded Whoosh index."""
+    """Map SEARCH_URL to the engine that serves search; empty means the embedded Whoosh index,
+    `postgres:` the PostgreSQL engine in the database itself (DATABASE_URL)."""
     if not url or url.startswith(("whoosh://", "/", ".")):
         path = url.removeprefix("whoosh://") if url else str(DATA_DIR / "index")
         return {"ENGINE": "search.engine.whoosh.backend.ArabicWhooshEngine", "PATH": path}
+    if url in ("postgres:", "postgresql:"):
+        if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured(
+                f"SEARCH_URL {url!r} searches the database itself, which must then be "
+                "PostgreSQL: set DATABASE_URL to a postgres://... database, or leave SEARCH_URL "
+                "empty for the embedded index"
+            )
+        return {"ENGINE": "search.engine.postgres.backend.PostgresEngine", "DATABASE": "default"}
+    if url.startswith(("postgres:", "postgresql:")):
+        raise ImproperlyConfigured(
+            f"SEARCH_URL {url!r} is not understood: postgres: (nothing after it) searches the "
+            "DATABASE_URL database; another database cannot be given"
+        )
     raise ImproperlyConfigured(
         f"SEARCH_URL {url!r} is not understood: leave it empty for the embedded index in the "
-        "data dir, or give whoosh:///path/to/index"
+        "data dir, give whoosh:///path/to/index, or postgres: to search the PostgreSQL "
+        "database itself"
     )
 
 

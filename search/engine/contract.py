@@ -23,6 +23,13 @@ from search.analysis.query import ParsedQuery
 FACETS = ("source", "section", "language", "year", "place", "person", "org", "tag")
 ENTITY_FACETS = ("place", "person", "org")
 SORTS = ("relevance", "newest", "oldest")
+# Relevance (SearchEngine): BM25's k1 and b, and how a word weighs in the title, in its exact
+# form and as the tag of an entity it names, against its stems in the text.
+K1 = 1.2
+B = 0.75
+TITLE_BOOST = 2.0
+EXACT_BOOST = 1.5
+ALIAS_BOOST = 0.5
 # A date as the integer YYYYMMDD; 0 when unknown (sorted after every known date by `newest`).
 UNKNOWN_DAY = 0
 

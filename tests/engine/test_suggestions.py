@@ -56,8 +56,11 @@ def test_no_suggestion_when_no_indexed_word_is_near(camps):
 
 
 def test_a_word_only_deleted_documents_had_is_not_suggested(camps):
+    # عرسان is one letter from عرسال and three from عمال: once 1 is deleted, no word held is
+    # near it. (عرصال would be: عمال, two letters away, is then its nearest indexed word.)
+    assert search(camps, "عرسان").suggestion == "عرسال"
     camps.apply([], [1])
-    hits = search(camps, "عرصال")
+    hits = search(camps, "عرسان")
     assert (hits.total, hits.suggestion) == (0, None)
 
 

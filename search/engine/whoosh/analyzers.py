@@ -11,6 +11,7 @@ import functools
 from whoosh.analysis import Filter, Token, Tokenizer
 
 from search.analysis import arabic
+from search.analysis.fields import word_terms  # one word's terms, shared by every engine
 
 __all__ = [
     "ArabicLowercaseFilter",
@@ -145,23 +146,6 @@ class ArabicStemFilter(Filter):
                     for alternative in found[1:]:
                         t.text = alternative
                         yield t
-
-
-@functools.lru_cache(maxsize=500_000)
-def word_terms(word: str, stem: bool) -> tuple[tuple[str, ...], ...]:
-    """What one word of the text becomes: per normalised term, its stems (or itself).
-
-    The whole chain above (lowercase, digits, stopwords, normalise, stem) for one word at once,
-    cached: news vocabulary repeats, and the per-token generator hops of five Whoosh filters
-    cost more than the work itself. Empty for a stopword.
-    """
-    text = arabic.fold_digits(word.lower())
-    if arabic.is_stopword(text):
-        return ()
-    terms = arabic.token_terms(text)
-    if not stem:
-        return tuple((term,) for term in terms)
-    return tuple(tuple(arabic.term_stems(term)) for term in terms)
 
 
 @functools.lru_cache(maxsize=8)

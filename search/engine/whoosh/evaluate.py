@@ -4,8 +4,8 @@ The Evaluator turns a ParsedQuery (search.analysis.query) into two arrays as lon
 which documents match (every group, no exclusion, live) and their BM25 scores, from the posting
 lists postings.py reads; `ranked` orders and slices them as the engine contract says. Reading
 posting lists (postings.py) and deciding what they mean for a query are apart: this module is
-where relevance is tuned (K1, B and the boosts), and it imports nothing of Whoosh: all it reads
-comes through the IndexView.
+where relevance is computed (K1, B and the boosts are the contract's), and it imports nothing
+of Whoosh: all it reads comes through the IndexView.
 
 Scoring is BM25 as Lucene and Whoosh compute it. Each query word is a union of its alternative
 stems in the body ("text") and the title, its exact form ("exact") and the entities it names.
@@ -19,16 +19,13 @@ import numpy as np
 
 from search.analysis import arabic
 from search.analysis.query import Clause, ParsedQuery
+
+# BM25 as Lucene and Whoosh use it, with the contract's weights (K1, B and the boosts). An
+# article tagged with an entity the query names, under another of its names, matches, but below
+# the articles using the reader's own words (ALIAS_BOOST).
+from search.engine.contract import ALIAS_BOOST, EXACT_BOOST, K1, TITLE_BOOST, B
 from search.engine.whoosh.postings import UNKNOWN_DAY_LAST, IndexView
 
-# BM25 (as Lucene and Whoosh use it).
-K1 = 1.2
-B = 0.75
-TITLE_BOOST = 2.0
-EXACT_BOOST = 1.5
-# An article tagged with an entity the query names, under another of its names: it matches, but
-# below the articles using the reader's own words.
-ALIAS_BOOST = 0.5
 # A prefix matching more forms than this uses the most frequent ones.
 MAX_PREFIX_TERMS = 2000
 
