@@ -1,5 +1,8 @@
 """The PostgreSQL engine's SQL: every read and write of its tables, through one psycopg cursor.
 
+Longer than the project's 500 lines on purpose: every statement on these tables is kept in one
+place, beside the layout it depends on, so a change of layout is one module's change.
+
 The tables (created by search/migrations/0003_postgres_engine.py):
 - search_pg_document: one row per document: date, field lengths, facet values (text[] with
   GIN indexes, for filters, facet counts and entity clauses);
