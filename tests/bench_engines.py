@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -143,6 +144,13 @@ def main(argv=None) -> int:
         return 2
     call_command("migrate", verbosity=0)
     folder = Path(tempfile.mkdtemp(prefix="arshif-bench-"))
+    try:
+        return run(args, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, folder: Path) -> int:
     whoosh = ArabicWhooshBackend("default", PATH=str(folder / "index"))
     whoosh.setup()
     postgres = PostgresSearchBackend("default")
