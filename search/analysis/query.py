@@ -45,7 +45,11 @@ class Clause:
 
     @property
     def text(self) -> str:
-        joined = " ".join(word.original for word in self.words)
+        return self.written([word.original for word in self.words])
+
+    def written(self, words: list[str]) -> str:
+        """The clause as a reader would type it, with these words (a suggestion's, say)."""
+        joined = " ".join(words)
         if self.kind == "phrase":
             return f'"{joined}"'
         return joined + ("*" if self.kind == "prefix" else "")

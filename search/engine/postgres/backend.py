@@ -28,7 +28,7 @@ from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from search.analysis.query import Clause, ParsedQuery
+from search.analysis.query import ParsedQuery
 from search.engine.contract import (
     FACETS,
     IndexDocument,
@@ -36,11 +36,11 @@ from search.engine.contract import (
     SearchHits,
     SearchRequest,
 )
+from search.engine.ordering import UNKNOWN_DAY_LAST, ranked
 from search.engine.postgres import columns
 from search.engine.postgres.columns import CACHE, Columns
 from search.engine.postgres.documents import DocumentRows, rows_of
 from search.engine.postgres.evaluate import Evaluator
-from search.engine.postgres.scoring import UNKNOWN_DAY_LAST, ranked
 from search.engine.postgres.store import Store
 
 # merge_idle() vacuums a table once this many of its rows (and this share of them) are new or
@@ -315,7 +315,7 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
                         if found:
                             replacement, changed = found, True
                     words.append(replacement)
-                alternatives.append(_render(clause, words))
+                alternatives.append(clause.written(words))
             parts.append(" OR ".join(alternatives))
         return " ".join(parts) if changed else None
 
@@ -381,12 +381,6 @@ def _months(days: np.ndarray) -> dict[int, int]:
     days = days[days > 0]
     months, counts = np.unique(days // 100, return_counts=True)
     return {int(m): int(c) for m, c in zip(months, counts, strict=True)}
-
-
-def _render(clause: Clause, words: list[str]) -> str:
-    if clause.kind == "phrase":
-        return '"' + " ".join(words) + '"'
-    return " ".join(words) + ("*" if clause.kind == "prefix" else "")
 
 
 class PostgresEngine(BaseEngine):

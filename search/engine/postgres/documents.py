@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from search.analysis.fields import term_counts, term_positions
 from search.engine.contract import FACETS, IndexDocument
-from search.engine.postgres.scoring import UNKNOWN_DAY_LAST
+from search.engine.ordering import UNKNOWN_DAY_LAST
 
 # The posting fields (search_pg_posting.field).
 TEXT, TITLE, EXACT = 0, 1, 2

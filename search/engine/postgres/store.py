@@ -27,8 +27,9 @@ from psycopg import sql
 
 from search.analysis import ANALYSIS_VERSION
 from search.engine.contract import FACETS
+from search.engine.ordering import UNKNOWN_DAY_LAST
 from search.engine.postgres.documents import EXACT, TEXT, DocumentRows, indexable
-from search.engine.postgres.scoring import UNKNOWN_DAY_LAST, stored_length
+from search.engine.postgres.scoring import stored_length
 
 DOCUMENT = sql.Identifier("search_pg_document")
 POSTING = sql.Identifier("search_pg_posting")

@@ -38,7 +38,7 @@ from whoosh.fields import IDLIST, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import ANALYSIS_VERSION
-from search.analysis.query import Clause, ParsedQuery
+from search.analysis.query import ParsedQuery
 from search.engine.contract import (
     FACETS,
     IndexDocument,
@@ -461,15 +461,9 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
                         if found:
                             replacement, changed = found, True
                     words.append(replacement)
-                alternatives.append(_render(clause, words))
+                alternatives.append(clause.written(words))
             parts.append(" OR ".join(alternatives))
         return " ".join(parts) if changed else None
-
-
-def _render(clause: Clause, words: list[str]) -> str:
-    if clause.kind == "phrase":
-        return '"' + " ".join(words) + '"'
-    return " ".join(words) + ("*" if clause.kind == "prefix" else "")
 
 
 class ArabicWhooshEngine(BaseEngine):

@@ -19,12 +19,13 @@ import numpy as np
 
 from search.analysis import arabic
 from search.analysis.query import Clause, ParsedQuery
+from search.engine import ordering
 
 # BM25 as Lucene and Whoosh use it, with the contract's weights (K1, B and the boosts). An
 # article tagged with an entity the query names, under another of its names, matches, but below
 # the articles using the reader's own words (ALIAS_BOOST).
 from search.engine.contract import ALIAS_BOOST, EXACT_BOOST, K1, TITLE_BOOST, B
-from search.engine.whoosh.postings import UNKNOWN_DAY_LAST, IndexView
+from search.engine.whoosh.postings import IndexView
 
 # A prefix matching more forms than this uses the most frequent ones.
 MAX_PREFIX_TERMS = 2000
@@ -163,29 +164,5 @@ def ranked(
     offset: int,
     limit: int | None,
 ) -> np.ndarray:
-    """Document numbers of `matched` in sort order, sliced to [offset, offset + limit).
-
-    The contract's order (search.engine.contract.SearchEngine): relevance ties go to the newer
-    article, date ties to the better match; then the higher article id (the lower for oldest).
-    """
-    docs = np.flatnonzero(matched)
-    if not len(docs):
-        return docs
-    days = view.days()[docs]
-    ids = view.article_ids()[docs]
-    relevance = scores[docs]
-    if sort == "newest":
-        keys = (-ids, -relevance, -days)
-    elif sort == "oldest":
-        keys = (ids, -relevance, np.where(days > 0, days, UNKNOWN_DAY_LAST))
-    else:
-        keys = (-ids, -days, -relevance)
-    end = None if limit is None else offset + limit
-    if end is not None and sort == "relevance" and len(docs) > 4 * end:
-        # Only the best `end` can be shown: sort those (ties at the cut included), not all.
-        threshold = np.partition(relevance, len(relevance) - end)[len(relevance) - end]
-        keep = relevance >= threshold
-        keys = tuple(key[keep] for key in keys)
-        docs = docs[keep]
-    order = np.lexsort(keys)
-    return docs[order][offset:end]
+    """Document numbers of `matched` in the contract's order, sliced to [offset, offset + limit)."""
+    return ordering.ranked(view.days(), view.article_ids(), matched, scores, sort, offset, limit)

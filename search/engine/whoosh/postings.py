@@ -31,12 +31,13 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from search.engine.ordering import UNKNOWN_DAY_LAST
+
 # Postings (and positions) kept per segment, in array elements, least recently used dropped
 # first: 2M postings are ~24 MB, and the Zipfian vocabulary of queries keeps the ones that matter.
 MAX_CACHED_POSTINGS = 2_000_000
 MAX_CACHED_POSITIONS = 2_000_000
 MAX_CACHED_PREFIXES = 2_000_000  # expanded terms
-UNKNOWN_DAY_LAST = 99_999_999
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_TF = np.zeros(0, dtype=np.float32)
 
