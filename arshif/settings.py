@@ -7,14 +7,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from arshif.env import env_bool, env_int, env_list, env_path, env_str
-from arshif.secret_key import kept_secret_key
+from arshif.secret_key import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("ARCHIVE_DATA_DIR", BASE_DIR / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-# From the environment, else generated once and kept in the data dir (arshif/secret_key.py).
-SECRET_KEY = env_str("DJANGO_SECRET_KEY") or kept_secret_key(DATA_DIR / "secret_key")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -83,6 +81,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# From the environment; else, on one machine (SQLite), generated once and kept in the data dir
+# (arshif/secret_key.py). On PostgreSQL the archive may be served by several machines, which must
+# all sign sessions and CSRF tokens with one key: it has to be given.
+SECRET_KEY = secret_key(
+    env_str("DJANGO_SECRET_KEY"),
+    DATA_DIR / "secret_key",
+    shared_database=DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
