@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from arshif.env import env_bool, env_int, env_list, env_path, env_str
+from arshif.replicas import replica_databases
 from arshif.secret_key import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,6 +45,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: decides, once the URL is resolved, whether the view reads a replica.
+    "arshif.replicas.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "arshif.urls"
@@ -81,6 +84,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# Read replicas of a PostgreSQL primary, `replica_1`, `replica_2`, …: readers' pages read them,
+# everything else the primary (arshif/replicas.py says what and why).
+DATABASES.update(
+    replica_databases(
+        env_list("DATABASE_REPLICA_URLS", []),
+        DATABASES["default"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+)
+DATABASE_ROUTERS = ["arshif.replicas.ReplicaRouter"]
+# A client that wrote (POST, …) reads the primary this long: it sees its writes, replicas lag.
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 15, minimum=0)
 
 # From the environment; else, on one machine (SQLite), generated once and kept in the data dir
 # (arshif/secret_key.py). On PostgreSQL the archive may be served by several machines, which must
