@@ -127,6 +127,24 @@ def _reachable(alias: str) -> bool:
     return True
 
 
+def _pick(replicas: list[str]) -> str | None:
+    """A reachable replica, picked at random; None when none is."""
+    return next((a for a in random.sample(replicas, len(replicas)) if _reachable(a)), None)
+
+
+def read_a_replica() -> None:
+    """Send this thread's reads to a reachable replica (the primary when there is none): for
+    work outside requests that readers' pages wait on, the search index's warm-up
+    (search.service.keep_warm), whose reads would otherwise all load the primary.
+
+    No request starts or ends in such a thread to close its connections as requests do: they
+    are closed here when broken (a restarted server) or older than DATABASE_CONN_MAX_AGE.
+    """
+    for database in connections.all(initialized_only=True):
+        database.close_if_unusable_or_obsolete()
+    _reading.set(_pick(replica_aliases()))
+
+
 class ReplicaMiddleware:
     """Sends a reader's request to a replica (see the module's docstring); last in MIDDLEWARE,
     so that it decides once the URL is resolved and wraps only the view."""
@@ -155,11 +173,8 @@ class ReplicaMiddleware:
         _reading.set(None)
         if not self._may_read_a_replica(request):
             return None
-        for alias in random.sample(self.replicas, len(self.replicas)):
-            if _reachable(alias):
-                request.arshif_replica = alias
-                _reading.set(alias)
-                break
+        request.arshif_replica = _pick(self.replicas)
+        _reading.set(request.arshif_replica)
         return None
 
     @staticmethod
