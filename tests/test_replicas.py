@@ -90,7 +90,11 @@ def replicated(transactional_db):
             replica = urlunsplit(urlsplit(primary)._replace(netloc=address))
             _wait_until_replayed(primary, replica)
             with serve_gunicorn(
-                env={"SEARCH_URL": "postgres:", "DATABASE_REPLICA_URLS": replica}
+                env={
+                    "SEARCH_URL": "postgres:",
+                    "DATABASE_REPLICA_URLS": replica,
+                    "DATABASE_REPLICA_STICKY_SECONDS": "15",
+                }
             ) as base:
                 yield base, article_id, primary, replica
     except postgres.ClusterError as error:
