@@ -21,6 +21,8 @@ A replica lags the primary by a moment (more under load). What a reader sees mea
   a page the primary served) is answered again from the primary; a result whose article a
   replica lacks (the Whoosh index is ahead of it) is left out of the page, as a deleted one is.
 - **A replica down** (refusing connections) is passed over for another, then the primary.
+
+Each web process's search warm-up thread (arshif/wsgi.py) reads a replica too: read_a_replica().
 """
 
 from __future__ import annotations
