@@ -108,6 +108,7 @@ def main() -> None:
             "ARCHIVE_DATA_DIR": str(tmp_path / "data"),
             "DJANGO_SETTINGS_MODULE": "arshif.settings",
             "DATABASE_URL": "",
+            "DATABASE_REPLICA_URLS": "",
             "SEARCH_URL": "",
         }
         manage = [sys.executable, str(ROOT / "manage.py")]

@@ -1,4 +1,4 @@
-"""The secret key kept in the data dir when DJANGO_SECRET_KEY is not given."""
+"""Django's secret key: DJANGO_SECRET_KEY, or on one machine a key kept in the data dir."""
 
 from __future__ import annotations
 
@@ -35,3 +35,21 @@ def kept_secret_key(path: Path) -> str:
     if not key:
         raise ImproperlyConfigured(f"{path} is empty: delete it to generate a new key")
     return key
+
+
+def secret_key(given: str, path: Path, *, shared_database: bool) -> str:
+    """`given` (DJANGO_SECRET_KEY) when set; else the key kept in `path`, unless the database is
+    one several machines may share (PostgreSQL), where a key generated into one machine's data
+    dir would differ from the others': each machine would reject the others' session cookies
+    and CSRF tokens (editors logged out, forms refused, at random behind a load balancer)."""
+    if given:
+        return given
+    if shared_database:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DATABASE_URL is a PostgreSQL database: every "
+            "web machine and the worker of one archive need the same key to accept each "
+            "other's sessions and forms, and a key generated into one machine's data dir would "
+            "differ from the others'. Generate one once (python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))') and give it to every machine, kept secret."
+        )
+    return kept_secret_key(path)

@@ -7,14 +7,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from arshif.env import env_bool, env_int, env_list, env_path, env_str
-from arshif.secret_key import kept_secret_key
+from arshif.replicas import replica_databases
+from arshif.secret_key import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("ARCHIVE_DATA_DIR", BASE_DIR / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-# From the environment, else generated once and kept in the data dir (arshif/secret_key.py).
-SECRET_KEY = env_str("DJANGO_SECRET_KEY") or kept_secret_key(DATA_DIR / "secret_key")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -46,6 +45,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: decides, once the URL is resolved, whether the view reads a replica.
+    "arshif.replicas.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "arshif.urls"
@@ -83,6 +84,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# Read replicas of a PostgreSQL primary, `replica_1`, `replica_2`, …: readers' pages read them,
+# everything else the primary (arshif/replicas.py says what and why).
+DATABASES.update(
+    replica_databases(
+        env_list("DATABASE_REPLICA_URLS", []),
+        DATABASES["default"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+)
+DATABASE_ROUTERS = ["arshif.replicas.ReplicaRouter"]
+# A client that wrote (POST, …) reads the primary this long: it sees its writes, replicas lag.
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 15, minimum=0)
+
+# From the environment; else, on one machine (SQLite), generated once and kept in the data dir
+# (arshif/secret_key.py). On PostgreSQL the archive may be served by several machines, which must
+# all sign sessions and CSRF tokens with one key: it has to be given.
+SECRET_KEY = secret_key(
+    env_str("DJANGO_SECRET_KEY"),
+    DATA_DIR / "secret_key",
+    shared_database=DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -225,12 +226,19 @@ def _search_index(
     return hits.total, hits.ids, hits.facets, hits.suggestion, hits.months
 
 
-def keep_warm(interval: float = 5.0, stop: threading.Event | None = None) -> threading.Thread:
+def keep_warm(
+    interval: float = 5.0,
+    stop: threading.Event | None = None,
+    *,
+    choose_database: Callable[[], object] | None = None,
+) -> threading.Thread:
     """Start a background thread that reads new index segments before readers need them.
 
     A web process caches what it reads from each index segment; the first search after the
     index changed would otherwise read the new segments itself (about a second per 10k
     articles at start-up). Checking costs one small file read per `interval`.
+    `choose_database`, called in the thread before each check, may send its reads where
+    readers' searches read (a replica: arshif/wsgi.py), not to the primary.
     """
 
     stop = stop or threading.Event()
@@ -239,6 +247,8 @@ def keep_warm(interval: float = 5.0, stop: threading.Event | None = None) -> thr
         engine = get_engine()
         while not stop.is_set():
             try:
+                if choose_database is not None:
+                    choose_database()
                 engine.warm_up(FACETS)
             except Exception:  # never take the web process down; a search reads it anyway
                 logging.getLogger(__name__).exception("warming the search index up failed")

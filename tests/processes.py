@@ -71,28 +71,31 @@ def wait_for_http(url: str, timeout: float = 30) -> None:
             time.sleep(0.2)
 
 
-_static_collected = False
+_static_collected: set[str] = set()
 
 
 def collect_static(env: dict[str, str]) -> None:
-    """collectstatic once per test run: gunicorn serves the manifest-hashed files."""
-    global _static_collected
-    if not _static_collected:
+    """collectstatic once per test run and data dir: gunicorn serves the manifest-hashed files
+    from the data dir's static/."""
+    if env["ARCHIVE_DATA_DIR"] not in _static_collected:
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
             cwd=ROOT,
             env=env,
             check=True,
         )
-        _static_collected = True
+        _static_collected.add(env["ARCHIVE_DATA_DIR"])
 
 
 @contextmanager
-def serve_gunicorn(workers: int = 2) -> Iterator[str]:
-    """A real gunicorn on a free port against this test's database; yields its base URL."""
-    env = child_env()
+def serve_gunicorn(workers: int = 2, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A real gunicorn on a free port against this test's database; yields its base URL.
+    `env` adds to or overrides child_env() (another data dir, SEARCH_URL, …)."""
+    env = {**child_env(), **(env or {})}
     collect_static(env)
     port = free_port()
+    # Its log (errors, tracebacks) in its data dir: a pipe nobody reads would fill and block it.
+    log = open(Path(env["ARCHIVE_DATA_DIR"]) / f"gunicorn-{port}.log", "wb")  # noqa: SIM115
     server = subprocess.Popen(
         [
             sys.executable,
@@ -110,8 +113,9 @@ def serve_gunicorn(workers: int = 2) -> Iterator[str]:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
+    log.close()
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(base + "/")

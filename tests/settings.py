@@ -18,6 +18,8 @@ os.environ["ARCHIVE_DATA_DIR"] = tempfile.mkdtemp(prefix="arshif-test-")
 atexit.register(shutil.rmtree, os.environ["ARCHIVE_DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ["DATABASE_URL"] = os.environ.get("ARSHIF_TEST_DATABASE_URL", "")
+# Never a real archive's replicas; tests/test_replicas.py gives its servers a replica of their own.
+os.environ["DATABASE_REPLICA_URLS"] = ""
 
 from arshif.settings import *
 from arshif.settings import DATA_DIR, DATABASES, STATIC_ROOT

@@ -48,6 +48,7 @@ _SUMMARY = re.compile(r"(imported|updated|skipped|failed) (\d+)")
 # SQLite + Whoosh set-up with default sizes, in its own data dir.
 _ISOLATED = (
     "DATABASE_URL",
+    "DATABASE_REPLICA_URLS",
     "DATABASE_CONN_MAX_AGE",
     "SEARCH_URL",
     "ARCHIVE_PAGE_SIZE",

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 import numpy as np
 import psycopg
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -66,14 +66,23 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
 
     # --- set-up -----------------------------------------------------------------------------
 
-    def _connection(self):
-        connection = connections[self.database]
+    def _connection(self, alias: str | None = None):
+        alias = alias or self.database
+        connection = connections[alias]
         if connection.vendor != "postgresql":
             raise ImproperlyConfigured(
                 f"the PostgreSQL search engine needs a PostgreSQL database; the database "
-                f"{self.database!r} is {connection.vendor}"
+                f"{alias!r} is {connection.vendor}"
             )
         return connection
+
+    def _read_database(self) -> str:
+        """Where a search reads: for the default database, wherever Django's routers send a
+        read (a reader's request may read a replica of it: arshif/replicas.py, and then its
+        articles come from the same replica); writes always go to `DATABASE` itself."""
+        if self.database != DEFAULT_DB_ALIAS:
+            return self.database
+        return router.db_for_read(None) or self.database
 
     def setup(self) -> None:
         """Check that the database is PostgreSQL and holds this engine's tables."""
@@ -87,10 +96,10 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
         self.setup_complete = True
 
     @contextmanager
-    def _cursor(self) -> Iterator[psycopg.Cursor]:
-        """A psycopg cursor (server-side parameters) on the Django connection, in whatever
-        transaction it is in."""
-        connection = self._connection()
+    def _cursor(self, alias: str | None = None) -> Iterator[psycopg.Cursor]:
+        """A psycopg cursor (server-side parameters) on the Django connection `alias` (default:
+        `DATABASE`), in whatever transaction it is in."""
+        connection = self._connection(alias)
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as cursor:
             yield cursor
@@ -99,12 +108,13 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
     def _reading(self) -> Iterator[Store]:
         """The tables as of one snapshot: a read-only REPEATABLE READ transaction of our own,
         or the caller's transaction when one is open."""
-        connection = self._connection()
+        alias = self._read_database()
+        connection = self._connection(alias)
         if connection.in_atomic_block:
-            with self._cursor() as cursor:
+            with self._cursor(alias) as cursor:
                 yield Store(cursor)
             return
-        with transaction.atomic(using=self.database), self._cursor() as cursor:
+        with transaction.atomic(using=alias), self._cursor(alias) as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield Store(cursor)
 
@@ -185,6 +195,9 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
             return store.count()
 
     def _cache_key(self) -> tuple:
+        # The primary's, for its replicas too: a replica at a generation holds what the primary
+        # held at it, so the columns warm_up() read serve both (a replica behind, at an older
+        # generation, misses them and counts in SQL until it catches up).
         settings = self._connection().settings_dict
         return (self.database, settings["NAME"], settings["HOST"], settings["PORT"])
 
