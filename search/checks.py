@@ -1,9 +1,11 @@
 """System checks: configuration mistakes reported by `manage.py check`."""
 
 import os
+import stat
+from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 
 @register()
@@ -17,3 +19,56 @@ def check_data_dir(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# Whoosh reads its table of contents and segment files with pickle: whoever can write to the
+# data dir or the index folder can make every process that opens the index run code of their
+# choosing. So both must belong to the user that runs Arshif and be writable by nobody else.
+_SHARED_WRITE = stat.S_IWGRP | stat.S_IWOTH
+
+
+def trust_problems(path: Path, mode: int, owner: int, me: int) -> list[str]:
+    """What makes a file or folder untrusted, from its mode and owner: written as a reason."""
+    problems = []
+    if owner != me:
+        problems.append(f"{path} belongs to user id {owner}, not to this user ({me})")
+    if mode & _SHARED_WRITE:
+        writers = (("its group", stat.S_IWGRP), ("other users", stat.S_IWOTH))
+        who = " and ".join(name for name, bit in writers if mode & bit)
+        problems.append(f"{path} is writable by {who} (mode {stat.S_IMODE(mode):o})")
+    return problems
+
+
+def _trusted_paths() -> list[Path]:
+    paths = [Path(settings.DATA_DIR)]
+    index = settings.HAYSTACK_CONNECTIONS["default"].get("PATH")
+    if index and Path(index).is_dir():
+        paths.append(Path(index))
+        # The files too: a writable file can be rewritten in place inside a safe folder.
+        paths.extend(child for child in sorted(Path(index).iterdir()) if child.is_file())
+    return paths
+
+
+@register(deploy=False)
+def check_data_dir_trust(app_configs, **kwargs):
+    me = os.geteuid()
+    warnings = []
+    for path in _trusted_paths():
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        for problem in trust_problems(path, info.st_mode, info.st_uid, me):
+            warnings.append(
+                Warning(
+                    f"The data dir must be trusted: {problem}",
+                    hint=(
+                        "The search index is read with pickle, so whoever can write there can "
+                        "run code as Arshif. Give the data dir (ARCHIVE_DATA_DIR) and the index "
+                        "folder to the user that runs Arshif and remove write access for "
+                        "others: chown -R THAT_USER DIR && chmod -R go-w DIR."
+                    ),
+                    id="arshif.W020",
+                )
+            )
+    return warnings
