@@ -10,6 +10,7 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from archive.ingest.archives import human_size
@@ -17,6 +18,11 @@ from archive.ingest.archives import human_size
 
 def _refusal(request, status: int, message: str):
     return render(request, "limit.html", {"message": message}, status=status)
+
+
+def _language(request):
+    """The reader's language: this middleware runs before LocaleMiddleware has chosen it."""
+    return translation.override(translation.get_language_from_request(request))
 
 
 class RequestSizeLimitMiddleware:
@@ -30,16 +36,17 @@ class RequestSizeLimitMiddleware:
             length = 0
         limit = settings.ARCHIVE_UPLOAD_MAX_BYTES
         if length > limit:
-            return _refusal(
-                request,
-                413,
-                _(
-                    "This upload is %(size)s; one upload may be at most %(limit)s "
-                    "(ARCHIVE_UPLOAD_MAX_MB). Upload the files in several parts, or import "
-                    "them on the server with manage.py import_articles."
+            with _language(request):
+                return _refusal(
+                    request,
+                    413,
+                    _(
+                        "This upload is %(size)s; one upload may be at most %(limit)s "
+                        "(ARCHIVE_UPLOAD_MAX_MB). Upload the files in several parts, or import "
+                        "them on the server with manage.py import_articles."
+                    )
+                    % {"size": human_size(length), "limit": human_size(limit)},
                 )
-                % {"size": human_size(length), "limit": human_size(limit)},
-            )
         return self.get_response(request)
 
 

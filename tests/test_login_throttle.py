@@ -37,6 +37,7 @@ class Browser:
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
+        self.opener.addheaders = [("Accept-Language", "en")]
 
     def sign_in(self, password):
         with self.opener.open(self.base + "/admin/login/?next=/admin/") as response:
@@ -87,7 +88,11 @@ def test_the_lockout_page_says_how_long(client, db, settings):
     settings.AXES_FAILURE_LIMIT = 2
     make_editor()
     for _ in range(2):
-        response = client.post("/admin/login/", {"username": "editor", "password": "wrong"})
+        response = client.post(
+            "/admin/login/",
+            {"username": "editor", "password": "wrong"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
     assert response.status_code == 429
     html = response.content.decode()
     assert "Too many failed sign-ins from your address" in html
@@ -96,3 +101,7 @@ def test_the_lockout_page_says_how_long(client, db, settings):
     from axes.models import AccessAttempt
 
     assert AccessAttempt.objects.get().failures_since_start == 2
+    arabic = client.post(
+        "/admin/login/", {"username": "editor", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="ar"
+    ).content.decode()
+    assert "محاولات دخول فاشلة كثيرة من عنوانك" in arabic and "دقيقة" in arabic
