@@ -1,6 +1,8 @@
 """System checks: configuration mistakes reported by `manage.py check`."""
 
+import grp
 import os
+import pwd
 import stat
 from pathlib import Path
 
@@ -27,13 +29,19 @@ def check_data_dir(app_configs, **kwargs):
 _SHARED_WRITE = stat.S_IWGRP | stat.S_IWOTH
 
 
-def trust_problems(path: Path, mode: int, owner: int, me: int) -> list[str]:
-    """What makes a file or folder untrusted, from its mode and owner: written as a reason."""
+def trust_problems(
+    path: Path, mode: int, owner: int, me: int, *, private_group: bool = False
+) -> list[str]:
+    """What makes a file or folder untrusted, from its mode and owner: written as a reason.
+    `private_group`: its group is this user's own and nobody else's (a user-private group, as
+    umask 002 systems give every user), so group write lets no one else in."""
     problems = []
     if owner != me:
         problems.append(f"{path} belongs to user id {owner}, not to this user ({me})")
-    if mode & _SHARED_WRITE:
+    shared = _SHARED_WRITE & ~stat.S_IWGRP if private_group else _SHARED_WRITE
+    if mode & shared:
         writers = (("its group", stat.S_IWGRP), ("other users", stat.S_IWOTH))
+        writers = tuple((name, bit) for name, bit in writers if bit & shared)
         who = " and ".join(name for name, bit in writers if mode & bit)
         problems.append(f"{path} is writable by {who} (mode {stat.S_IMODE(mode):o})")
     return problems
@@ -49,6 +57,15 @@ def _trusted_paths() -> list[Path]:
     return paths
 
 
+def _private_group(gid: int, me: int) -> bool:
+    """The group carries this user's name and has no other member (a user-private group)."""
+    try:
+        group, user = grp.getgrgid(gid), pwd.getpwuid(me)
+    except KeyError:
+        return False
+    return group.gr_name == user.pw_name and set(group.gr_mem) <= {user.pw_name}
+
+
 @register(deploy=False)
 def check_data_dir_trust(app_configs, **kwargs):
     me = os.geteuid()
@@ -58,7 +75,8 @@ def check_data_dir_trust(app_configs, **kwargs):
             info = path.stat()
         except OSError:
             continue
-        for problem in trust_problems(path, info.st_mode, info.st_uid, me):
+        private = _private_group(info.st_gid, me)
+        for problem in trust_problems(path, info.st_mode, info.st_uid, me, private_group=private):
             warnings.append(
                 Warning(
                     f"The data dir must be trusted: {problem}",
