@@ -150,3 +150,23 @@ def test_client_ip_counts_trusted_proxies_from_the_right():
     assert client_ip("10.0.0.1", "6.6.6.6, 1.2.3.4, 10.0.0.2", 2) == "1.2.3.4"
     assert client_ip("10.0.0.1", "", 1) == "10.0.0.1"
     assert client_ip("10.0.0.1", "not-an-address", 1) == "10.0.0.1"
+
+
+def test_each_part_of_the_https_group_can_be_overridden(tmp_path):
+    show = (
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE)"
+    )
+    done = manage(
+        tmp_path,
+        "shell",
+        "-c",
+        show,
+        ARSHIF_HTTPS="1",
+        ARSHIF_SSL_REDIRECT="0",
+        ARSHIF_HSTS_SECONDS="300",
+        ARSHIF_HSTS_SUBDOMAINS="no",
+    )
+    assert done.stdout.strip().endswith("False 300 False True"), done.stderr
+    bad = manage(tmp_path, "check", ARSHIF_HTTPS="1", ARSHIF_HSTS_SECONDS="a year")
+    assert bad.returncode != 0 and "ARSHIF_HSTS_SECONDS must be an integer" in bad.stderr
