@@ -111,7 +111,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return (
             format_html_join(
                 "",
-                '<{0} dir="auto" style="margin:0 0 .6em">{1}</{0}>',
+                '<{0} class="parsed-block" dir="auto">{1}</{0}>',
                 (
                     ("h3" if b.get("kind") == "heading" else "p", b.get("text", ""))
                     for b in article.blocks
@@ -292,7 +292,7 @@ class OriginalAdmin(admin.ModelAdmin):
     @admin.display(description=_("content (first 5,000 characters)"))
     def text_preview(self, original):
         text = bytes(original.content[:20000]).decode("utf-8", errors="replace")[:5000]
-        return format_html('<pre dir="auto" style="white-space:pre-wrap">{}</pre>', text)
+        return format_html('<pre class="original-text" dir="auto">{}</pre>', text)
 
     def has_add_permission(self, request):
         return False

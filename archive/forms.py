@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from archive.ingest.formats import supported
+from archive.ingest.sanitize import clean_line, strip_bidi_controls
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -53,3 +54,18 @@ class UploadForm(forms.Form):
         choices=[("", _("detect")), ("ar", _("Arabic")), ("en", _("English"))],
         help_text=_("For articles whose file does not say."),
     )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        for upload in files:
+            # A name is shown in the preview and the import report: no bidi control may
+            # reorder it ("x<U+202E>txt.exe" reading as "xexe.txt").
+            upload.name = strip_bidi_controls(upload.name)
+        return files
+
+    # Defaults for the records are stored like the records' own fields: plain text.
+    def clean_source(self):
+        return clean_line(self.cleaned_data["source"])
+
+    def clean_section(self):
+        return clean_line(self.cleaned_data["section"])

@@ -1,11 +1,13 @@
 """Arshif settings: every deploy-time value comes from the environment (see README)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from arshif.deploy import HSTS_DEFAULT_SECONDS, proxy_ssl_header
 from arshif.env import env_bool, env_int, env_list, env_path, env_str
 from arshif.replicas import replica_databases
 from arshif.secret_key import secret_key
@@ -31,6 +33,7 @@ INSTALLED_APPS = [
     "haystack",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "archive",
     "search",
 ]
@@ -38,6 +41,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (the CSRF check does): an oversized upload is refused unread.
+    "arshif.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -45,8 +50,19 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "arshif.csp.ContentSecurityPolicyMiddleware",
+    # After every other middleware that looks at the response, as django-axes asks: it turns a
+    # locked-out login into the lockout page. Only the replica switch, which wraps just the
+    # view, comes after it.
+    "axes.middleware.AxesMiddleware",
     # Last: decides, once the URL is resolved, whether the view reads a replica.
     "arshif.replicas.ReplicaMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "arshif.urls"
@@ -127,9 +143,54 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Security (README "Running in production") ----------------------------------------------
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Links out (an article's source) carry no path or query of ours; same-origin ones keep theirs.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# One switch for a site served over HTTPS: secure cookies, redirect to https, HSTS. Off by
+# default so `make run` keeps serving plain http on loopback; each part can be overridden.
+HTTPS = env_bool("ARSHIF_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = env_bool("ARSHIF_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int(
+    "ARSHIF_HSTS_SECONDS", HSTS_DEFAULT_SECONDS if HTTPS else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ARSHIF_HSTS_SUBDOMAINS", HTTPS)
+# Preloading is a promise to browsers' built-in lists that is slow to take back: opt-in.
+SECURE_HSTS_PRELOAD = env_bool("ARSHIF_HSTS_PRELOAD", False)
+# Behind a proxy that terminates TLS: the header it sets to "https" (e.g. X-Forwarded-Proto).
+# Opt-in: without such a proxy, any client could send the header and pass for HTTPS.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env_str("ARSHIF_PROXY_SSL_HEADER"))
+# Reverse proxies in front that append to X-Forwarded-For (the client's address for login
+# throttling); 0 means REMOTE_ADDR is the client.
+ARSHIF_PROXY_COUNT = env_int("ARSHIF_PROXY_COUNT", 0, minimum=0)
+
+# Admin login throttling (django-axes): failures are rows in the database, so every web machine
+# and worker process sees the same count. After ARSHIF_LOGIN_FAILURE_LIMIT failures from one
+# address, that address cannot log in for ARSHIF_LOGIN_COOLOFF_MINUTES. By address and not by
+# user name, so nobody can lock an editor out by typing their name wrongly from elsewhere.
+AXES_FAILURE_LIMIT = env_int("ARSHIF_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ARSHIF_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "arshif.deploy.request_client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_RESET_ON_SUCCESS = False
+# Keep the successful-login log out of the database; failures are what throttling needs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Content-Security-Policy (arshif/csp.py): only our own files; no inline script or style.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 # --- Search -------------------------------------------------------------------------------------
 
@@ -177,8 +238,15 @@ ARCHIVE_MAX_COMPRESSION_RATIO = env_int("ARCHIVE_MAX_COMPRESSION_RATIO", 100, mi
 # ones go to the background worker. Previews check at most ARCHIVE_PREVIEW_RECORDS records.
 ARCHIVE_INLINE_IMPORT_BYTES = env_int("ARCHIVE_INLINE_IMPORT_KB", 512, minimum=0) * 1024
 ARCHIVE_PREVIEW_RECORDS = env_int("ARCHIVE_PREVIEW_RECORDS", 200, minimum=1)
-# One admin upload may hold this many files (zip larger folders).
+# One admin upload may hold this many files (zip larger folders) and this many bytes in all
+# (checked from Content-Length before the body is read, arshif/limits.py). The default leaves
+# room for a zip as large as ARCHIVE_MAX_UNPACKED_MB; a proxy in front should allow as much.
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("ARCHIVE_UPLOAD_MAX_FILES", 500, minimum=1)
+ARCHIVE_UPLOAD_MAX_BYTES = env_int("ARCHIVE_UPLOAD_MAX_MB", 256, minimum=1) * 1024 * 1024
+# Form data besides files (Django's default, named here): 2.5 MB. Uploaded files over
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file rather than memory while a request lasts.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20, minimum=1)
 # The most articles one merge of index segments takes (TieredMerge, search/engine/whoosh/): a
 # merge holds the index writer for about 3.5 ms and 10 KB of memory an article.

@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from search.web.sitemaps import SITEMAPS
 
+# Says which upload limit a refused request broke (arshif/limits.py).
+handler400 = "arshif.limits.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

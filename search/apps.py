@@ -9,4 +9,4 @@ class SearchConfig(AppConfig):
     def ready(self):
         # Registers the system checks and the tagging receivers.
         from search import checks  # noqa: F401
-        from search.entities import signals  # noqa: F401
+        from search.entities import bidi, signals  # noqa: F401

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,12 +60,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the 3xx itself comes back, as an HTTPError
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_KeepRedirects)
+
+
 def wait_for_http(url: str, timeout: float = 30) -> None:
+    """Until the server answers (any status: a site behind HTTPS answers plain http with a
+    redirect, which is an answer too)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2):
+            with _NO_REDIRECTS.open(url, timeout=2):
                 return
+        except urllib.error.HTTPError:
+            return
         except OSError:
             if time.monotonic() > deadline:
                 raise

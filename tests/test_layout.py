@@ -234,6 +234,7 @@ def test_the_cycle_finder_finds_a_cycle():
 DEFERRED_IMPORTS = {
     # AppConfig.ready(): registering checks and receivers once the app registry is loaded.
     "search.apps",
+    "archive.apps",
     # The benchmark sets Django up from the command line before importing the project.
     "search.bench.__main__",
     # trafilatura and lxml (archive.ingest.html) take up to a second to import: only reading an

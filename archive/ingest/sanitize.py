@@ -16,7 +16,22 @@ import nh3
 
 from archive.ingest.types import Block, Caption, ParsedArticle
 
-__all__ = ["STRUCTURE_TAGS", "clean_article", "clean_page", "plain_text"]
+__all__ = [
+    "BIDI_CONTROLS",
+    "STRUCTURE_TAGS",
+    "clean_article",
+    "clean_line",
+    "clean_page",
+    "plain_text",
+    "strip_bidi_controls",
+]
+
+# Bidi embeddings and overrides (U+202A-U+202E) and isolates (U+2066-U+2069). Stored text never
+# needs them (the pages show every text in its own isolated, dir="auto" element, which orders
+# mixed Arabic and English by itself), and an unclosed override or isolate in a title or a
+# query would reorder the page around it: a U+202E can make "exe.txt" read "txt.exe".
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NO_BIDI = {ord(c): None for c in BIDI_CONTROLS}
 
 # Elements whose content is never text: dropped with everything inside them.
 DROP_WITH_CONTENT = {
@@ -84,30 +99,37 @@ def plain_text(value: str, *, keep_paragraphs: bool = False) -> str:
     return html.unescape(cleaned)
 
 
-def _line(value: str) -> str:
-    return " ".join(plain_text(value).split())
+def strip_bidi_controls(value: str) -> str:
+    """The text without bidi embedding, override and isolate characters."""
+    return value.translate(_NO_BIDI) if value else value
+
+
+def clean_line(value: str) -> str:
+    """One line of plain text: no markup, no bidi control, whitespace collapsed."""
+    return " ".join(strip_bidi_controls(plain_text(value)).split())
 
 
 def clean_article(article: ParsedArticle) -> ParsedArticle:
-    """Every text field of a parsed article as plain text; empty blocks and captions dropped."""
+    """Every text field of a parsed article as plain text without bidi controls; empty blocks
+    and captions dropped."""
     blocks = []
     for block in article.blocks:
-        text = _line(block.text)
+        text = clean_line(block.text)
         if text:
             blocks.append(Block(block.kind, text))
     captions = [
-        Caption(_line(caption.text), _line(caption.credit))
+        Caption(clean_line(caption.text), clean_line(caption.credit))
         for caption in article.captions
-        if _line(caption.text) or _line(caption.credit)
+        if clean_line(caption.text) or clean_line(caption.credit)
     ]
     return replace(
         article,
-        title=_line(article.title),
-        standfirst=_line(article.standfirst),
+        title=clean_line(article.title),
+        standfirst=clean_line(article.standfirst),
         blocks=blocks,
         captions=captions,
-        author=_line(article.author),
-        section=_line(article.section),
-        source=_line(article.source),
-        tags=[tag for tag in (_line(tag) for tag in article.tags) if tag],
+        author=clean_line(article.author),
+        section=clean_line(article.section),
+        source=clean_line(article.source),
+        tags=[tag for tag in (clean_line(tag) for tag in article.tags) if tag],
     )

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import get_language_bidi
 
+from archive.ingest.sanitize import strip_bidi_controls
 from search.web import ui
 
 register = template.Library()
@@ -25,3 +26,17 @@ def timeline_chart(context, timeline, base_query="", total_count=None):
 def text_direction(language_code: str) -> str:
     """ "rtl" for content in a right-to-left language, else "ltr"."""
     return "rtl" if (language_code or "").split("-")[0] in {"ar", "fa", "he", "ur"} else "ltr"
+
+
+@register.filter
+def no_bidi(value) -> str:
+    """Text without bidi controls, for places no element can isolate: <title> and attribute
+    values (an override there would reorder the rest of the tab title or tooltip)."""
+    return strip_bidi_controls(str(value))
+
+
+@register.filter
+def http_url(value) -> str:
+    """The URL when it is http(s), else "" : a stored link is never javascript: or data:."""
+    url = str(value or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""

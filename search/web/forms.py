@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from archive.ingest.sanitize import strip_bidi_controls
 from search.service import FACETS, SORTS, SearchParams
 
 MAX_VALUES_PER_FILTER = 20
@@ -35,6 +36,10 @@ class SearchForm(forms.Form):
         self.fields["to"] = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
         for name in FACETS:
             self.fields[name] = RepeatableField(required=False)
+
+    def clean_q(self):
+        # Matching ignores bidi controls anyway; echoed in the page they could reorder it.
+        return strip_bidi_controls(self.cleaned_data.get("q") or "")
 
     def clean(self):
         cleaned = super().clean()

@@ -170,8 +170,6 @@ def timeline_chart(
                 "label": label,
                 "show_label": index % every == 0,
                 "label_rank": index // every,
-                # Logical offset of the slot's centre, in percent of the width (for the axis).
-                "offset": round((index + 0.5) * 100 / count, 3),
                 "url": reverse("search:results") + "?" + query,
                 "start": bar.start,
                 "end": bar.end,
