@@ -20,8 +20,9 @@ AND_WORDS = {"AND", "و"}
 
 # A token: optional "-", then a quoted phrase or a run of non-space, non-quote characters.
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
-# Query punctuation that is never part of a word.
-_STRIP = re.compile(r"[()\[\]{}^~:!+\\|&<>=;,.،؛؟?]+")
+# Query punctuation that is never part of a word. A . or , between two digits is: the index
+# keeps 3.5 and 1,000 as one word (search.analysis.arabic), so a query must too.
+_STRIP = re.compile(r"(?:[()\[\]{}^~:!+\\|&<>=;،؛؟?]|(?<!\d)[.,]|[.,](?!\d))+")
 
 
 @dataclass(frozen=True)
