@@ -53,4 +53,4 @@ def test_a_control_character_in_a_saved_page_is_dropped_not_a_parser_failure():
     _decoded, results = parse_file("html", page.encode("utf-8"))
     article = results[0].article
     assert article.title == "غارات على حلب"
-    assert "الغارات استهدفت" in article.body_text()
+    assert "الغارات استهدفت" in article.body_text
