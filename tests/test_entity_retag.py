@@ -20,6 +20,12 @@ from tests.processes import ROOT, child_env
 BODY = "وصل الوفد إلى منطقة الكرامة الحدودية صباح اليوم."
 
 
+@pytest.fixture(autouse=True)
+def english(admin_client):
+    """Messages are asserted in English (the interface is Arabic unless the browser asks)."""
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def karama(db):
     return Entity.objects.create(kind="place", key="karama", name_ar="كرامه", name_en="Karama")

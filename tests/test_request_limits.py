@@ -13,6 +13,13 @@ import pytest
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+@pytest.fixture(autouse=True)
+def english(client, admin_client):
+    """Messages are asserted in English (the interface is Arabic unless the browser asks)."""
+    for each in (client, admin_client):
+        each.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def five(make_article, indexed):
     for number in range(5):
