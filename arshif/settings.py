@@ -161,7 +161,7 @@ ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20, minimum=1)
 # anyone and for a signed-in staff member.
 ARCHIVE_MAX_PAGE_DEPTH = env_int("ARCHIVE_MAX_PAGE_DEPTH", 1000, minimum=1)
 ARCHIVE_EXPORT_MAX_ROWS = env_int("ARCHIVE_EXPORT_MAX_ROWS", 2000, minimum=1)
-ARCHIVE_EXPORT_MAX_ROWS_STAFF = env_int("ARCHIVE_EXPORT_MAX_ROWS_STAFF", 20_000, minimum=1)
+ARCHIVE_EXPORT_MAX_ROWS_STAFF = env_int("ARCHIVE_EXPORT_MAX_ROWS_STAFF", 10_000, minimum=1)
 # The most articles one merge of index segments takes (TieredMerge, search/engine/whoosh/): a
 # merge holds the index writer for about 3.5 ms and 10 KB of memory an article.
 ARCHIVE_INDEX_MERGE_ARTICLES = env_int("ARCHIVE_INDEX_MERGE_ARTICLES", 10_000, minimum=100)
