@@ -248,6 +248,12 @@ ARCHIVE_UPLOAD_MAX_BYTES = env_int("ARCHIVE_UPLOAD_MAX_MB", 256, minimum=1) * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20, minimum=1)
+# Limits that keep one request from pinning a web worker (docs/reference.md#limits): how deep a
+# results page may start (in results: page 50 of 20), and how many rows one export holds, for
+# anyone and for a signed-in staff member.
+ARCHIVE_MAX_PAGE_DEPTH = env_int("ARCHIVE_MAX_PAGE_DEPTH", 1000, minimum=1)
+ARCHIVE_EXPORT_MAX_ROWS = env_int("ARCHIVE_EXPORT_MAX_ROWS", 2000, minimum=1)
+ARCHIVE_EXPORT_MAX_ROWS_STAFF = env_int("ARCHIVE_EXPORT_MAX_ROWS_STAFF", 10_000, minimum=1)
 # The most articles one merge of index segments takes (TieredMerge, search/engine/whoosh/): a
 # merge holds the index writer for about 3.5 ms and 10 KB of memory an article.
 ARCHIVE_INDEX_MERGE_ARTICLES = env_int("ARCHIVE_INDEX_MERGE_ARTICLES", 10_000, minimum=100)

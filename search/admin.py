@@ -1,9 +1,13 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from search.entities.retag import retag_for_entity
-from search.models import Entity, IndexTask
+from search.entities import jobs
+from search.models import Entity, EntityRetag, IndexTask
+
+# Fields whose change alters which articles name an entity.
+NAME_FIELDS = {"name_ar", "name_en", "aliases"}
 
 
 @admin.register(IndexTask)
@@ -21,12 +25,13 @@ class IndexTaskAdmin(admin.ModelAdmin):
 
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
-    """Gazetteer entries. Saving one re-tags the articles that may name it."""
+    """Gazetteer entries. Saving new names queues a re-tagging of the articles that may name
+    the entity, run by the worker; its progress shows in the list and on the entity."""
 
-    list_display = ["name_en", "name_ar", "kind", "key", "article_count"]
+    list_display = ["name_en", "name_ar", "kind", "key", "article_count", "retagging"]
     list_filter = ["kind"]
     search_fields = ["key", "name_ar", "name_en", "aliases"]
-    readonly_fields = ["updated"]
+    readonly_fields = ["updated", "retagging"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_article_counts()
@@ -35,14 +40,26 @@ class EntityAdmin(admin.ModelAdmin):
     def article_count(self, entity):
         return entity.article_count
 
+    @admin.display(description=_("re-tagging"))
+    def retagging(self, entity):
+        if entity.pk is None:
+            return ""
+        job = EntityRetag.objects.filter(entity=entity).order_by("-id").first()
+        return jobs.progress(job)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        changed = retag_for_entity(obj)
+        if change and not NAME_FIELDS & set(form.changed_data):
+            return
+        jobs.schedule(obj)
+        url = reverse("admin:search_entity_change", args=[obj.pk])
         self.message_user(
             request,
-            ngettext(
-                "Re-tagged: %(n)d article changed.", "Re-tagged: %(n)d articles changed.", changed
-            )
-            % {"n": changed},
-            messages.SUCCESS,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("The articles that may name it are re-tagged in the background by the worker."),
+                url,
+                _("See the progress."),
+            ),
+            messages.INFO,
         )

@@ -98,3 +98,41 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity.kind}:{self.entity.key} ×{self.count}"
+
+
+class EntityRetag(models.Model):
+    """One re-tagging of the articles that may name an entity, after its names were edited.
+
+    Run by the worker in batches (search.entities.jobs), each batch in its own transaction, so
+    an edit in the admin returns at once and no request holds the database's writer. Only the
+    latest re-tagging of an entity runs to the end: a newer one supersedes it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        SUPERSEDED = "superseded", _("superseded by a later edit")
+        FAILED = "failed", _("failed")
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="retags")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("articles to re-tag"), default=0)
+    done = models.PositiveIntegerField(_("articles re-tagged"), default=0)
+    changed = models.PositiveIntegerField(_("articles changed"), default=0)
+    # Candidates are re-tagged in id order: an interrupted run goes on after this article.
+    last_article = models.BigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("entity re-tagging")
+        verbose_name_plural = _("entity re-taggings")
+
+    def __str__(self) -> str:
+        return f"{self.entity_id}: {self.status} {self.done}/{self.total}"

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,17 +23,57 @@ from archive.models import Article, Source
 from search.analysis.highlight import mark_all, snippet
 from search.analysis.query import Clause, ParsedQuery, parse_query
 from search.engine import get_engine
-from search.engine.contract import ENTITY_FACETS, FACETS, SORTS, SearchRequest, day_number
+from search.engine.contract import (
+    ENTITY_FACETS,
+    FACETS,
+    MAX_PREFIX_TERMS,
+    SORTS,
+    SearchRequest,
+    day_number,
+)
 from search.entities.tagging import entity_labels, matcher
 from search.models import Mention
 
-MAX_PAGE_DEPTH = 1000  # results; deeper pages of a text search are refused
 FACET_LIMIT = 30
 ONE_DAY = timedelta(days=1)
 
 
 class PageOutOfRange(Exception):
-    pass
+    """A page before the first, after the last, or deeper than ARCHIVE_MAX_PAGE_DEPTH allows."""
+
+    def __init__(self, page: int, last: int | None = None, deepest: int | None = None):
+        super().__init__(page)
+        self.page = page
+        self.last = last  # the last page there is (None: not counted)
+        self.deepest = deepest  # the last page the depth limit lets a reader open
+
+    def __str__(self) -> str:
+        if self.deepest is not None:
+            return _(
+                "page %(page)d is too deep: only the first %(depth)s results of a search can be"
+                " paged through (pages 1 to %(deepest)d); narrow it with filters or dates"
+            ) % {
+                "page": self.page,
+                "depth": f"{max_page_depth():,}",
+                "deepest": self.deepest,
+            }
+        if self.last is not None:
+            return _("page %(page)d is out of range: the last page is %(last)d") % {
+                "page": self.page,
+                "last": self.last,
+            }
+        return _("page %(page)d is out of range") % {"page": self.page}
+
+
+def max_page_depth() -> int:
+    """How many results a reader may page through (ARCHIVE_MAX_PAGE_DEPTH): deeper pages are
+    refused before anything is read, for a text search (the engine ranks every match to slice
+    a page) and for a browse (the database would walk the whole offset)."""
+    return settings.ARCHIVE_MAX_PAGE_DEPTH
+
+
+def deepest_page(per_page: int) -> int:
+    return max(1, math.ceil(max_page_depth() / per_page))
 
 
 @dataclass
@@ -100,19 +141,35 @@ class ResultPage:
 
 def run_search(params: SearchParams) -> ResultPage:
     parsed = parse_query(params.q)
+    notes = list(parsed.notes)
     if params.page < 1:
         raise PageOutOfRange(params.page)
+    deepest = deepest_page(params.per_page)
+    if params.page > deepest:
+        raise PageOutOfRange(params.page, deepest=deepest)
     if parsed.is_empty:
         count, ids, facet_counts, suggestion, months = _browse(params)
     else:
-        if (params.page - 1) * params.per_page >= MAX_PAGE_DEPTH:
-            raise PageOutOfRange(params.page)
         parsed, other_forms = with_entities(parsed)
-        count, ids, facet_counts, suggestion, months = _search_index(params, parsed)
+        count, ids, facet_counts, suggestion, months, capped = _search_index(params, parsed)
+        notes += [
+            _("%(prefix)s* matches too many words: only the %(n)s most frequent were searched")
+            % {"prefix": prefix, "n": f"{MAX_PREFIX_TERMS:,}"}
+            for prefix in capped
+        ]
         parsed = for_highlighting(parsed, other_forms)
     pages = max(1, math.ceil(count / params.per_page))
+    if pages > deepest:
+        pages = deepest
+        notes.append(
+            _(
+                "Only the first %(depth)s results can be paged through: narrow the search with"
+                " filters or dates to reach the others."
+            )
+            % {"depth": f"{max_page_depth():,}"}
+        )
     if params.page > pages:
-        raise PageOutOfRange(params.page)
+        raise PageOutOfRange(params.page, last=pages)
     articles = result_articles(ids)
     query = None if parsed.is_empty else parsed
     results = [
@@ -132,7 +189,7 @@ def run_search(params: SearchParams) -> ResultPage:
         results=results,
         facets=_label_facets(facet_counts, params.filters),
         suggestion=suggestion,
-        notes=parsed.notes,
+        notes=notes,
         timeline=build_timeline(months),
     )
 
@@ -204,7 +261,7 @@ def all_matching_ids(
         queryset = _filtered(params)
         ordered = queryset.oldest_first() if params.sort == "oldest" else queryset.newest_first()
         return list(ordered.values_list("pk", flat=True)[:limit])
-    parsed, _ = with_entities(parsed)
+    parsed, _other_forms = with_entities(parsed)
     return _search_index(params, parsed, everything=True, limit=limit)[1]
 
 
@@ -223,7 +280,7 @@ def _search_index(
             facets=() if everything else FACETS,
         )
     )
-    return hits.total, hits.ids, hits.facets, hits.suggestion, hits.months
+    return hits.total, hits.ids, hits.facets, hits.suggestion, hits.months, hits.capped_prefixes
 
 
 def keep_warm(

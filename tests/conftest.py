@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_78a0c063ebd393f5.txt"
 DATA = Path(__file__).resolve().parent / "data"
@@ -89,3 +91,13 @@ def indexed():
     from search.indexing import process_pending
 
     return process_pending
+
+
+# Hypothesis (tests/test_fuzz_*.py): a bounded number of examples, no deadline (a shared CI
+# machine is slow now and then), and derandomized without an example database, so CI runs the
+# same examples every time. HYPOTHESIS_PROFILE=fuzz searches longer, with fresh examples.
+hypothesis_settings.register_profile(
+    "ci", max_examples=150, deadline=None, derandomize=True, database=None
+)
+hypothesis_settings.register_profile("fuzz", max_examples=3000, deadline=None, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -70,6 +70,9 @@ STANDFIRST_MAX_WORDS = 80
 MIN_PRECISE_CHARS = 200  # below this, precision mode probably cut the article: try balanced
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Control characters (a parse error in HTML, shown as nothing) that lxml refuses in a text node:
+# left in, one stray \x0b in a heading made trafilatura raise and the page fail as a parser bug.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|byline|author", re.IGNORECASE)
 _LEAD_CLASS = re.compile(
     r"(?:^|[\s_-])(?:lead|standfirst|dek|summary|excerpt|subtitle|sub-title|subheadline|intro)"
@@ -239,7 +242,7 @@ def parse_html(page: str, *, url: str = "", language: str = "") -> ParsedArticle
 
     Raises NoArticleError when the page holds no article text.
     """
-    page = _XML_DECLARATION.sub("", page)
+    page = _CONTROL.sub("", _XML_DECLARATION.sub("", page))
     if not page.strip():
         raise NoArticleError("No article: the page is empty.")
     try:

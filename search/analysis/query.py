@@ -20,8 +20,9 @@ AND_WORDS = {"AND", "و"}
 
 # A token: optional "-", then a quoted phrase or a run of non-space, non-quote characters.
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
-# Query punctuation that is never part of a word.
-_STRIP = re.compile(r"[()\[\]{}^~:!+\\|&<>=;,.،؛؟?]+")
+# Query punctuation that is never part of a word. A . or , between two digits is: the index
+# keeps 3.5 and 1,000 as one word (search.analysis.arabic), so a query must too.
+_STRIP = re.compile(r"(?:[()\[\]{}^~:!+\\|&<>=;،؛؟?]|(?<!\d)[.,]|[.,](?!\d))+")
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,14 @@ def analyse_words(text: str) -> tuple[list[Word], list[int]]:
     return words, gaps
 
 
-def _clause_for(raw: str, phrase: bool) -> Clause | None:
+def _prefix_too_short(prefix: str) -> bool:
+    """A prefix must say at least MIN_PREFIX_CHARS letters of its own: ا* or ال* (the article
+    alone, before every definite noun) would expand to a large part of the lexicon."""
+    own = prefix[2:] if prefix.startswith("ال") else prefix
+    return len(own) < MIN_PREFIX_CHARS
+
+
+def _clause_for(raw: str, phrase: bool, notes: list[str] | None = None) -> Clause | None:
     if phrase:
         words, gaps = analyse_words(raw)
         if not words:
@@ -106,8 +114,13 @@ def _clause_for(raw: str, phrase: bool) -> Clause | None:
     if is_prefix:
         prefix = arabic.normalize(cleaned)
         # A prefix is matched against normalised forms; too short a prefix matches everything.
-        if " " not in cleaned and len(prefix) >= MIN_PREFIX_CHARS:
+        if " " not in cleaned and not _prefix_too_short(prefix):
             return Clause("prefix", (Word(cleaned, prefix, (prefix,)),))
+        if " " not in cleaned and notes is not None:
+            notes.append(
+                f"{cleaned}*: a prefix needs at least {MIN_PREFIX_CHARS} letters of its own;"
+                " searched as a word"
+            )
     words, gaps = analyse_words(cleaned)
     if not words:
         return None
@@ -139,7 +152,7 @@ def parse_query(text: str) -> ParsedQuery:
             continue
         negated = bool(negated_phrase) if phrase is not None else bare.startswith("-")
         raw = phrase if phrase is not None else bare.lstrip("-")
-        clause = _clause_for(raw, phrase is not None)
+        clause = _clause_for(raw, phrase is not None, parsed.notes)
         if clause is None:
             pending_or = False
             continue

@@ -30,6 +30,9 @@ B = 0.75
 TITLE_BOOST = 2.0
 EXACT_BOOST = 1.5
 ALIAS_BOOST = 0.5
+# A prefix clause matches at most this many exact forms: those in the most documents (ties by
+# form). One short prefix would otherwise read the postings of a large part of the lexicon.
+MAX_PREFIX_TERMS = 2000
 # A date as the integer YYYYMMDD; 0 when unknown (sorted after every known date by `newest`).
 UNKNOWN_DAY = 0
 
@@ -83,6 +86,9 @@ class SearchHits:
     months: dict[int, int] = field(default_factory=dict)
     # The relevance score of each of `ids` (BM25 as SearchEngine describes; 0 without words).
     scores: list[float] = field(default_factory=list)
+    # The prefixes (a prefix clause's normalised word) that matched more than MAX_PREFIX_TERMS
+    # forms and were searched with only the MAX_PREFIX_TERMS most frequent ones.
+    capped_prefixes: list[str] = field(default_factory=list)
 
 
 class SearchEngine(abc.ABC):

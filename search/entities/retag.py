@@ -6,9 +6,8 @@ module of its own: tagging itself (tagging.py) sits below the service, which use
 
 from __future__ import annotations
 
-from archive.models import Article
 from search.analysis.query import parse_query
-from search.entities.tagging import invalidate, tag_article
+from search.entities.tagging import tag_article
 from search.indexing import enqueue
 from search.service import SearchParams, all_matching_ids
 
@@ -23,16 +22,15 @@ def retag(articles) -> int:
     return len(changed)
 
 
-def retag_for_entity(entity) -> int:
-    """Re-tag the articles that carry this entity or may name it now (after an admin edit).
+def candidate_ids(entity) -> list[int]:
+    """Ids of the articles that carry this entity or may name it now, lowest first.
 
     Candidates come from the search index (any of its names, as a phrase) plus the articles
-    already tagged with it, so one edit does not re-read the whole archive.
+    already tagged with it (so a removed name is untagged), not from re-reading the archive.
     """
-    invalidate()
     names = [entity.name_ar, entity.name_en, *entity.alias_list()]
     query = " OR ".join(f'"{name}"' for name in dict.fromkeys(n for n in names if n.strip()))
     candidates = set(entity.mentions.values_list("article_id", flat=True))
     if query:
         candidates.update(all_matching_ids(SearchParams(q=query), parse_query(query)))
-    return retag(Article.objects.filter(pk__in=candidates).prefetch_related("mentions"))
+    return sorted(candidates)

@@ -1,8 +1,15 @@
-"""A whole search as a download: CSV or JSON Lines, streamed, without the results page's cap.
+"""A whole search as a download: CSV or JSON Lines, streamed, up to a number of rows.
 
-The ids of every match come first (search.service.all_matching_ids: one query to the index for
+The ids of the matches come first (search.service.all_matching_ids: one query to the index for
 a text search, one to the database when browsing), then articles are read from the database in
 chunks and written out in the search's order, so memory stays flat however large the export.
+
+One export holds at most ARCHIVE_EXPORT_MAX_ROWS rows, ARCHIVE_EXPORT_MAX_ROWS_STAFF for a
+signed-in staff member: a web worker writes the rows while the reader downloads them, and an
+uncapped export of a large archive would hold it for minutes (past gunicorn's timeout).
+Readers have no accounts and exporting is part of their work, so anyone may export, within the
+lower limit. A cut export says so: in the X-Arshif-Export-Truncated header, and in a last row
+(CSV) or line (JSON Lines) after the results.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from archive.models import Article
@@ -108,10 +116,43 @@ def highlight_query(text: str) -> ParsedQuery | None:
     return for_highlighting(expanded, other_forms)
 
 
-def _records(request, params: SearchParams) -> Iterator[dict]:
+def export_limit(user) -> int:
+    """The most rows one export holds for this user (staff may export more)."""
+    if user is not None and user.is_active and user.is_staff:
+        return settings.ARCHIVE_EXPORT_MAX_ROWS_STAFF
+    return settings.ARCHIVE_EXPORT_MAX_ROWS
+
+
+def truncation_message(limit: int) -> str:
+    return _(
+        "Export cut short: it holds the first %(limit)s results of this search, the most one"
+        " export may hold. Narrow the search with filters or dates to export the rest."
+    ) % {"limit": f"{limit:,}"}
+
+
+class _Export:
+    """The ids one export writes (at most its limit) and whether the search had more."""
+
+    def __init__(self, request, params: SearchParams):
+        self.limit = export_limit(getattr(request, "user", None))
+        ids = matching_ids(params, limit=self.limit + 1)
+        self.truncated = len(ids) > self.limit
+        self.ids = ids[: self.limit]
+        self.message = truncation_message(self.limit) if self.truncated else ""
+
+    def headers(self, response) -> None:
+        response["X-Arshif-Export-Limit"] = str(self.limit)
+        response["X-Arshif-Export-Rows"] = str(len(self.ids))
+        if self.truncated:
+            response["X-Arshif-Export-Truncated"] = (
+                f"first {self.limit} results only; narrow the search to export the rest"
+            )
+
+
+def _records(request, params: SearchParams, ids: list[int]) -> Iterator[dict]:
     query = highlight_query(params.q)
     base_url = request.build_absolute_uri("/").rstrip("/")
-    for article in iter_articles(matching_ids(params)):
+    for article in iter_articles(ids):
         yield export_record(article, query, base_url)
 
 
@@ -120,16 +161,21 @@ def export_csv(request):
     params, form = _prepare(request)
     if params is None:
         return _errors(form)
+    export = _Export(request, params)
 
     def rows():
         writer = csv.writer(_Echo())
         # A byte-order mark, so spreadsheet programs read the Arabic as UTF-8.
         yield "\ufeff" + writer.writerow(COLUMNS)
-        for record in _records(request, params):
+        for record in _records(request, params, export.ids):
             yield writer.writerow(["" if record[c] is None else record[c] for c in COLUMNS])
+        if export.truncated:
+            # A last row of one cell, where whoever opens the file sees it.
+            yield writer.writerow([f"# {export.message}"])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _filename(params, "csv")
+    export.headers(response)
     return response
 
 
@@ -138,11 +184,17 @@ def export_jsonl(request):
     params, form = _prepare(request)
     if params is None:
         return _errors(form)
+    export = _Export(request, params)
 
     def lines():
-        for record in _records(request, params):
+        for record in _records(request, params, export.ids):
             yield json.dumps({c: record[c] for c in COLUMNS}, ensure_ascii=False) + "\n"
+        if export.truncated:
+            # A last line without an "id": not an article, the notice that the export was cut.
+            notice = {"truncated": True, "rows": len(export.ids), "message": export.message}
+            yield json.dumps(notice, ensure_ascii=False) + "\n"
 
     response = StreamingHttpResponse(lines(), content_type="application/x-ndjson; charset=utf-8")
     response["Content-Disposition"] = _filename(params, "jsonl")
+    export.headers(response)
     return response

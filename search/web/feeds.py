@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -20,6 +21,13 @@ from search.web.exports import SNIPPET_SCAN, highlight_query, iter_articles, mat
 from search.web.forms import SearchForm
 
 FEED_SIZE = 50
+# What XML 1.0 cannot carry (Django's feed writer refuses it): a filter value or a stored text
+# holding one must not turn the whole feed into a server error.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str | None) -> str | None:
+    return _NOT_XML.sub("", text) if text else text
 
 
 @dataclass
@@ -50,7 +58,7 @@ class SearchFeed(Feed):
             return _("Arshif: newest articles")
         parts = [f"{chip.title}: {chip.label}" for chip in obj["chips"]]
         described = pgettext("list separator", ", ").join(parts)
-        return _("Arshif: %(search)s") % {"search": described}
+        return xml_safe(_("Arshif: %(search)s") % {"search": described})
 
     def subtitle(self, obj):
         return _("The newest articles in Arshif matching this search.")
@@ -69,12 +77,12 @@ class SearchFeed(Feed):
         return [FeedItem(article, obj["query"]) for article in articles]
 
     def item_title(self, item):
-        return item.article.title
+        return xml_safe(item.article.title)
 
     def item_description(self, item):
         article = item.article
         text = article.lead_and_body
-        return snippet(text[:SNIPPET_SCAN], item.query)
+        return xml_safe(snippet(text[:SNIPPET_SCAN], item.query))
 
     def item_link(self, item):
         return item.article.get_absolute_url()
@@ -90,12 +98,12 @@ class SearchFeed(Feed):
 
     def item_author_name(self, item):
         article = item.article
-        return article.author or (article.source.name if article.source else None)
+        return xml_safe(article.author or (article.source.name if article.source else None))
 
     def item_categories(self, item):
         article = item.article
         values = [article.section, *(tag.name for tag in article.tags.all())]
-        return [value for value in values if value]
+        return [xml_safe(value) for value in values if value]
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)

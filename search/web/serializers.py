@@ -18,6 +18,9 @@ def result_page(page: ResultPage) -> dict:
             for name, values in page.facets.items()
         },
         "suggestion": page.suggestion,
+        # What the search left out or changed (a query shortened, a prefix capped, pages
+        # beyond the depth limit), in the interface language.
+        "notes": [str(note) for note in page.notes],
     }
 
 

@@ -1,7 +1,7 @@
 """The home page, the results page, the search API and the small machine-readable documents."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from search.service import PageOutOfRange, SearchParams, facet_title, run_search
 from search.web import ui
+from search.web.exports import export_limit
 from search.web.forms import SearchForm
 from search.web.serializers import result_page
 
@@ -56,11 +57,15 @@ def search_page(request):
         return render(request, "search/results.html", context, status=400)
     try:
         page = run_search(form.to_params(settings.ARCHIVE_PAGE_SIZE))
-    except PageOutOfRange:
-        raise Http404("No such page of results") from None
+    except PageOutOfRange as error:
+        # Said on the page, with the search still in the box, rather than a bare "Not found".
+        context["chips"] = ui.active_chips(request.GET, None)
+        context["page_error"] = str(error)
+        return render(request, "search/results.html", context, status=404)
     pairs = ui.search_pairs(request.GET)
     without_dates = ui.search_pairs(request.GET, drop=("from", "to"))
     query = ui.encode(pairs)
+    exportable = export_limit(request.user)
     suggestion_url = None
     if page.suggestion:
         suggestion_url = ui.results_url(
@@ -84,6 +89,8 @@ def search_page(request):
             "last_result": (page.page - 1) * page.params.per_page + len(page.results),
             "export_csv": reverse("search:export-csv") + (f"?{query}" if query else ""),
             "export_jsonl": reverse("search:export-jsonl") + (f"?{query}" if query else ""),
+            "export_rows": min(page.count, exportable),
+            "export_truncated": page.count > exportable,
             "feed_url": reverse("search:feed") + (f"?{query}" if query else ""),
             "api_url": reverse("search:api") + (f"?{query}" if query else ""),
             "without_filters_url": ui.results_url(ui.search_pairs(request.GET, drop=_FILTERS)),
@@ -104,7 +111,7 @@ def search_api(request):
     try:
         page = run_search(form.to_params(settings.ARCHIVE_PAGE_SIZE))
     except PageOutOfRange as error:
-        return JsonResponse({"error": f"page {error} is out of range"}, status=404)
+        return JsonResponse({"error": str(error)}, status=404)
     return JsonResponse(result_page(page), json_dumps_params={"ensure_ascii": False})
 
 

@@ -174,6 +174,19 @@ def test_prefix_matches_words_beginning_with_it_behind_the_article_and_clitics(e
     assert matching(engine, "مسلحو*") == [2]
 
 
+def test_a_prefix_matching_too_many_forms_keeps_the_most_frequent_and_says_so(engine):
+    from search.engine.contract import MAX_PREFIX_TERMS
+
+    common = " ".join(f"قرا{n}" for n in range(MAX_PREFIX_TERMS))
+    engine.apply([doc(1, common), doc(2, common), doc(3, "قرار وحيد"), doc(4, "قرأ")], [])
+    hits = search(engine, "قرا*")
+    # قرار, in one document only, is the form left out; قرأ is قرا once normalised.
+    assert sorted(hits.ids) == [1, 2]
+    assert hits.capped_prefixes == ["قرا"]
+    narrower = search(engine, "قرار*")
+    assert (sorted(narrower.ids), narrower.capped_prefixes) == ([3], [])
+
+
 def test_prefix_of_an_english_word(engine):
     engine.apply(
         [doc(1, "Ministers met"), doc(2, "the ministry said"), doc(3, "administration")], []

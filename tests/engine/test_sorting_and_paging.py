@@ -134,23 +134,29 @@ def test_limit_zero_gives_the_total_facets_and_months_but_no_ids(engine):
 
 
 @pytest.mark.django_db
-def test_the_service_refuses_text_search_pages_deeper_than_the_limit(
-    make_article, indexed, monkeypatch
-):
+def test_the_service_refuses_pages_deeper_than_the_limit(make_article, indexed, settings):
+    from django.utils import translation
+
     from search import service
 
-    monkeypatch.setattr(service, "MAX_PAGE_DEPTH", 4)
+    settings.ARCHIVE_MAX_PAGE_DEPTH = 4
     for n in range(6):
         make_article(f"خبر عن الحدود {n}", ["اشتباكات على الحدود."])
     indexed()
 
     def page(number, q="الحدود"):
-        return service.run_search(service.SearchParams(q=q, page=number, per_page=2))
+        with translation.override("en"):  # the notes are in the interface language
+            return service.run_search(service.SearchParams(q=q, page=number, per_page=2))
 
     second = page(2)
-    assert (second.count, second.pages, len(second.results)) == (6, 3, 2)
-    # The third page exists, but starts at result 4: as deep as is allowed.
-    with pytest.raises(service.PageOutOfRange):
+    # Six results, but only the first four can be paged through, and the page says so.
+    assert (second.count, second.pages, len(second.results)) == (6, 2, 2)
+    assert any("Only the first 4 results" in note for note in second.notes)
+    with pytest.raises(service.PageOutOfRange) as refused:
         page(3)
-    # A browse lists from the database: no such limit.
-    assert len(page(3, q="").results) == 2
+    with translation.override("en"):
+        assert "only the first 4 results" in str(refused.value)
+    # A browse from the database is limited the same way (an offset is a walk).
+    assert page(2, q="").pages == 2
+    with pytest.raises(service.PageOutOfRange):
+        page(3, q="")

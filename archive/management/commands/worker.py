@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from archive.jobs import resume_interrupted, run_next_job
+from search.entities import jobs as entity_jobs
 from search.indexing import run_worker
 
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         resumed = resume_interrupted()
         if resumed:
             self.stdout.write(f"worker: {resumed} interrupted import(s) queued again")
+        retags = entity_jobs.resume_interrupted()
+        if retags:
+            self.stdout.write(f"worker: {retags} interrupted re-tagging(s) queued again")
         try:
             run_worker(
                 interval=options["interval"], stop_after=options["stop_after"], jobs=run_next_job

@@ -44,6 +44,7 @@ contract):
   and can mask the next nearest word; here the lexicon is always that of the documents held.
 - A term longer than 2000 bytes (documents.MAX_TERM_BYTES; no query word can be that long)
   counts in its field's length but is not indexed: a prefix query does not expand to it.
-- A prefix matching more than 2000 forms keeps the 2000 in most documents; among forms in
-  equally many, Whoosh's choice depends on its segments, this engine's on code-point order.
+- A prefix matching more than MAX_PREFIX_TERMS forms keeps those in most documents, ties by
+  form, as the contract says; Whoosh counts a form's documents with the deleted ones its
+  segments still hold, so before a merge it may keep another form at the edge.
 """

@@ -288,7 +288,10 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
             ids = found.ids[page].tolist()
             page_scores = found.scores[page].tolist()
         suggestion = self._suggest(store, parsed) if not total else None
-        return SearchHits(total, ids, facets, suggestion, _months(days[allowed]), page_scores)
+        months = _months(days[allowed])
+        return SearchHits(
+            total, ids, facets, suggestion, months, page_scores, found.capped_prefixes
+        )
 
     @staticmethod
     def _facets(store: Store, names, filters, **among) -> dict[str, list[tuple[str, int]]]:

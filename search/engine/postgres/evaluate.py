@@ -20,14 +20,11 @@ import numpy as np
 
 from search.analysis import arabic
 from search.analysis.query import Clause, ParsedQuery
-from search.engine.contract import ALIAS_BOOST, EXACT_BOOST, TITLE_BOOST
+from search.engine.contract import ALIAS_BOOST, EXACT_BOOST, MAX_PREFIX_TERMS, TITLE_BOOST
 from search.engine.postgres.columns import Columns
 from search.engine.postgres.documents import EXACT, TEXT, TITLE
 from search.engine.postgres.scoring import average_length, bm25, idf, stored_lengths
 from search.engine.postgres.store import EMPTY_POSTINGS, Postings, Store, Totals
-
-# A prefix matching more forms than this uses the most frequent ones (as the Whoosh engine).
-MAX_PREFIX_TERMS = 2000
 
 
 @dataclass
@@ -39,6 +36,7 @@ class Evaluation:
     days: np.ndarray
     matched: np.ndarray
     scores: np.ndarray
+    capped_prefixes: list[str]
 
 
 class Evaluator:
@@ -55,6 +53,7 @@ class Evaluator:
         self.postings: dict[tuple[int, str], Postings] = {}
         self.tagged: dict[tuple[str, str], Postings] = {}
         self.prefixes: dict[str, list[str]] = {}
+        self.capped_prefixes: list[str] = []  # prefixes cut to MAX_PREFIX_TERMS forms
         self.ids = np.zeros(0, dtype=np.int64)
         self.days = np.zeros(0, dtype=np.int64)
 
@@ -106,8 +105,9 @@ class Evaluator:
                 found.setdefault(term, documents)
         terms = list(found)
         if len(terms) > MAX_PREFIX_TERMS:
-            terms.sort(key=lambda term: -found[term])
+            terms.sort(key=lambda term: (-found[term], term))
             terms = terms[:MAX_PREFIX_TERMS]
+            self.capped_prefixes.append(prefix)
         return terms
 
     def _at(self, ids: np.ndarray) -> np.ndarray:
@@ -208,4 +208,4 @@ class Evaluator:
             matched &= group_matched
         for clause in parsed.excluded:
             matched &= ~self.clause(clause)[0]
-        return Evaluation(self.ids, self.days, matched, scores)
+        return Evaluation(self.ids, self.days, matched, scores, self.capped_prefixes)

@@ -396,8 +396,11 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         if parsed.is_empty:
             # Counting only (the listing itself comes from the database): every live document.
             matched, scores = view.live.copy(), None
+            capped: list[str] = []
         else:
-            matched, scores = Evaluator(view, self.field_boosts).evaluate(parsed)
+            evaluator = Evaluator(view, self.field_boosts)
+            matched, scores = evaluator.evaluate(parsed)
+            capped = evaluator.capped_prefixes
         if request.day_from is not None or request.day_to is not None:
             days = view.days()
             matched &= (days >= (request.day_from or 1)) & (
@@ -432,7 +435,7 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         suggestion = None
         if not total and not parsed.is_empty:
             suggestion = self._suggest(view, parsed)
-        return SearchHits(total, ids, facets, suggestion, view.months(allowed), page_scores)
+        return SearchHits(total, ids, facets, suggestion, view.months(allowed), page_scores, capped)
 
     def _field_boosts(self) -> dict[str, float]:
         """Boosts Whoosh multiplied into the stored weights, to be divided out when scoring."""

@@ -24,11 +24,15 @@ from search.engine import ordering
 # BM25 as Lucene and Whoosh use it, with the contract's weights (K1, B and the boosts). An
 # article tagged with an entity the query names, under another of its names, matches, but below
 # the articles using the reader's own words (ALIAS_BOOST).
-from search.engine.contract import ALIAS_BOOST, EXACT_BOOST, K1, TITLE_BOOST, B
+from search.engine.contract import (
+    ALIAS_BOOST,
+    EXACT_BOOST,
+    K1,
+    MAX_PREFIX_TERMS,
+    TITLE_BOOST,
+    B,
+)
 from search.engine.whoosh.postings import IndexView
-
-# A prefix matching more forms than this uses the most frequent ones.
-MAX_PREFIX_TERMS = 2000
 
 
 def _idf(documents: int, frequency: int) -> float:
@@ -41,6 +45,7 @@ class Evaluator:
     def __init__(self, view: IndexView, field_boosts: dict[str, float]):
         self.view = view
         self.field_boosts = field_boosts
+        self.capped_prefixes: list[str] = []  # prefixes cut to MAX_PREFIX_TERMS forms
 
     def _bm25(self, scores: np.ndarray, field: str, text: str, boost: float = 1.0) -> int:
         """Add one term's BM25 contribution to `scores`; returns how many live documents have
@@ -98,8 +103,10 @@ class Evaluator:
             terms.extend(self.view.expand_prefix("exact", form))
         if len(terms) > MAX_PREFIX_TERMS:
             frequency = self.view.doc_frequency
-            terms.sort(key=lambda term: -frequency("exact", term))
+            terms.sort(key=lambda term: (-frequency("exact", term), term))
             terms = terms[:MAX_PREFIX_TERMS]
+            if prefix not in self.capped_prefixes:
+                self.capped_prefixes.append(prefix)
         return terms
 
     def phrase(self, clause: Clause) -> np.ndarray:
