@@ -184,6 +184,10 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
         with self._reading() as store:
             return store.count()
 
+    def fingerprints(self) -> dict[int, str | None]:
+        with self._reading() as store:
+            return store.fingerprints()
+
     def _cache_key(self) -> tuple:
         settings = self._connection().settings_dict
         return (self.database, settings["NAME"], settings["HOST"], settings["PORT"])

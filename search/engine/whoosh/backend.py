@@ -24,9 +24,8 @@ import os
 import shutil
 import tempfile
 import threading
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.conf import settings
 from haystack.backends import BaseEngine
@@ -34,7 +33,7 @@ from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQu
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from whoosh import index as whoosh_index
 from whoosh.fields import ID as WHOOSH_ID
-from whoosh.fields import IDLIST, NUMERIC, TEXT, Schema
+from whoosh.fields import IDLIST, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import ANALYSIS_VERSION
@@ -42,42 +41,18 @@ from search.analysis.query import ParsedQuery
 from search.engine.contract import (
     FACETS,
     IndexDocument,
+    IndexUnavailable,
     SearchEngine,
     SearchHits,
     SearchRequest,
+    fingerprint,
 )
 from search.engine.whoosh.analyzers import exact_analyzer, stemmed_analyzer
 from search.engine.whoosh.evaluate import TITLE_BOOST, Evaluator, ranked
 from search.engine.whoosh.merge_policy import LARGEST_MERGE, MergeAbandoned, TieredMerge
 from search.engine.whoosh.postings import UNKNOWN_DAY_LAST, IndexView, Segment
 from search.engine.whoosh.segment_writer import BatchSegmentWriter
-
-
-@dataclass
-class StagedSegment:
-    """A segment written beside the index by ArabicWhooshBackend.stage(), not yet in it."""
-
-    directory: str | None
-    segment: object | None  # Whoosh's Segment; None when there was nothing to stage
-    identifiers: list[str]  # the documents in it
-
-
-STAGING_PREFIX = ".index-staging-"
-# A staging folder this old belongs to a process that was killed while staging.
-ABANDONED_STAGING_SECONDS = 24 * 3600
-
-
-def _remove_abandoned_staging(parent: str) -> None:
-    now = time.time()
-    for name in os.listdir(parent):
-        path = os.path.join(parent, name)
-        try:
-            abandoned = now - os.stat(path).st_mtime > ABANDONED_STAGING_SECONDS
-        except OSError:  # removed meanwhile
-            continue
-        if name.startswith(STAGING_PREFIX) and abandoned:
-            shutil.rmtree(path, ignore_errors=True)
-
+from search.engine.whoosh.staging import STAGING_PREFIX, StagedSegment, remove_abandoned_staging
 
 # Beside the index's files: the search.analysis.ANALYSIS_VERSION its documents were analysed with.
 ANALYSIS_VERSION_FILE = "ANALYSIS_VERSION"
@@ -125,6 +100,9 @@ def build_schema() -> Schema:
         "exact": TEXT(analyzer=exact_analyzer(), phrase=False),
         "title": TEXT(analyzer=stemmed_analyzer(), phrase=True, field_boost=TITLE_BOOST),
         "pubday": NUMERIC(numtype=int, bits=32, sortable=True, signed=False),
+        # contract.fingerprint() of the document (check_index); absent from documents indexed
+        # before it was recorded.
+        "fingerprint": STORED(),
     }
     for name in FACETS:
         fields[name] = IDLIST(expression=f"[^{VALUE_SEPARATOR}]+")
@@ -141,6 +119,7 @@ def whoosh_fields(document: IndexDocument) -> dict:
         "exact": document.text,
         "title": document.title,
         "pubday": document.day,
+        "fingerprint": fingerprint(document),
     }
     for name in FACETS:
         fields[name] = VALUE_SEPARATOR.join(document.facets.get(name, ()))
@@ -165,10 +144,12 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         self.storage = FileStorage(self.path, supports_mmap=False)
         self.schema = build_schema()
         self.field_boosts = self._field_boosts()
-        if whoosh_index.exists(self.storage):
-            # The schema given here is used as is (Whoosh then never unpickles the stored one).
-            self.index = self.storage.open_index(schema=self.schema)
-        else:
+        with self._unreadable_as_unavailable():
+            exists = whoosh_index.exists(self.storage)
+            if exists:
+                # The schema given here is used as is (Whoosh never unpickles the stored one).
+                self.index = self.storage.open_index(schema=self.schema)
+        if not exists:
             self.index = self.storage.create_index(self.schema)
             self._record_analysis_version()
         self._state = None
@@ -182,6 +163,22 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         with open(temporary, "w", encoding="ascii") as out:
             out.write(f"{ANALYSIS_VERSION}\n")
         os.replace(temporary, path)
+
+    @contextmanager
+    def _unreadable_as_unavailable(self) -> Iterator[None]:
+        """Whatever damaged files make Whoosh raise (a missing segment file, a truncated one,
+        garbage in the table of contents: OSError, EOFError, pickle and struct errors, ...) as
+        the contract's IndexUnavailable, naming the folder and what was wrong."""
+        try:
+            yield
+        except IndexUnavailable:
+            raise
+        except Exception as error:
+            raise IndexUnavailable(
+                f"the search index in {self.path} cannot be read "
+                f"({type(error).__name__}: {error}); rebuild it from the database with "
+                "`manage.py check_index --repair`"
+            ) from error
 
     def analysis_version(self) -> int | None:
         """The ANALYSIS_VERSION recorded when the index was created; None for an index from
@@ -300,7 +297,7 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         if not documents:
             return StagedSegment(None, None, [])
         parent = os.path.dirname(os.path.abspath(self.path))
-        _remove_abandoned_staging(parent)
+        remove_abandoned_staging(parent)
         directory = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent)
         try:
             staging = FileStorage(directory, supports_mmap=False).create_index(
@@ -342,14 +339,19 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         writer.commit(mergetype=self._merge_policy(deferred=True))
 
     def clear(self, models=None, commit=True) -> None:
-        """Remove every document. (haystack's signature; `models` and `commit` are ignored.)"""
-        if not self.setup_complete:
-            self.setup()
+        """Remove every document. (haystack's signature; `models` and `commit` are ignored.)
+
+        The folder is removed without being opened first, so that a damaged index can be
+        cleared (and rebuilt) too."""
         self.delete_index()
 
     def delete_index(self):
         if os.path.exists(self.path):
             shutil.rmtree(self.path)
+        self._state = None
+        self._identifiers.clear()
+        with _SEGMENT_CACHES_LOCK:
+            _SEGMENT_CACHES.pop(os.path.abspath(self.path), None)
         self.setup()
 
     # --- reading ----------------------------------------------------------------------------
@@ -358,7 +360,7 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         """The shared searcher, refreshed only when the index has a new generation."""
         if not self.setup_complete:
             self.setup()
-        with self._state_lock:
+        with self._state_lock, self._unreadable_as_unavailable():
             state = self._state
             if state is None:
                 self._state = _SearcherState(self.index.searcher(), self._segment_cache())
@@ -387,7 +389,20 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
     def count(self) -> int:
         return self._current().searcher.doc_count()
 
+    def fingerprints(self) -> dict[int, str | None]:
+        with self._unreadable_as_unavailable():
+            reader = self._current().searcher.reader()
+            return {
+                int(stored[DJANGO_ID]): stored.get("fingerprint")
+                for stored in reader.all_stored_fields()
+            }
+
     def search(self, request: SearchRequest) -> SearchHits:
+        # Segments are read as a search first needs them: damage may show only now.
+        with self._unreadable_as_unavailable():
+            return self._search(request)
+
+    def _search(self, request: SearchRequest) -> SearchHits:
         state = self._current()
         view = state.view
         parsed = request.query
