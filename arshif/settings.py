@@ -46,6 +46,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A damaged or missing search index: 503 and a plain message, not a server error.
+    "search.web.middleware.IndexUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "arshif.urls"

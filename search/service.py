@@ -21,7 +21,14 @@ from archive.models import Article, Source
 from search.analysis.highlight import mark_all, snippet
 from search.analysis.query import Clause, ParsedQuery, parse_query
 from search.engine import get_engine
-from search.engine.contract import ENTITY_FACETS, FACETS, SORTS, SearchRequest, day_number
+from search.engine.contract import (
+    ENTITY_FACETS,
+    FACETS,
+    SORTS,
+    IndexUnavailable,  # noqa: F401  (for search.web: an index that cannot be read)
+    SearchRequest,
+    day_number,
+)
 from search.entities.tagging import entity_labels, matcher
 from search.models import Mention
 

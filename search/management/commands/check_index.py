@@ -36,7 +36,10 @@ class Command(BaseCommand):
         if report.drift and options["repair"]:
             applied = repair_index(report)
             how = "rebuilt" if report.needs_rebuild else "repaired"
-            self.stdout.write(f"\nindex {how}: {applied} articles re-indexed; checking again\n")
+            self.stdout.write(
+                f"\nindex {how}: {applied} articles re-indexed (with any queued changes); "
+                "checking again\n"
+            )
             report = check_index()
             self.summarise(report)
         if report.drift:
