@@ -1,12 +1,15 @@
 """Run a manage.py command that stops dead at a chosen point, for a test to kill it there.
 
-    python -m tests.fault_child MARKER TARGET CALL WHEN WHO -- manage.py-arguments...
+    python -m tests.fault_child MARKER TARGET CALL WHEN WHO [ACTION] -- manage.py-arguments...
 
-TARGET is `module:Class.method` (or `module:function`). On its CALL-th call (counted in the
-processes WHO names: `main`, the command's own process, or `forked`, a process it forked, such
-as the index drain alongside an import), WHEN `before` or `after` the call itself, the process
-writes its pid to MARKER and sleeps; the test then kills it with SIGKILL. Nothing else changes:
-the command runs its real code against the real database and index.
+TARGET is `module:Class.method` (or `module:function`). On its CALL-th call (counted in each of
+the processes WHO names: `main`, the command's own process, `forked`, a process it forked, such
+as the index drain alongside an import, or `any`), WHEN `before` or `after` the call itself, the
+process does ACTION: `pause` (the default) writes its pid to MARKER and sleeps, for the test to
+kill it with SIGKILL; `fsize=BYTES` writes MARKER and limits the size of the files it writes
+from then on (RLIMIT_FSIZE, SIGXFSZ ignored: a write past it fails with EFBIG, as on a full
+disk). Nothing else changes: the command runs its real code against the real database and
+index.
 """
 
 from __future__ import annotations
@@ -14,17 +17,24 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import resource
+import signal
 import sys
 import time
 from pathlib import Path
 
 
-def _pause(marker: str) -> None:
-    Path(marker).write_text(str(os.getpid()))
+def _act(marker: str, action: str) -> None:
+    Path(marker).write_text(str(os.getpid()))  # (before any limit applies to it)
+    if action.startswith("fsize="):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (int(action.split("=")[1]), hard))
+        return
     time.sleep(3600)
 
 
-def install(marker: str, target: str, call: int, when: str, who: str) -> None:
+def install(marker: str, target: str, call: int, when: str, who: str, action: str) -> None:
     module_name, _, attribute = target.partition(":")
     owner = importlib.import_module(module_name)
     *path, name = attribute.split(".")
@@ -37,26 +47,28 @@ def install(marker: str, target: str, call: int, when: str, who: str) -> None:
     @functools.wraps(original)
     def paused(*args, **kwargs):
         nonlocal calls
-        counted = (os.getpid() == main) == (who == "main")
+        counted = who == "any" or (os.getpid() == main) == (who == "main")
         if counted:
             calls += 1
         if counted and calls == call and when == "before":
-            _pause(marker)
+            _act(marker, action)
         result = original(*args, **kwargs)
         if counted and calls == call and when == "after":
-            _pause(marker)
+            _act(marker, action)
         return result
 
     setattr(owner, name, paused)
 
 
 def main(argv: list[str]) -> None:
-    marker, target, call, when, who, separator, *command = argv
-    assert separator == "--" and when in ("before", "after") and who in ("main", "forked")
+    separator = argv.index("--")
+    marker, target, call, when, who, *action = argv[:separator]
+    command = argv[separator + 1 :]
+    assert when in ("before", "after") and who in ("main", "forked", "any")
     import django
 
     django.setup()
-    install(marker, target, int(call), when, who)
+    install(marker, target, int(call), when, who, action[0] if action else "pause")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["manage.py", *command])

@@ -251,6 +251,16 @@ def _drain_until_stopped(shared: _Shared, min_batch: int, parent: int) -> None:
                 if shared.stop.value:
                     break
                 time.sleep(0.05)
+    except Exception as error:
+        # The importer applies what is left itself (and reports it if it fails the same way,
+        # e.g. a full disk); a file system error needs no traceback here.
+        log.error(
+            "the index drain alongside the import stopped: %s: %s",
+            type(error).__name__,
+            error,
+            exc_info=not isinstance(error, OSError),
+        )
+        raise SystemExit(1) from None
     finally:
         db_connections.close_all()
 

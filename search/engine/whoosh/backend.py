@@ -126,6 +126,18 @@ def whoosh_fields(document: IndexDocument) -> dict:
     return fields
 
 
+def _abandon(writer) -> None:
+    """Cancel a writer whose work failed, and release the index lock even when its files
+    cannot be closed either (a full disk: closing writes what is buffered): a lock kept would
+    stall every later write of this process (the worker) until WRITE_LOCK_TIMEOUT."""
+    if writer.is_closed:
+        return
+    try:
+        writer.cancel()
+    except Exception:
+        writer._finish()  # Whoosh's last step of cancel(): drop temporary files, unlock
+
+
 class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
     can_stage = True
 
@@ -213,8 +225,7 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
                 writer.add_document(**whoosh_fields(document))
             writer.commit(mergetype=self._merge_policy(deferred=not merge))
         except BaseException:
-            if not writer.is_closed:  # a failed commit must not keep the index lock
-                writer.cancel()
+            _abandon(writer)  # a failed commit must not keep the index lock
             raise
 
     @staticmethod
@@ -250,8 +261,7 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
                     self.storage.delete_file(name)
             return False
         except BaseException:
-            if not writer.is_closed:
-                writer.cancel()
+            _abandon(writer)
             raise
         return True
 
@@ -329,14 +339,14 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
                 for name in staged.segment.list_files(FileStorage(staged.directory)):
                     os.replace(os.path.join(staged.directory, name), os.path.join(self.path, name))
                 writer.add_staged_segment(staged.segment)
+            # Only an import adds staged segments: merging waits until the index is idle.
+            writer.commit(mergetype=self._merge_policy(deferred=True))
         except BaseException:
-            writer.cancel()
+            _abandon(writer)
             raise
         finally:
             if staged.directory:
                 shutil.rmtree(staged.directory, ignore_errors=True)
-        # Only an import adds staged segments: merging waits until the index is idle.
-        writer.commit(mergetype=self._merge_policy(deferred=True))
 
     def clear(self, models=None, commit=True) -> None:
         """Remove every document. (haystack's signature; `models` and `commit` are ignored.)
