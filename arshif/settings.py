@@ -161,6 +161,9 @@ ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20, minimum=1)
 # The most articles one merge of index segments takes (TieredMerge, search/engine/whoosh/): a
 # merge holds the index writer for about 3.5 ms and 10 KB of memory an article.
 ARCHIVE_INDEX_MERGE_ARTICLES = env_int("ARCHIVE_INDEX_MERGE_ARTICLES", 10_000, minimum=100)
+# Where `manage.py backup`/`restore` find pg_dump and pg_restore on PostgreSQL; empty: the newest
+# of PATH and /usr/lib/postgresql/*/bin (they must be at least the server's major version).
+ARCHIVE_PG_BIN = env_str("ARCHIVE_PG_BIN")
 
 # Background jobs (large admin uploads) are rows in the database, run by the one worker process
 # (`manage.py worker`, started by `make run`) that also applies index changes.

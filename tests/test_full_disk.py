@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+from django.db import connection
 
 from archive.models import Article, Original
 from search.models import IndexTask
@@ -44,6 +45,8 @@ def run_limited(tmp_path, target, call, who, *command) -> subprocess.CompletedPr
 
 
 def test_the_database_filling_up_stops_the_import_with_a_message(tmp_path, corpus, client):  # noqa: F811
+    if connection.vendor != "sqlite":
+        pytest.skip("a PostgreSQL server writes its own files, out of the importer's limit")
     # From the 130th article on, nothing can be written: the third batch of 50 cannot commit.
     done = run_limited(
         tmp_path,
