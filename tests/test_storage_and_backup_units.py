@@ -1,5 +1,5 @@
-"""archive.ingest.storage: which failed writes mean "no room" (the import stops) and which are
-one article's problem (the import goes on)."""
+"""Pure parts of the fault handling: which failed writes mean "no room" (archive.ingest.storage:
+the import stops) and which pg_dump a backup may use (archive.backup)."""
 
 from __future__ import annotations
 
@@ -42,3 +42,21 @@ def test_other_errors_are_not():
     assert storage_failure(IntegrityError("UNIQUE constraint failed")) is None
     assert storage_failure(OperationalError("no such table: archive_article")) is None
     assert storage_failure(OSError(errno.ENOENT, "missing")) is None
+
+
+def test_pg_dump_is_chosen_at_least_as_new_as_the_server():
+    import pytest
+
+    from archive.backup import BackupError, Program, choose, major_version
+
+    assert major_version("pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)") == 15
+    assert major_version("pg_restore (PostgreSQL) 9.6.24") == 9
+    assert major_version("something else") is None
+    found = [Program("/old/pg_dump", 13), Program("/new/pg_dump", 17)]
+    assert choose(found, 15, "pg_dump") == Program("/new/pg_dump", 17)
+    with pytest.raises(
+        BackupError, match=r"pg_dump 13 \(/old/pg_dump\) is older than the database server \(15\)"
+    ):
+        choose(found[:1], 15, "pg_dump")
+    with pytest.raises(BackupError, match="pg_dump was not found: install the PostgreSQL client"):
+        choose([], 15, "pg_dump")
