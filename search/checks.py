@@ -34,8 +34,10 @@ def check_search_index(app_configs, **kwargs):
     fix = "Run `manage.py check_index --repair` (it rebuilds the index from the database)."
     try:
         articles = Article.objects.count()
-    except DatabaseError:
-        return []  # no database yet (before `migrate`): nothing to search
+    except (DatabaseError, RuntimeError):
+        # No database yet (before `migrate`), or none this process may read (a test without
+        # one): nothing to compare the index with.
+        return []
     if not articles:
         return []
     try:

@@ -127,9 +127,8 @@ def whoosh_fields(document: IndexDocument) -> dict:
 
 
 def _abandon(writer) -> None:
-    """Cancel a writer whose work failed, and release the index lock even when its files
-    cannot be closed either (a full disk: closing writes what is buffered): a lock kept would
-    stall every later write of this process (the worker) until WRITE_LOCK_TIMEOUT."""
+    """Cancel a failed writer, releasing the index lock even when its files cannot be closed
+    (a full disk): a lock kept would stall the worker's next writes."""
     if writer.is_closed:
         return
     try:
@@ -178,9 +177,8 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
 
     @contextmanager
     def _unreadable_as_unavailable(self) -> Iterator[None]:
-        """Whatever damaged files make Whoosh raise (a missing segment file, a truncated one,
-        garbage in the table of contents: OSError, EOFError, pickle and struct errors, ...) as
-        the contract's IndexUnavailable, naming the folder and what was wrong."""
+        """What damaged files make Whoosh raise (OSError, EOFError, pickle and struct errors,
+        ...) as the contract's IndexUnavailable, naming the folder and what was wrong."""
         try:
             yield
         except IndexUnavailable:
