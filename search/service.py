@@ -25,7 +25,7 @@ from search.engine.contract import (
     ENTITY_FACETS,
     FACETS,
     SORTS,
-    IndexUnavailable,  # noqa: F401  (for search.web: an index that cannot be read)
+    IndexUnavailable,  # (also for search.web: an index that cannot be read)
     SearchRequest,
     day_number,
 )
@@ -244,9 +244,15 @@ def keep_warm(interval: float = 5.0, stop: threading.Event | None = None) -> thr
 
     def run():
         engine = get_engine()
+        unavailable = None  # said once, not every `interval`, until it changes
         while not stop.is_set():
             try:
                 engine.warm_up(FACETS)
+                unavailable = None
+            except IndexUnavailable as error:  # damaged or missing: searches answer 503 meanwhile
+                if str(error) != unavailable:
+                    logging.getLogger(__name__).error("%s", error)
+                unavailable = str(error)
             except Exception:  # never take the web process down; a search reads it anyway
                 logging.getLogger(__name__).exception("warming the search index up failed")
             stop.wait(interval)

@@ -387,12 +387,13 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         """Read what every search needs from any segment not read yet (lengths, dates, these
         facets), so no reader waits for it: at start-up, and after the index changed."""
         view = self._current().view
-        view.days()
-        view.article_ids()
-        for name in ("text", "title", "exact"):
-            view.lengths(name)
-        for name in facets:
-            view.facet(name)
+        with self._unreadable_as_unavailable():
+            view.days()
+            view.article_ids()
+            for name in ("text", "title", "exact"):
+                view.lengths(name)
+            for name in facets:
+                view.facet(name)
 
     def count(self) -> int:
         return self._current().searcher.doc_count()
