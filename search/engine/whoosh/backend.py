@@ -30,35 +30,29 @@ from contextlib import contextmanager
 from django.conf import settings
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
-from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.constants import DJANGO_ID, ID
 from whoosh import index as whoosh_index
-from whoosh.fields import ID as WHOOSH_ID
-from whoosh.fields import IDLIST, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import ANALYSIS_VERSION
 from search.analysis.query import ParsedQuery
 from search.engine.contract import (
-    FACETS,
     IndexDocument,
     IndexUnavailable,
     SearchEngine,
     SearchHits,
     SearchRequest,
-    fingerprint,
 )
-from search.engine.whoosh.analyzers import exact_analyzer, stemmed_analyzer
-from search.engine.whoosh.evaluate import TITLE_BOOST, Evaluator, ranked
+from search.engine.whoosh.evaluate import Evaluator, ranked
 from search.engine.whoosh.merge_policy import LARGEST_MERGE, MergeAbandoned, TieredMerge
 from search.engine.whoosh.postings import UNKNOWN_DAY_LAST, IndexView, Segment
+from search.engine.whoosh.schema import build_schema, identifier, whoosh_fields
 from search.engine.whoosh.segment_writer import BatchSegmentWriter
 from search.engine.whoosh.staging import STAGING_PREFIX, StagedSegment, remove_abandoned_staging
 
 # Beside the index's files: the search.analysis.ANALYSIS_VERSION its documents were analysed with.
 ANALYSIS_VERSION_FILE = "ANALYSIS_VERSION"
 
-# Multi-valued facet values are joined with the ASCII unit separator, which no value contains.
-VALUE_SEPARATOR = "\x1f"
 # How long a writer waits for the index lock before failing loudly (never silently).
 WRITE_LOCK_TIMEOUT = 120.0
 
@@ -77,53 +71,6 @@ class _SearcherState:
         # its own reference).
         for key in set(segments) - self.view.segment_keys():
             segments.pop(key, None)
-
-
-# Every document is an article; its Whoosh identifier is the one haystack gives a model row.
-ARTICLE_CT = "archive.article"
-
-
-def _identifier(article_id: int) -> str:
-    return f"{ARTICLE_CT}.{article_id}"
-
-
-def build_schema() -> Schema:
-    """The index's fields: the stemmed text (with positions, for phrases), the exact forms, the
-    title, one field of whole values per facet, and the publication day."""
-    fields = {
-        ID: WHOOSH_ID(stored=True, unique=True),
-        DJANGO_CT: WHOOSH_ID(stored=True),
-        DJANGO_ID: WHOOSH_ID(stored=True),
-        # Phrases are matched on the stemmed field; exact forms need no positions, which makes
-        # indexing cheaper.
-        "text": TEXT(analyzer=stemmed_analyzer(), phrase=True),
-        "exact": TEXT(analyzer=exact_analyzer(), phrase=False),
-        "title": TEXT(analyzer=stemmed_analyzer(), phrase=True, field_boost=TITLE_BOOST),
-        "pubday": NUMERIC(numtype=int, bits=32, sortable=True, signed=False),
-        # contract.fingerprint() of the document (check_index); absent from documents indexed
-        # before it was recorded.
-        "fingerprint": STORED(),
-    }
-    for name in FACETS:
-        fields[name] = IDLIST(expression=f"[^{VALUE_SEPARATOR}]+")
-    return Schema(**fields)
-
-
-def whoosh_fields(document: IndexDocument) -> dict:
-    """A contract document as the field values Whoosh indexes."""
-    fields = {
-        ID: _identifier(document.id),
-        DJANGO_CT: ARTICLE_CT,
-        DJANGO_ID: str(document.id),
-        "text": document.text,
-        "exact": document.text,
-        "title": document.title,
-        "pubday": document.day,
-        "fingerprint": fingerprint(document),
-    }
-    for name in FACETS:
-        fields[name] = VALUE_SEPARATOR.join(document.facets.get(name, ()))
-    return fields
 
 
 def _abandon(writer) -> None:
@@ -217,8 +164,8 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
             return
         writer = BatchSegmentWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
         try:
-            stale = [_identifier(pk) for pk in deleted]
-            self._delete_stale(writer, [*stale, *(_identifier(doc.id) for doc in documents)])
+            stale = [identifier(pk) for pk in deleted]
+            self._delete_stale(writer, [*stale, *(identifier(doc.id) for doc in documents)])
             for document in documents:
                 writer.add_document(**whoosh_fields(document))
             writer.commit(mergetype=self._merge_policy(deferred=not merge))
@@ -319,13 +266,13 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         except BaseException:
             shutil.rmtree(directory, ignore_errors=True)
             raise
-        return StagedSegment(directory, segment, [_identifier(doc.id) for doc in documents])
+        return StagedSegment(directory, segment, [identifier(doc.id) for doc in documents])
 
     def add_staged(self, staged: StagedSegment, deleted: Sequence[int]) -> None:
         """Add a segment from stage() and remove the articles `deleted`, in one commit."""
         if not self.setup_complete:
             self.setup()
-        stale = [*(_identifier(pk) for pk in deleted), *staged.identifiers]
+        stale = [*(identifier(pk) for pk in deleted), *staged.identifiers]
         if not stale:
             return
         writer = BatchSegmentWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
