@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "arshif.csp.ContentSecurityPolicyMiddleware",
+    # A damaged or missing search index: 503 and a plain message, not a server error.
+    "search.web.middleware.IndexUnavailableMiddleware",
     # After every other middleware that looks at the response, as django-axes asks: it turns a
     # locked-out login into the lockout page. Only the replica switch, which wraps just the
     # view, comes after it.
@@ -257,6 +259,9 @@ ARCHIVE_EXPORT_MAX_ROWS_STAFF = env_int("ARCHIVE_EXPORT_MAX_ROWS_STAFF", 10_000,
 # The most articles one merge of index segments takes (TieredMerge, search/engine/whoosh/): a
 # merge holds the index writer for about 3.5 ms and 10 KB of memory an article.
 ARCHIVE_INDEX_MERGE_ARTICLES = env_int("ARCHIVE_INDEX_MERGE_ARTICLES", 10_000, minimum=100)
+# Where `manage.py backup`/`restore` find pg_dump and pg_restore on PostgreSQL; empty: the newest
+# of PATH and /usr/lib/postgresql/*/bin (they must be at least the server's major version).
+ARCHIVE_PG_BIN = env_str("ARCHIVE_PG_BIN")
 
 # Background jobs (large admin uploads) are rows in the database, run by the one worker process
 # (`manage.py worker`, started by `make run`) that also applies index changes.

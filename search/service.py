@@ -28,6 +28,7 @@ from search.engine.contract import (
     FACETS,
     MAX_PREFIX_TERMS,
     SORTS,
+    IndexUnavailable,  # (also for search.web: an index that cannot be read)
     SearchRequest,
     day_number,
 )
@@ -302,11 +303,17 @@ def keep_warm(
 
     def run():
         engine = get_engine()
+        unavailable = None  # said once, not every `interval`, until it changes
         while not stop.is_set():
             try:
                 if choose_database is not None:
                     choose_database()
                 engine.warm_up(FACETS)
+                unavailable = None
+            except IndexUnavailable as error:  # damaged or missing: searches answer 503 meanwhile
+                if str(error) != unavailable:
+                    logging.getLogger(__name__).error("%s", error)
+                unavailable = str(error)
             except Exception:  # never take the web process down; a search reads it anyway
                 logging.getLogger(__name__).exception("warming the search index up failed")
             stop.wait(interval)

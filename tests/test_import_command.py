@@ -581,9 +581,9 @@ def test_near_its_end_an_import_is_indexed_in_smaller_batches(monkeypatch, clien
     with alongside.drain_alongside() as outcome:
         outcome._started -= 60  # as if it had been importing for a minute
         outcome.progress(10, 100)  # a tenth read in a minute: nine more to go
-        assert not outcome._shared.ending.is_set()
+        assert not outcome._shared.ending.value
         outcome.progress(50, 100)  # half: another minute
-        assert not outcome._shared.ending.is_set()
+        assert not outcome._shared.ending.value
         outcome.progress(99_999, 100_000)  # the end is near: batches of one from now on
         articles = [make_article(f"مقال قرب النهاية {n}") for n in range(3)]
         deadline = time.monotonic() + 30

@@ -27,6 +27,7 @@ from archive import rows
 from archive.ingest.fields import Defaults, article_fields, article_preview
 from archive.ingest.neardup_lookup import NearDuplicates
 from archive.ingest.report import FAILED, IMPORTED, SKIPPED, UPDATED, Outcome
+from archive.ingest.storage import StorageFull, storage_failure
 from archive.ingest.types import ParsedArticle
 from archive.models import Article, Original, Tag
 
@@ -125,7 +126,9 @@ class ArticleStore:
                 if transaction.get_connection().needs_rollback:  # a savepoint could not roll back
                     raise DatabaseError("the transaction of the batch was broken")
             return outcomes
-        except DatabaseError:
+        except DatabaseError as error:
+            if reason := storage_failure(error):  # the commit itself found no room
+                raise StorageFull(reason) from error
             log.warning(
                 "committing %d articles at once failed; storing them one by one",
                 len(records),
@@ -165,6 +168,8 @@ class ArticleStore:
             where = f" #{twin.pk}" if twin else ""
             return Outcome(label, FAILED, f"the same text is already stored as article{where}")
         except Exception as error:  # a bug must cost one article, not the rest of the import
+            if reason := storage_failure(error):  # ...but no room costs every one after it
+                raise StorageFull(reason) from error
             log.exception("storing %s failed", label)
             return Outcome(label, FAILED, f"could not be stored ({type(error).__name__}: {error})")
         if article is not None and outcome.status in (IMPORTED, UPDATED):

@@ -14,6 +14,8 @@ prefixes, exclusions and the gazetteer entities a clause names), and documents a
 from __future__ import annotations
 
 import abc
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -53,6 +55,26 @@ class IndexDocument:
     # Facet name (FACETS) → the article's values, verbatim: filters and counts use them as is.
     facets: dict[str, list[str]]
     day: int = UNKNOWN_DAY  # publication date as YYYYMMDD
+
+
+def fingerprint(document: IndexDocument) -> str:
+    """A digest of everything a document holds: an engine stores it with the document
+    (SearchEngine.fingerprints), so `manage.py check_index` can tell an indexed document that
+    differs from what its article makes now without comparing the texts themselves."""
+    held = [
+        document.id,
+        document.title,
+        document.text,
+        [list(document.facets.get(name, ())) for name in FACETS],
+        document.day,
+    ]
+    encoded = json.dumps(held, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.blake2b(encoded, digest_size=16).hexdigest()
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be read (deleted or damaged files, missing tables): the message says
+    what is wrong; `manage.py check_index --repair` rebuilds it from the database."""
 
 
 @dataclass
@@ -133,6 +155,12 @@ class SearchEngine(abc.ABC):
     @abc.abstractmethod
     def count(self) -> int:
         """How many documents the index holds."""
+
+    @abc.abstractmethod
+    def fingerprints(self) -> dict[int, str | None]:
+        """Every document held: its id → the fingerprint() of the IndexDocument it was
+        indexed from (None when the index does not know it: indexed before fingerprints were
+        recorded). Raises IndexUnavailable when the index cannot be read."""
 
     @abc.abstractmethod
     def clear(self) -> None:

@@ -59,7 +59,7 @@ class AlongsideDrain:
             return
         elapsed = time.monotonic() - self._started
         if elapsed * max(total - done, 0) / done < ALONGSIDE_ENDING_SECONDS:
-            self._shared.ending.set()
+            self._shared.ending.value = True
 
 
 @contextmanager
@@ -108,7 +108,7 @@ def drain_alongside(min_batch: int | None = None) -> Iterator[AlongsideDrain]:
     finally:
         staged = None
         ours: list = []
-        with shared.lock:
+        with _holding(shared.lock, child.is_alive):
             if finished:
                 try:
                     shared.limit.value, ours = _share_out(shared)
@@ -117,7 +117,7 @@ def drain_alongside(min_batch: int | None = None) -> Iterator[AlongsideDrain]:
                     finished = False
             # Not finished: the other process drains everything, as it would alone.
             shared.hand_over.value = finished
-            shared.stop.set()
+            shared.stop.value = True
         if ours:
             try:
                 staged = _stage(ours)
@@ -141,15 +141,54 @@ class _Shared:
 
     def __init__(self, context):
         self.lock = context.Lock()
-        self.stop = context.Event()
-        self.ending = context.Event()  # the import expects to end soon: smaller batches
+        # Flags and counters are plain shared memory, no lock: a process killed while holding a
+        # lock (an Event's, a Value's) would leave the other waiting for it for ever. The one
+        # lock is taken through _holding, which gives up waiting once the other process is gone.
+        self.stop = context.Value("b", 0, lock=False)
+        self.ending = context.Value("b", 0, lock=False)  # the import expects to end soon
         self.hand_over = context.Value("b", 0, lock=False)  # stopping: leave the rest to us
         self.claimed = context.Value("q", 0, lock=False)  # the last task id it has taken
         self.busy = context.Value("q", 0, lock=False)  # the size of the batch it is applying
         self.busy_since = context.Value("d", 0.0, lock=False)  # when it took it (monotonic)
         self.seconds_per_change = context.Value("d", 0.0, lock=False)  # in its last batch
         self.limit = context.Value("q", 0, lock=False)  # handed over: the last task id it takes
-        self.applied = context.Value("q", 0)
+        self.applied = context.Value("q", 0, lock=False)  # written by the drain alone
+
+
+@contextmanager
+def _holding(lock, other_alive: Callable[[], bool]) -> Iterator[None]:
+    """Hold the lock the two processes share, or go on without it once the other process is
+    gone (killed, perhaps while holding it): nobody else takes it, and waiting would hang this
+    one for ever (the importer at its end, or the drain, holding the writer's lock)."""
+    acquired = False
+    while not acquired:
+        acquired = lock.acquire(timeout=0.5)
+        if not acquired and not other_alive():
+            break
+    try:
+        yield
+    finally:
+        if acquired:
+            lock.release()
+
+
+def _claim_batch(shared: _Shared, read_batch: Callable[[], list]) -> list:
+    """The drain's next batch (holding the shared lock): what read_batch() reads, cut to what
+    the drain is to take, noted as claimed."""
+    batch = read_batch()
+    if shared.ending.value and not shared.stop.value:
+        # (Once stopped, its share of the rest is one batch: one commit, not several.)
+        batch = batch[:ALONGSIDE_ENDING_BATCH]
+    if shared.stop.value and shared.hand_over.value:
+        batch = [task for task in batch if task[0] <= shared.limit.value]
+    if batch:
+        shared.claimed.value = max(shared.claimed.value, batch[-1][0])
+    now = time.monotonic()
+    if shared.busy.value:  # the batch before is done
+        elapsed = now - shared.busy_since.value
+        shared.seconds_per_change.value = elapsed / shared.busy.value
+    shared.busy.value, shared.busy_since.value = len(batch), now
+    return batch
 
 
 def _share_out(shared: _Shared) -> tuple[int, list[tuple[int, int]]]:
@@ -193,36 +232,35 @@ def _drain_until_stopped(shared: _Shared, min_batch: int, parent: int) -> None:
     reset_engine()
 
     def claim(read_batch: Callable[[], list]) -> list:
-        with shared.lock:
-            batch = read_batch()
-            if shared.ending.is_set() and not shared.stop.is_set():
-                # (Once stopped, its share of the rest is one batch: one commit, not several.)
-                batch = batch[:ALONGSIDE_ENDING_BATCH]
-            if shared.stop.is_set() and shared.hand_over.value:
-                batch = [task for task in batch if task[0] <= shared.limit.value]
-            if batch:
-                shared.claimed.value = max(shared.claimed.value, batch[-1][0])
-            now = time.monotonic()
-            if shared.busy.value:  # the batch before is done
-                elapsed = now - shared.busy_since.value
-                shared.seconds_per_change.value = elapsed / shared.busy.value
-            shared.busy.value, shared.busy_since.value = len(batch), now
-            return batch
+        with _holding(shared.lock, lambda: os.getppid() == parent):
+            return _claim_batch(shared, read_batch)
 
     threshold = min(min_batch, ALONGSIDE_FIRST_BATCH)
     try:
         while True:
             orphaned = os.getppid() != parent
-            stopping = shared.stop.is_set() or orphaned
+            stopping = shared.stop.value or orphaned
             if stopping or pending_count() >= threshold:
                 done = process_pending(claim=None if orphaned else claim, merge=False)
-                with shared.applied.get_lock():
-                    shared.applied.value += done
+                shared.applied.value += done
                 if done:
                     threshold = min_batch
             if stopping:
                 break
-            shared.stop.wait(0.25)
+            for _ in range(5):  # 0.25 s, or less once told to stop
+                if shared.stop.value:
+                    break
+                time.sleep(0.05)
+    except Exception as error:
+        # The importer applies what is left itself (and reports it if it fails the same way,
+        # e.g. a full disk); a file system error needs no traceback here.
+        log.error(
+            "the index drain alongside the import stopped: %s: %s",
+            type(error).__name__,
+            error,
+            exc_info=not isinstance(error, OSError),
+        )
+        raise SystemExit(1) from None
     finally:
         db_connections.close_all()
 

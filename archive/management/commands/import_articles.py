@@ -4,12 +4,14 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from archive.dbstats import refresh_planner_statistics
 from archive.ingest.fields import Defaults
 from archive.ingest.formats import find_files, supported
 from archive.ingest.report import FAILED, IMPORTED, UPDATED
 from archive.ingest.service import Importer
+from archive.ingest.storage import StorageFull, storage_failure
 from archive.jobs import record_command_run
 from archive.models import Article, Source, too_long
 from search.indexing import drain_alongside, process_pending
@@ -68,6 +70,15 @@ class Command(BaseCommand):
                     paths = options["paths"]
                     importer.progress = _reporting_to(alongside, paths, importer.progress)
                     report = importer.run_paths(paths)
+        except StorageFull as error:
+            # Each batch commits whole or not at all: what is stored is consistent, and a rerun
+            # skips it.
+            raise CommandError(
+                f"the import stopped: the database could not be written ({error}); the disk "
+                "is full or a file size limit was reached. The articles stored before it are "
+                "kept, none of the batch being written. Free some space and run the same "
+                "command again: what is already stored is skipped."
+            ) from error
         finally:
             bar.close()
         verbosity = options["verbosity"]
@@ -81,7 +92,16 @@ class Command(BaseCommand):
             record_command_run(report, options["paths"], defaults)
             # Contract: what the command imported is searchable when it exits. Its segments
             # are merged later, when the worker is idle (search.indexing.merge_when_idle).
-            process_pending(merge=False)
+            try:
+                process_pending(merge=False)
+            except (OSError, DatabaseError) as error:
+                # The articles are stored and their changes queued: the index only lags.
+                raise CommandError(
+                    f"{report.summary()}; but the search index could not be written "
+                    f"({storage_failure(error) or error}). The articles are stored and queued "
+                    "for the index: free some space, then run `manage.py sync_index` (or let "
+                    "the worker run) to make them searchable."
+                ) from error
             if verbosity >= 2 and alongside is not None and alongside.ran:
                 self.stdout.write(f"index: {alongside.applied} changes applied during the import")
             if report.counts()[IMPORTED] or report.counts()[UPDATED]:

@@ -194,6 +194,10 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
         with self._reading() as store:
             return store.count()
 
+    def fingerprints(self) -> dict[int, str | None]:
+        with self._reading() as store:
+            return store.fingerprints()
+
     def _cache_key(self) -> tuple:
         # The primary's, for its replicas too: a replica at a generation holds what the primary
         # held at it, so the columns warm_up() read serve both (a replica behind, at an older

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from search.analysis.fields import term_counts, term_positions
-from search.engine.contract import FACETS, IndexDocument
+from search.engine.contract import FACETS, IndexDocument, fingerprint
 from search.engine.ordering import UNKNOWN_DAY_LAST
 
 # The posting fields (search_pg_posting.field).
@@ -39,6 +39,7 @@ class DocumentRows:
     text: dict[str, list[int]]  # stem → positions
     title: Counter[str]  # stem → occurrences
     exact: Counter[str]  # normalised form → occurrences
+    fingerprint: str = ""  # contract.fingerprint() of the document
 
     def postings(self):
         """(field, term, tf, positions) of every indexed term."""
@@ -71,4 +72,5 @@ def rows_of(document: IndexDocument) -> DocumentRows:
         text=text,
         title=title,
         exact=exact,
+        fingerprint=fingerprint(document),
     )

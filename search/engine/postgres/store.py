@@ -363,6 +363,10 @@ class Store:
         )
         return self.cursor.fetchall()
 
+    def fingerprints(self) -> dict[int, str | None]:
+        self.cursor.execute(sql.SQL("SELECT article_id, fingerprint FROM {}").format(DOCUMENT))
+        return dict(self.cursor.fetchall())
+
     def count(self) -> int:
         self.cursor.execute(sql.SQL("SELECT documents FROM {}").format(TOTALS))
         return self.cursor.fetchone()[0]
@@ -432,13 +436,15 @@ class Store:
                 "text_length",
                 "title_length",
                 "exact_length",
+                "fingerprint",
                 *FACETS,
             )
         )
         with cursor.copy(
             sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(DOCUMENT, columns)
         ) as copy:
-            copy.set_types(["int8", "int4", "int4", "int4", "int4", *(["text[]"] * len(FACETS))])
+            types = ["int8", "int4", "int4", "int4", "int4", "text", *(["text[]"] * len(FACETS))]
+            copy.set_types(types)
             for row in rows:
                 copy.write_row(
                     (
@@ -447,6 +453,7 @@ class Store:
                         row.text_length,
                         row.title_length,
                         row.exact_length,
+                        row.fingerprint,
                         *(row.facets[name] for name in FACETS),
                     )
                 )

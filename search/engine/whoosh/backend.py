@@ -24,66 +24,35 @@ import os
 import shutil
 import tempfile
 import threading
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.conf import settings
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
-from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.constants import DJANGO_ID, ID
 from whoosh import index as whoosh_index
-from whoosh.fields import ID as WHOOSH_ID
-from whoosh.fields import IDLIST, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import ANALYSIS_VERSION
 from search.analysis.query import ParsedQuery
 from search.engine.contract import (
-    FACETS,
     IndexDocument,
+    IndexUnavailable,
     SearchEngine,
     SearchHits,
     SearchRequest,
 )
-from search.engine.whoosh.analyzers import exact_analyzer, stemmed_analyzer
-from search.engine.whoosh.evaluate import TITLE_BOOST, Evaluator, ranked
+from search.engine.whoosh.evaluate import Evaluator, ranked
 from search.engine.whoosh.merge_policy import LARGEST_MERGE, MergeAbandoned, TieredMerge
 from search.engine.whoosh.postings import UNKNOWN_DAY_LAST, IndexView, Segment
+from search.engine.whoosh.schema import build_schema, identifier, whoosh_fields
 from search.engine.whoosh.segment_writer import BatchSegmentWriter
-
-
-@dataclass
-class StagedSegment:
-    """A segment written beside the index by ArabicWhooshBackend.stage(), not yet in it."""
-
-    directory: str | None
-    segment: object | None  # Whoosh's Segment; None when there was nothing to stage
-    identifiers: list[str]  # the documents in it
-
-
-STAGING_PREFIX = ".index-staging-"
-# A staging folder this old belongs to a process that was killed while staging.
-ABANDONED_STAGING_SECONDS = 24 * 3600
-
-
-def _remove_abandoned_staging(parent: str) -> None:
-    now = time.time()
-    for name in os.listdir(parent):
-        path = os.path.join(parent, name)
-        try:
-            abandoned = now - os.stat(path).st_mtime > ABANDONED_STAGING_SECONDS
-        except OSError:  # removed meanwhile
-            continue
-        if name.startswith(STAGING_PREFIX) and abandoned:
-            shutil.rmtree(path, ignore_errors=True)
-
+from search.engine.whoosh.staging import STAGING_PREFIX, StagedSegment, remove_abandoned_staging
 
 # Beside the index's files: the search.analysis.ANALYSIS_VERSION its documents were analysed with.
 ANALYSIS_VERSION_FILE = "ANALYSIS_VERSION"
 
-# Multi-valued facet values are joined with the ASCII unit separator, which no value contains.
-VALUE_SEPARATOR = "\x1f"
 # How long a writer waits for the index lock before failing loudly (never silently).
 WRITE_LOCK_TIMEOUT = 120.0
 
@@ -104,47 +73,15 @@ class _SearcherState:
             segments.pop(key, None)
 
 
-# Every document is an article; its Whoosh identifier is the one haystack gives a model row.
-ARTICLE_CT = "archive.article"
-
-
-def _identifier(article_id: int) -> str:
-    return f"{ARTICLE_CT}.{article_id}"
-
-
-def build_schema() -> Schema:
-    """The index's fields: the stemmed text (with positions, for phrases), the exact forms, the
-    title, one field of whole values per facet, and the publication day."""
-    fields = {
-        ID: WHOOSH_ID(stored=True, unique=True),
-        DJANGO_CT: WHOOSH_ID(stored=True),
-        DJANGO_ID: WHOOSH_ID(stored=True),
-        # Phrases are matched on the stemmed field; exact forms need no positions, which makes
-        # indexing cheaper.
-        "text": TEXT(analyzer=stemmed_analyzer(), phrase=True),
-        "exact": TEXT(analyzer=exact_analyzer(), phrase=False),
-        "title": TEXT(analyzer=stemmed_analyzer(), phrase=True, field_boost=TITLE_BOOST),
-        "pubday": NUMERIC(numtype=int, bits=32, sortable=True, signed=False),
-    }
-    for name in FACETS:
-        fields[name] = IDLIST(expression=f"[^{VALUE_SEPARATOR}]+")
-    return Schema(**fields)
-
-
-def whoosh_fields(document: IndexDocument) -> dict:
-    """A contract document as the field values Whoosh indexes."""
-    fields = {
-        ID: _identifier(document.id),
-        DJANGO_CT: ARTICLE_CT,
-        DJANGO_ID: str(document.id),
-        "text": document.text,
-        "exact": document.text,
-        "title": document.title,
-        "pubday": document.day,
-    }
-    for name in FACETS:
-        fields[name] = VALUE_SEPARATOR.join(document.facets.get(name, ()))
-    return fields
+def _abandon(writer) -> None:
+    """Cancel a failed writer, releasing the index lock even when its files cannot be closed
+    (a full disk): a lock kept would stall the worker's next writes."""
+    if writer.is_closed:
+        return
+    try:
+        writer.cancel()
+    except Exception:
+        writer._finish()  # Whoosh's last step of cancel(): drop temporary files, unlock
 
 
 class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
@@ -165,10 +102,12 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         self.storage = FileStorage(self.path, supports_mmap=False)
         self.schema = build_schema()
         self.field_boosts = self._field_boosts()
-        if whoosh_index.exists(self.storage):
-            # The schema given here is used as is (Whoosh then never unpickles the stored one).
-            self.index = self.storage.open_index(schema=self.schema)
-        else:
+        with self._unreadable_as_unavailable():
+            exists = whoosh_index.exists(self.storage)
+            if exists:
+                # The schema given here is used as is (Whoosh never unpickles the stored one).
+                self.index = self.storage.open_index(schema=self.schema)
+        if not exists:
             self.index = self.storage.create_index(self.schema)
             self._record_analysis_version()
         self._state = None
@@ -182,6 +121,21 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         with open(temporary, "w", encoding="ascii") as out:
             out.write(f"{ANALYSIS_VERSION}\n")
         os.replace(temporary, path)
+
+    @contextmanager
+    def _unreadable_as_unavailable(self) -> Iterator[None]:
+        """What damaged files make Whoosh raise (OSError, EOFError, pickle and struct errors,
+        ...) as the contract's IndexUnavailable, naming the folder and what was wrong."""
+        try:
+            yield
+        except IndexUnavailable:
+            raise
+        except Exception as error:
+            raise IndexUnavailable(
+                f"the search index in {self.path} cannot be read "
+                f"({type(error).__name__}: {error}); rebuild it from the database with "
+                "`manage.py check_index --repair`"
+            ) from error
 
     def analysis_version(self) -> int | None:
         """The ANALYSIS_VERSION recorded when the index was created; None for an index from
@@ -210,14 +164,13 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
             return
         writer = BatchSegmentWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
         try:
-            stale = [_identifier(pk) for pk in deleted]
-            self._delete_stale(writer, [*stale, *(_identifier(doc.id) for doc in documents)])
+            stale = [identifier(pk) for pk in deleted]
+            self._delete_stale(writer, [*stale, *(identifier(doc.id) for doc in documents)])
             for document in documents:
                 writer.add_document(**whoosh_fields(document))
             writer.commit(mergetype=self._merge_policy(deferred=not merge))
         except BaseException:
-            if not writer.is_closed:  # a failed commit must not keep the index lock
-                writer.cancel()
+            _abandon(writer)  # a failed commit must not keep the index lock
             raise
 
     @staticmethod
@@ -253,8 +206,7 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
                     self.storage.delete_file(name)
             return False
         except BaseException:
-            if not writer.is_closed:
-                writer.cancel()
+            _abandon(writer)
             raise
         return True
 
@@ -300,7 +252,7 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         if not documents:
             return StagedSegment(None, None, [])
         parent = os.path.dirname(os.path.abspath(self.path))
-        _remove_abandoned_staging(parent)
+        remove_abandoned_staging(parent)
         directory = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent)
         try:
             staging = FileStorage(directory, supports_mmap=False).create_index(
@@ -314,13 +266,13 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         except BaseException:
             shutil.rmtree(directory, ignore_errors=True)
             raise
-        return StagedSegment(directory, segment, [_identifier(doc.id) for doc in documents])
+        return StagedSegment(directory, segment, [identifier(doc.id) for doc in documents])
 
     def add_staged(self, staged: StagedSegment, deleted: Sequence[int]) -> None:
         """Add a segment from stage() and remove the articles `deleted`, in one commit."""
         if not self.setup_complete:
             self.setup()
-        stale = [*(_identifier(pk) for pk in deleted), *staged.identifiers]
+        stale = [*(identifier(pk) for pk in deleted), *staged.identifiers]
         if not stale:
             return
         writer = BatchSegmentWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
@@ -332,24 +284,29 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
                 for name in staged.segment.list_files(FileStorage(staged.directory)):
                     os.replace(os.path.join(staged.directory, name), os.path.join(self.path, name))
                 writer.add_staged_segment(staged.segment)
+            # Only an import adds staged segments: merging waits until the index is idle.
+            writer.commit(mergetype=self._merge_policy(deferred=True))
         except BaseException:
-            writer.cancel()
+            _abandon(writer)
             raise
         finally:
             if staged.directory:
                 shutil.rmtree(staged.directory, ignore_errors=True)
-        # Only an import adds staged segments: merging waits until the index is idle.
-        writer.commit(mergetype=self._merge_policy(deferred=True))
 
     def clear(self, models=None, commit=True) -> None:
-        """Remove every document. (haystack's signature; `models` and `commit` are ignored.)"""
-        if not self.setup_complete:
-            self.setup()
+        """Remove every document. (haystack's signature; `models` and `commit` are ignored.)
+
+        The folder is removed without being opened first, so that a damaged index can be
+        cleared (and rebuilt) too."""
         self.delete_index()
 
     def delete_index(self):
         if os.path.exists(self.path):
             shutil.rmtree(self.path)
+        self._state = None
+        self._identifiers.clear()
+        with _SEGMENT_CACHES_LOCK:
+            _SEGMENT_CACHES.pop(os.path.abspath(self.path), None)
         self.setup()
 
     # --- reading ----------------------------------------------------------------------------
@@ -358,7 +315,7 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         """The shared searcher, refreshed only when the index has a new generation."""
         if not self.setup_complete:
             self.setup()
-        with self._state_lock:
+        with self._state_lock, self._unreadable_as_unavailable():
             state = self._state
             if state is None:
                 self._state = _SearcherState(self.index.searcher(), self._segment_cache())
@@ -377,17 +334,31 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         """Read what every search needs from any segment not read yet (lengths, dates, these
         facets), so no reader waits for it: at start-up, and after the index changed."""
         view = self._current().view
-        view.days()
-        view.article_ids()
-        for name in ("text", "title", "exact"):
-            view.lengths(name)
-        for name in facets:
-            view.facet(name)
+        with self._unreadable_as_unavailable():
+            view.days()
+            view.article_ids()
+            for name in ("text", "title", "exact"):
+                view.lengths(name)
+            for name in facets:
+                view.facet(name)
 
     def count(self) -> int:
         return self._current().searcher.doc_count()
 
+    def fingerprints(self) -> dict[int, str | None]:
+        with self._unreadable_as_unavailable():
+            reader = self._current().searcher.reader()
+            return {
+                int(stored[DJANGO_ID]): stored.get("fingerprint")
+                for stored in reader.all_stored_fields()
+            }
+
     def search(self, request: SearchRequest) -> SearchHits:
+        # Segments are read as a search first needs them: damage may show only now.
+        with self._unreadable_as_unavailable():
+            return self._search(request)
+
+    def _search(self, request: SearchRequest) -> SearchHits:
         state = self._current()
         view = state.view
         parsed = request.query

@@ -25,7 +25,7 @@ from search.engine.whoosh.segment_writer import BatchSegmentWriter
 
 
 def schema():
-    """The shapes of the project's schema (search.engine.whoosh.backend.build_schema)."""
+    """The shapes of the project's schema (search.engine.whoosh.schema.build_schema)."""
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         text=fields.TEXT(analyzer=stemmed_analyzer(), phrase=True),

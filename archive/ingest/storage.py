@@ -1,0 +1,44 @@
+"""Writes that fail for lack of room: a full disk, a quota, a file size limit, an I/O error.
+
+Such a failure is not the fault of the article being stored, and every article after it would
+fail the same way: the import stops (StorageFull) instead of reporting each of them failed.
+Pure: the exception and its causes are examined by their types, numbers and messages.
+"""
+
+from __future__ import annotations
+
+import errno
+
+# OSError numbers that mean there is no room to write.
+NO_ROOM = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+# What SQLite says when a write fails for lack of room (SQLITE_FULL) or at the file system
+# (SQLITE_IOERR: a file size limit reached shows as this).
+SQLITE_MESSAGES = ("database or disk is full", "disk i/o error")
+# PostgreSQL's class 53, insufficient resources (53100 disk_full, 53200 out_of_memory, ...).
+POSTGRES_CLASS = "53"
+
+
+class StorageFull(Exception):
+    """Writing to the database failed for lack of room (or an I/O error): nothing after it
+    can be stored either."""
+
+
+def storage_failure(error: BaseException) -> str | None:
+    """What was wrong, if this error (or one it was raised from) is a write that failed for
+    lack of room or at the disk; None for any other error."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in NO_ROOM:
+            return current.strerror or str(current)
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(POSTGRES_CLASS):
+            return str(current).strip().splitlines()[0]
+        message = str(current).lower()
+        if type(current).__name__ == "OperationalError" and any(
+            text in message for text in SQLITE_MESSAGES
+        ):
+            return str(current)
+        current = current.__cause__ or current.__context__
+    return None
