@@ -309,6 +309,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     cache = cached_archive(args.cache_dir or default_cache_dir(), args.articles, args.seed)
+    ready = time.perf_counter()
     data_dir = Path(tempfile.mkdtemp(prefix="arshif-load-"))
     env = clean_env(data_dir)
     for name in [k for k in os.environ if k.startswith(_ISOLATED_PREFIXES)]:
@@ -319,9 +320,10 @@ def main(argv=None) -> int:
         print(f"data dir {data_dir}", file=sys.stderr)
         shutil.copytree(cache, data_dir, dirs_exist_ok=True)
         article_ids, editors = prepare(data_dir, args.editors)
+        print(f"copied and prepared in {time.perf_counter() - ready:.1f} s", file=sys.stderr)
         with Servers(data_dir, env) as servers:
             print(
-                f"{args.readers} readers, {args.editors} editors, {args.duration:g} s on "
+                f"servers up in {time.perf_counter() - ready:.1f} s; {args.readers} readers, {args.editors} editors, {args.duration:g} s on "
                 f"{len(article_ids)} articles at {servers.base}",
                 file=sys.stderr,
             )
@@ -340,6 +342,7 @@ def main(argv=None) -> int:
             load_end = os.getloadavg()
             print(f"{len(recorder.samples)} requests; waiting for the worker", file=sys.stderr)
             drained = wait_drained(args.drain_timeout)
+            print(f"drained in {drained} s; checking", file=sys.stderr)
             sent = {t: how for e in editors for t, how in e.sent.items()}
             found = asyncio.run(search_tokens(servers.base, sorted(sent))) if drained else {}
             state = database_and_index()
