@@ -70,6 +70,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=600,
         help="seconds the worker may take to apply what is left afterwards (600)",
     )
+    parser.add_argument(
+        "--inline-import-kb",
+        type=int,
+        default=512,
+        metavar="KB",
+        help="the server's ARCHIVE_INLINE_IMPORT_KB (512, its default); the editors' large "
+        "uploads are just over it, so the worker imports them",
+    )
     parser.add_argument("--seed", type=int, default=1, help="generator seed (1)")
     parser.add_argument("--cache-dir", type=Path, default=None, help="where archives are kept")
     parser.add_argument(
@@ -80,8 +88,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--keep", action="store_true", help="keep the run's data dir and logs")
     args = parser.parse_args(argv)
-    if min(args.articles, args.readers, args.max_requests) < 1 or args.editors < 0:
-        parser.error("--articles, --readers and --max-requests must be at least 1")
+    if min(args.articles, args.readers, args.max_requests, args.inline_import_kb) < 1:
+        parser.error("--articles, --readers, --max-requests, --inline-import-kb: at least 1")
+    if args.editors < 0:
+        parser.error("--editors must be at least 0")
     if args.duration <= 0:
         parser.error("--duration must be more than 0")
     return args
@@ -92,12 +102,13 @@ def default_cache_dir() -> Path:
     return Path(base) / "arshif-load"
 
 
-def clean_env(data_dir: Path) -> dict[str, str]:
+def clean_env(data_dir: Path, inline_kb: int = 512) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(_ISOLATED_PREFIXES)}
     env.update(
         ARCHIVE_DATA_DIR=str(data_dir),
         DJANGO_SETTINGS_MODULE="arshif.settings",
         ALLOWED_HOSTS="127.0.0.1",
+        ARCHIVE_INLINE_IMPORT_KB=str(inline_kb),
         PYTHONPATH=str(REPO_DIR),
         WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "2"),
     )
@@ -204,10 +215,30 @@ class Servers:
             process.wait()
         self.processes.clear()
 
-    def log_lines(self, name: str, needle: str, limit: int = 40) -> list[str]:
-        path = self.data_dir / f"{name}.log"
-        lines = path.read_text("utf-8", "replace").splitlines() if path.exists() else []
-        return [line for line in lines if needle in line][:limit]
+    def exited(self) -> list[str]:
+        """The processes that stopped before they were told to."""
+        return [
+            f"{name} exited with status {process.returncode} (see {name}.log)"
+            for name, process, _ in self.processes
+            if process.poll() is not None
+        ]
+
+    def log_errors(self) -> list[str]:
+        """The end of each traceback (and each worker timeout) in the servers' logs."""
+        found = []
+        for name in ("gunicorn", "worker"):
+            path = self.data_dir / f"{name}.log"
+            lines = path.read_text("utf-8", "replace").splitlines() if path.exists() else []
+            for number, line in enumerate(lines):
+                if "WORKER TIMEOUT" in line:
+                    found.append(f"{name}: {line.strip()}")
+                elif line.startswith("Traceback"):
+                    end = number + 1
+                    while end < len(lines) and lines[end].startswith(" "):
+                        end += 1
+                    block = [part.strip() for part in lines[max(number, end - 4) : end + 1]]
+                    found.append(f"{name}: " + " | ".join(block))
+        return found[:20]
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
@@ -218,7 +249,7 @@ def _signal_group(process: subprocess.Popen, sig: int) -> None:
 # --- in-process Django: preparing the copy, waiting for the worker, reading the results -------
 
 
-def prepare(data_dir: Path, editors: int) -> tuple[list[int], list[Editor]]:
+def prepare(data_dir: Path, editors: int, inline_kb: int) -> tuple[list[int], list[Editor]]:
     """Migrate and index the copy as `make run` would, collect static files, add the editors."""
     import django
     from django.core.management import call_command
@@ -237,7 +268,7 @@ def prepare(data_dir: Path, editors: int) -> tuple[list[int], list[Editor]]:
     for number in range(1, editors + 1):
         name, password = f"editor{number}", f"load-run-{number}-{os.getpid()}"
         get_user_model().objects.create_superuser(name, f"{name}@example.org", password)
-        people.append(Editor(number, name, password, seed=number))
+        people.append(Editor(number, name, password, seed=number, inline_bytes=inline_kb * 1024))
     ids = list(Article.objects.values_list("pk", flat=True))
     from django.db import connections
 
@@ -311,7 +342,7 @@ def main(argv=None) -> int:
     cache = cached_archive(args.cache_dir or default_cache_dir(), args.articles, args.seed)
     ready = time.perf_counter()
     data_dir = Path(tempfile.mkdtemp(prefix="arshif-load-"))
-    env = clean_env(data_dir)
+    env = clean_env(data_dir, args.inline_import_kb)
     for name in [k for k in os.environ if k.startswith(_ISOLATED_PREFIXES)]:
         del os.environ[name]
     os.environ.update(env)
@@ -319,12 +350,13 @@ def main(argv=None) -> int:
     try:
         print(f"data dir {data_dir}", file=sys.stderr)
         shutil.copytree(cache, data_dir, dirs_exist_ok=True)
-        article_ids, editors = prepare(data_dir, args.editors)
+        article_ids, editors = prepare(data_dir, args.editors, args.inline_import_kb)
         print(f"copied and prepared in {time.perf_counter() - ready:.1f} s", file=sys.stderr)
         with Servers(data_dir, env) as servers:
             print(
-                f"servers up in {time.perf_counter() - ready:.1f} s; {args.readers} readers, {args.editors} editors, {args.duration:g} s on "
-                f"{len(article_ids)} articles at {servers.base}",
+                f"servers up in {time.perf_counter() - ready:.1f} s; {args.readers} readers, "
+                f"{args.editors} editors, {args.duration:g} s on {len(article_ids)} articles "
+                f"at {servers.base}",
                 file=sys.stderr,
             )
             started = time.perf_counter()
@@ -344,13 +376,16 @@ def main(argv=None) -> int:
             drained = wait_drained(args.drain_timeout)
             print(f"drained in {drained} s; checking", file=sys.stderr)
             sent = {t: how for e in editors for t, how in e.sent.items()}
-            found = asyncio.run(search_tokens(servers.base, sorted(sent))) if drained else {}
+            found = {}
+            if drained is not None:
+                found = asyncio.run(search_tokens(servers.base, sorted(sent)))
             state = database_and_index()
-            server_errors = servers.log_lines("gunicorn", "Traceback") + servers.log_lines(
-                "gunicorn", "WORKER TIMEOUT"
-            )
+            exited = servers.exited()
+            server_log = servers.log_errors()
         checks = check(recorder, sent, found, state, drained)
-        checks["server_log"] = server_errors
+        checks["exited"] = exited
+        checks["server_log"] = server_log
+        checks["ok"] = checks["ok"] and not exited
         result = {
             "articles": args.articles,
             "readers": args.readers,

@@ -42,9 +42,6 @@ READER_KINDS = {
 # Exports and feeds read every match: readers export a narrowed search, not "سوريا" over all.
 _NARROW = ("word_rare", "word_tail", "filter", "date_range", "two_words")
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-# ARCHIVE_INLINE_IMPORT_KB's default: larger uploads are imported by the worker.
-INLINE_IMPORT_BYTES = 512 * 1024
-LARGE_UPLOAD_BYTES = 600 * 1024
 
 
 @dataclass
@@ -113,10 +110,12 @@ class ReaderMix:
         self.narrow = [p for c, p in mix if c in _NARROW]
         self.kinds = list(READER_KINDS)
         self.weights = list(READER_KINDS.values())
+        self.first = self.kinds[seed % len(self.kinds) :] + self.kinds[: seed % len(self.kinds)]
 
     def next(self) -> tuple[str, str]:
         rng = self.rng
-        kind = rng.choices(self.kinds, self.weights)[0]
+        # Every kind once first, so that even a short run asks for each.
+        kind = self.first.pop(0) if self.first else rng.choices(self.kinds, self.weights)[0]
         if kind == "search":
             return kind, "/search/?" + _query_string(rng.choice(self.searches))
         if kind == "api_search":
@@ -184,6 +183,8 @@ class Editor:
     username: str
     password: str
     seed: int
+    # ARCHIVE_INLINE_IMPORT_KB of the server: larger uploads are imported by the worker.
+    inline_bytes: int = 512 * 1024
     sent: dict[str, str] = field(default_factory=dict)  # token → how it was sent
     _count: int = 0
 
@@ -267,7 +268,7 @@ async def bulk_upload(client, recorder: Recorder, editor: Editor, records: list[
         if response is not None and response.status_code < 500:
             recorder.problems.append(f"{name}: confirm answered {response.status_code}")
         return
-    how = "background upload" if len(payload) > INLINE_IMPORT_BYTES else "upload"
+    how = "background upload" if len(payload) > editor.inline_bytes else "upload"
     editor.remember(records, how)
     await recorder.request(client, "admin_page", "GET", response.headers["location"])
 
@@ -307,11 +308,12 @@ async def add_article(client, recorder: Recorder, editor: Editor, record: dict) 
 async def editor_loop(client: httpx.AsyncClient, recorder: Recorder, editor: Editor) -> None:
     """Sign in, then until the deadline: add one article with the add form, a small bulk
     upload (imported in the request), a large one (queued for the worker), and again; the
-    second editor starts with the large one. A step under way when time is up is finished."""
+    second editor starts with the large one. A step under way when time is up is finished, and
+    each editor does one at least."""
     if not await login(client, recorder, editor):
         return
     step = 0 if editor.number % 2 else 2
-    while recorder.open():
+    while step == 0 or recorder.open():  # one step at least, however short the run
         kind = step % 3
         if kind == 0:
             await add_article(client, recorder, editor, editor.articles(1)[0])
@@ -320,8 +322,8 @@ async def editor_loop(client: httpx.AsyncClient, recorder: Recorder, editor: Edi
         else:
             records: list[dict] = []
             size = 0
-            while size < LARGE_UPLOAD_BYTES:
-                batch = editor.articles(10)
+            while size <= editor.inline_bytes:
+                batch = editor.articles(min(10, 1 + editor.inline_bytes // 4096))
                 size += sum(len(json.dumps(r, ensure_ascii=False).encode()) + 1 for r in batch)
                 records.extend(batch)
             await bulk_upload(client, recorder, editor, records)

@@ -145,6 +145,7 @@ def render(result: dict) -> str:
         ("unexpected", "articles saved without the editor being told"),
         ("unsearchable", "uploaded articles a search does not find once"),
         ("database_vs_index", "database and index disagree"),
+        ("exited", "servers that stopped on their own"),
     ):
         entries = checks.get(key) or []
         if entries:
