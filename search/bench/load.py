@@ -215,6 +215,23 @@ class Servers:
             process.wait()
         self.processes.clear()
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) used so far by each server's live processes.
+
+        Figures that another program on the machine does not inflate, unlike latencies: the
+        CPU a request costs, and how much of the machine the servers got."""
+        groups = {process.pid: name for name, process, _ in self.processes}
+        used = dict.fromkeys(groups.values(), 0.0)
+        ticks = os.sysconf("SC_CLK_TCK")
+        for entry in Path("/proc").iterdir():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[2]) in groups:  # the process group: the server and its children
+                used[groups[int(fields[2])]] += (int(fields[11]) + int(fields[12])) / ticks
+        return used
+
     def exited(self) -> list[str]:
         """The processes that stopped before they were told to."""
         return [
@@ -359,6 +376,7 @@ def main(argv=None) -> int:
                 f"at {servers.base}",
                 file=sys.stderr,
             )
+            cpu_before, client_before = servers.cpu_seconds(), time.process_time()
             started = time.perf_counter()
             recorder = asyncio.run(
                 run(
@@ -371,6 +389,11 @@ def main(argv=None) -> int:
                 )
             )
             elapsed = time.perf_counter() - started
+            cpu = {
+                name: round(used - cpu_before[name], 1)
+                for name, used in servers.cpu_seconds().items()
+            }
+            cpu["load client"] = round(time.process_time() - client_before, 1)
             load_end = os.getloadavg()
             print(f"{len(recorder.samples)} requests; waiting for the worker", file=sys.stderr)
             drained = wait_drained(args.drain_timeout)
@@ -403,6 +426,12 @@ def main(argv=None) -> int:
             "requests": summarise(recorder.samples, elapsed),
             "uploaded": {"articles": len(sent), "by": _count_by(sent.values())},
             "drain_s": drained,
+            # CPU seconds used during the load by gunicorn (all its workers), the worker and
+            # this client; gunicorn's per request, whatever else the machine was doing.
+            "cpu_s": cpu,
+            "gunicorn_cpu_ms_per_request": round(
+                cpu["gunicorn"] * 1000 / max(1, len(recorder.samples)), 1
+            ),
             "checks": checks,
         }
         print(render(result))

@@ -126,9 +126,12 @@ def render(result: dict) -> str:
             f"{row['no_answer']:>6}"
         )
     checks = result["checks"]
+    cpu = ", ".join(f"{name} {seconds} s" for name, seconds in result["cpu_s"].items())
     by = ", ".join(f"{n} by {how}" for how, n in sorted(result["uploaded"]["by"].items()))
     lines += [
         "",
+        f"CPU used meanwhile: {cpu} on {env['cpus']} CPUs over {result['elapsed_s']} s; "
+        f"gunicorn {result['gunicorn_cpu_ms_per_request']} ms a request",
         f"editors saved {result['uploaded']['articles']} articles ({by or 'none'}); "
         f"worker drained in {result['drain_s']} s",
         f"database {checks['database_articles']} articles, "
