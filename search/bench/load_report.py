@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from urllib.parse import unquote
 
 
 def percentile(samples: list[float], pct: float) -> float:
@@ -23,6 +24,12 @@ def summarise(samples, elapsed: float) -> dict:
     return table
 
 
+def slowest(samples, n: int = 10) -> list[str]:
+    """The n slowest requests, slowest first: where to look first."""
+    rows = sorted(samples, key=lambda row: row.ms, reverse=True)[:n]
+    return [f"{row.ms:.0f} ms {row.status} {row.kind} {unquote(row.url)}" for row in rows]
+
+
 def _figures(rows, elapsed: float) -> dict:
     ms = [row.ms for row in rows]
     return {
@@ -36,6 +43,13 @@ def _figures(rows, elapsed: float) -> dict:
         "5xx": sum(1 for row in rows if row.status >= 500),
         "no_answer": sum(1 for row in rows if row.status == 0),
     }
+
+
+def count_by(values) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
 
 
 def check(recorder, sent: dict[str, str], found: dict[str, list[int]], state: dict, drained):
@@ -154,6 +168,8 @@ def render(result: dict) -> str:
         if entries:
             lines.append(f"FAIL {label} ({len(entries)}):")
             lines += [f"  {entry}" for entry in entries[:20]]
+    lines.append("slowest requests:")
+    lines += [f"  {entry}" for entry in result["slowest"][:5]]
     if checks.get("server_log"):
         lines.append("gunicorn's log says:")
         lines += [f"  {entry}" for entry in checks["server_log"]]
