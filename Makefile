@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export WEB_CONCURRENCY
 
-.PHONY: run test test-postgres lint format bench messages clean
+.PHONY: run test test-postgres lint format bench load messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,16 @@ format: $(VENV)/.dev
 N ?= 10000
 bench: $(VENV)/.runtime
 	$(BIN)/python -m search.bench --articles $(N)
+
+# Load run: READERS readers and EDITORS editors (uploading through the admin) for DURATION
+# seconds against gunicorn and the worker on a copy of an N-article archive (built once, cached
+# outside the repository); checks no 5xx, no lost or doubled article, database and index agree.
+# Figures in bench-results/load-N.json. `make load N=2000 DURATION=20` for a quicker run.
+READERS ?= 20
+EDITORS ?= 2
+DURATION ?= 60
+load: $(VENV)/.dev
+	$(BIN)/python -m search.bench.load --articles $(N) --readers $(READERS) --editors $(EDITORS) --duration $(DURATION)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
