@@ -143,6 +143,8 @@ def test_checks_pass_when_everything_agrees():
          "database 3 articles, index 2 documents (3 live)"),
         ([OK], SENT, FOUND, {"index_facets": {"source": {"a": 3}, "language": {"ar": 3}}},
          "database_vs_index", "source b: database 1, index 0"),
+        ([OK], SENT, FOUND, {"index_drift": ["stale in the index: 7"]}, "database_vs_index",
+         "stale in the index: 7"),
     ],
 )  # fmt: skip
 def test_each_check_names_what_failed(samples, sent, found, overrides, key, message):

@@ -342,6 +342,7 @@ def database_and_index() -> dict:
     from search.analysis.query import ParsedQuery
     from search.engine import get_engine, reset_engine
     from search.engine.contract import SearchRequest
+    from search.indexing.consistency import check_index
 
     reset_engine()  # a fresh searcher: what the index holds now
     engine = get_engine()
@@ -360,7 +361,23 @@ def database_and_index() -> dict:
     failed_batches = list(
         ImportBatch.objects.filter(status="failed").values_list("pk", "error")[:20]
     )
+    # Document by document: every article indexed once, as it is now, and nothing else.
+    report = check_index()
+    drift = [
+        f"{what}: {', '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''}"
+        for what, ids in (
+            ("missing from the index", report.missing),
+            ("stale in the index", report.stale),
+            ("orphaned in the index", report.orphaned),
+        )
+        if ids
+    ]
+    if report.unreadable:
+        drift.append(f"the index cannot be read: {report.unreadable}")
+    elif not report.analysis_current:
+        drift.append(f"the index was built by analysis version {report.analysis_version}")
     return {
+        "index_drift": drift,
         "db_count": articles.count(),
         "index_count": engine.count(),
         "index_matched": hits.total,

@@ -75,7 +75,7 @@ def check(recorder, sent: dict[str, str], found: dict[str, list[int]], state: di
             expected = uploaded.get(t, [])
             if found.get(t) != expected[:1] or len(expected) != 1:
                 unsearchable.append(f"{t}: search found {found.get(t)}, database has {expected}")
-    disagree = []
+    disagree = list(state.get("index_drift", []))
     db_count, index_count = state["db_count"], state["index_count"]
     if index_count != db_count or state["index_matched"] != db_count:
         disagree.append(
