@@ -41,6 +41,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that may answer by itself (the upload size refusal below), so
+    # every page of ours carries the policy; static files (WhiteNoise, above) need none.
+    "arshif.csp.ContentSecurityPolicyMiddleware",
     # Before anything reads the body (the CSRF check does): an oversized upload is refused unread.
     "arshif.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -50,7 +53,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "arshif.csp.ContentSecurityPolicyMiddleware",
     # A damaged or missing search index: 503 and a plain message, not a server error.
     "search.web.middleware.IndexUnavailableMiddleware",
     # After every other middleware that looks at the response, as django-axes asks: it turns a

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from archive.models import Article, Source
 from search.analysis.highlight import mark_all, snippet
-from search.analysis.query import Clause, ParsedQuery, parse_query
+from search.analysis.query import Clause, Note, ParsedQuery, parse_query
 from search.engine import get_engine
 from search.engine.contract import (
     ENTITY_FACETS,
@@ -64,6 +64,13 @@ class PageOutOfRange(Exception):
                 "last": self.last,
             }
         return _("page %(page)d is out of range") % {"page": self.page}
+
+
+def translated(note: str) -> str:
+    """A note of the query parser in the reader's language (search.analysis has no gettext)."""
+    if isinstance(note, Note):
+        return _(note.template) % note.values
+    return note
 
 
 def max_page_depth() -> int:
@@ -142,7 +149,7 @@ class ResultPage:
 
 def run_search(params: SearchParams) -> ResultPage:
     parsed = parse_query(params.q)
-    notes = list(parsed.notes)
+    notes = [translated(note) for note in parsed.notes]
     if params.page < 1:
         raise PageOutOfRange(params.page)
     deepest = deepest_page(params.per_page)

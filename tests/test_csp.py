@@ -96,3 +96,12 @@ def test_no_inline_script_style_or_handler_in_our_templates_and_code():
             for match in pattern.finditer(text):
                 found.append(f"{path.relative_to(ROOT)}: {what}: {match.group(0)!r}")
     assert found == []
+
+
+def test_the_refusal_pages_send_the_policy_too(admin_client, settings):
+    # The upload size refusal answers before most middleware runs: it must still carry it.
+    settings.ARCHIVE_UPLOAD_MAX_BYTES = 1024
+    response = admin_client.post("/admin/archive/article/upload/", {"source": "x" * 5000})
+    assert response.status_code == 413
+    for part in POLICY_PARTS:
+        assert part in response.get("Content-Security-Policy", ""), part

@@ -191,3 +191,18 @@ def test_a_real_worker_process_retags_after_an_admin_edit(admin_client, karama, 
     assert tagged(karama) == {a.pk for a in five}
     # The worker also applied the index changes the re-tagging queued.
     assert Client().get("/api/search", {"place": "karama"}).json()["count"] == 5
+
+
+def test_an_entity_deleted_before_its_retagging_ran_leaves_no_failed_job(
+    admin_client, karama, five
+):
+    from django_tasks_db.models import DBTaskResult
+
+    edit(admin_client, karama, "الكرامة")
+    response = admin_client.post(
+        f"/admin/search/entity/{karama.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert response.status_code == 200 and not Entity.objects.filter(pk=karama.pk).exists()
+    assert run_worker_jobs() == 1
+    # Nothing to re-tag: the worker's job ends without an error (no traceback in its log).
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"]

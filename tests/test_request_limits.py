@@ -179,3 +179,15 @@ def test_the_feed_holds_at_most_its_size(client, five, monkeypatch):
     monkeypatch.setattr(feeds, "FEED_SIZE", 2)
     root = ET.fromstring(client.get("/search/feed.atom", {"q": "مساعدات"}).content)
     assert len(root.findall(f"{ATOM}entry")) == 2
+
+
+def test_the_query_notes_are_in_the_readers_language(client, five):
+    # The notes the query parser makes (search.analysis, no Django) are translated too.
+    html = client.get("/search/", {"q": "ا* حلب"}, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "ا*: تحتاج البادئة إلى 2 من الحروف على الأقل دون «ال»؛ بُحث عنها كلمةً كاملة" in html
+    assert "a prefix needs" not in html
+    data = client.get("/api/search", {"q": "حلب " * 600}, HTTP_ACCEPT_LANGUAGE="ar").json()
+    assert "قُصّر الاستعلام إلى 500 حرف" in data["notes"]
+    many = " OR ".join(f"كلمة{n}" for n in range(30)) + " OR حلب"
+    data = client.get("/api/search", {"q": many}, HTTP_ACCEPT_LANGUAGE="ar").json()
+    assert "استُعمل أول 20 مصطلحًا فقط" in data["notes"]

@@ -12,6 +12,26 @@ from dataclasses import dataclass, field
 
 from search.analysis import arabic
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a note's template for translation (makemessages finds it); this module imports no
+    Django, so search.service translates the notes (Note.template) for the reader."""
+    return message
+
+
+class Note(str):
+    """A note on the query for the reader: in English as a string, and as the template and
+    values search.service translates into the reader's language."""
+
+    def __new__(cls, template: str, **values) -> Note:
+        note = super().__new__(cls, template % values)
+        note.template, note.values = template, values
+        return note
+
+    def __getnewargs_ex__(self) -> tuple[tuple, dict]:
+        return (self.template,), self.values  # copied or pickled as made, not re-parsed
+
+
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 20
 MIN_PREFIX_CHARS = 2
@@ -118,8 +138,14 @@ def _clause_for(raw: str, phrase: bool, notes: list[str] | None = None) -> Claus
             return Clause("prefix", (Word(cleaned, prefix, (prefix,)),))
         if " " not in cleaned and notes is not None:
             notes.append(
-                f"{cleaned}*: a prefix needs at least {MIN_PREFIX_CHARS} letters of its own;"
-                " searched as a word"
+                Note(
+                    gettext_noop(
+                        "%(text)s*: a prefix needs at least %(n)d letters of its own;"
+                        " searched as a word"
+                    ),
+                    text=cleaned,
+                    n=MIN_PREFIX_CHARS,
+                )
             )
     words, gaps = analyse_words(cleaned)
     if not words:
@@ -137,7 +163,9 @@ def parse_query(text: str) -> ParsedQuery:
     text = text.replace("\u00bb", '"')
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
-        parsed.notes.append(f"query shortened to {MAX_QUERY_CHARS} characters")
+        parsed.notes.append(
+            Note(gettext_noop("query shortened to %(n)d characters"), n=MAX_QUERY_CHARS)
+        )
     if text.count('"') % 2:
         # An unbalanced quote is a typo, not a phrase that runs to the end.
         text = text.replace('"', " ")
@@ -158,7 +186,9 @@ def parse_query(text: str) -> ParsedQuery:
             continue
         count += 1
         if count > MAX_CLAUSES:
-            parsed.notes.append(f"only the first {MAX_CLAUSES} terms were used")
+            parsed.notes.append(
+                Note(gettext_noop("only the first %(n)d terms were used"), n=MAX_CLAUSES)
+            )
             break
         if negated:
             parsed.excluded.append(clause)

@@ -61,7 +61,9 @@ def run(job_id: int, batch_size: int | None = None) -> str:
     claimed = EntityRetag.objects.filter(pk=job_id, status=Status.QUEUED).update(
         status=Status.RUNNING, started=timezone.now()
     )
-    job = EntityRetag.objects.select_related("entity").get(pk=job_id)
+    job = EntityRetag.objects.select_related("entity").filter(pk=job_id).first()
+    if job is None:  # its entity was deleted (with its re-taggings) before it ran
+        return f"re-tagging {job_id} is gone with its entity; nothing to do"
     if not claimed:
         return f"re-tagging {job_id} is {job.status}; nothing to do"
     try:
@@ -91,8 +93,10 @@ def run(job_id: int, batch_size: int | None = None) -> str:
     EntityRetag.objects.filter(pk=job_id, status=Status.RUNNING).update(
         status=Status.DONE, finished=timezone.now()
     )
-    job.refresh_from_db()
-    return f"re-tagged {job.done} articles: {job.changed} changed"
+    counts = EntityRetag.objects.filter(pk=job_id).values_list("done", "changed").first()
+    if counts is None:  # its entity was deleted meanwhile
+        return f"re-tagging {job_id} is gone with its entity"
+    return f"re-tagged {counts[0]} articles: {counts[1]} changed"
 
 
 def resume_interrupted() -> int:
