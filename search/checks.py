@@ -126,7 +126,7 @@ def check_search_index(app_configs, **kwargs):
         return [
             Warning(
                 f"the search index is missing or empty, but the database holds {articles} "
-                "articles: searches find nothing",
+                f"article{'' if articles == 1 else 's'}: searches find nothing",
                 hint=fix,
                 id="arshif.W011",
             )
