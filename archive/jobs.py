@@ -136,15 +136,19 @@ def run_batch(batch_id: int) -> str:
     batch = ImportBatch.objects.get(pk=batch_id)
     if not claimed:
         return f"batch {batch_id} is {batch.status}; nothing to do"
-    importer = Importer(_defaults(batch))
     position = batch.outcomes.count()
+
+    def sink(outcomes: list[Outcome]) -> None:
+        nonlocal position
+        position = save_outcomes(batch, outcomes, position)
+
+    importer = Importer(_defaults(batch), sink=sink)
     try:
         with _indexing_alongside(batch.background) as alongside:
             for done, (path, name) in enumerate(_stored_files(batch), start=1):
                 if done <= batch.processed_files:
                     continue
-                outcomes = importer.run_file_path(path, name)
-                position = save_outcomes(batch, outcomes, position)
+                importer.run_file_path(path, name)
                 ImportBatch.objects.filter(pk=batch_id).update(processed_files=done)
                 if batch.background and not alongside.ran:
                     _drain_index()
@@ -188,23 +192,28 @@ def save_outcomes(batch: ImportBatch, outcomes: list[Outcome], position: int) ->
     return position
 
 
-def record_command_run(report: Report, paths, defaults: Defaults, user=None) -> ImportBatch:
-    """Keep an `import_articles` run in the import history."""
-    now = timezone.now()
-    batch = ImportBatch.objects.create(
+def start_command_run(paths, defaults: Defaults) -> ImportBatch:
+    """Open an `import_articles` run in the import history; its outcomes are added as they come
+    (save_outcomes) and finish_command_run closes it."""
+    return ImportBatch.objects.create(
         origin=ImportBatch.Origin.COMMAND,
-        status=ImportBatch.Status.DONE,
-        started=now,
-        finished=now,
+        status=ImportBatch.Status.RUNNING,
+        started=timezone.now(),
         source=defaults.source,
         section=defaults.section,
         language=defaults.language,
         files=[{"name": str(path)} for path in paths],
         total_files=len(paths),
-        processed_files=len(paths),
     )
-    save_outcomes(batch, report.outcomes, 0)
-    return batch
+
+
+def finish_command_run(batch: ImportBatch, error: str = "") -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.FAILED if error else ImportBatch.Status.DONE,
+        finished=timezone.now(),
+        processed_files=batch.total_files,
+        error=error[-4000:],
+    )
 
 
 def remove_upload(batch: ImportBatch) -> None:
