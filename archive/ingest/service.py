@@ -196,24 +196,32 @@ class Importer:
         waiting: list[tuple] = []
         try:
             encoding, items = open_records(fmt, handle)
-            for item in items:
-                if self._limit_reached():
-                    self.report.unread_records += 1
-                    continue
-                self._records_done += 1
-                waiting.append(self._record(name, stored, fmt, encoding.name, item))
-                if len(waiting) >= STORE_BATCH:
-                    self._store_waiting(waiting, name, items)
-        except (UnreadableFile, records.RecordError, ValueError) as error:
-            self._store_waiting(waiting)
+        except UnreadableFile as error:
             self._emit([Outcome(name, FAILED, str(error))])
             return
-        except Exception as error:  # a parser bug fails the rest of this file, not the import
-            log.exception("reading %s failed", name)
-            self._store_waiting(waiting)
-            message = f"could not be read ({type(error).__name__}: {error})"
-            self._emit([Outcome(name, FAILED, message)])
-            return
+        reading = iter(items)
+        while True:
+            try:
+                item = next(reading, None)
+            except (UnreadableFile, records.RecordError, ValueError) as error:
+                self._store_waiting(waiting)
+                self._emit([Outcome(name, FAILED, str(error))])
+                return
+            except Exception as error:  # a parser bug fails the rest of this file only
+                log.exception("reading %s failed", name)
+                self._store_waiting(waiting)
+                message = f"could not be read ({type(error).__name__}: {error})"
+                self._emit([Outcome(name, FAILED, message)])
+                return
+            if item is None:
+                break
+            if self._limit_reached():
+                self.report.unread_records += 1
+                continue
+            self._records_done += 1
+            waiting.append(self._record(name, stored, fmt, encoding.name, item))
+            if len(waiting) >= STORE_BATCH:
+                self._store_waiting(waiting, name, items)
         self._store_waiting(waiting, name, items)
 
     def _record(self, name: str, stored: str, fmt: str, encoding: str, item) -> tuple:
