@@ -3,7 +3,8 @@ and the history of command-line runs.
 
 Background imports are django-tasks tasks kept in the database (django-tasks-db): enqueuing is a
 row written beside the ImportBatch, so it survives restarts and needs no broker. The uploaded
-files wait in the local data dir, so the worker must run on the machine that took the upload.
+files wait in the database too (UploadChunk, a few megabytes a row), so the worker may run on
+any machine that reaches the database: no web machine's disk holds anything it needs.
 The one worker process (`manage.py worker`, also reachable as `index_worker`) runs them between
 rounds of index updates, so there is still a single index writer. The task API is Django 6's
 `django.tasks`: on Django 6 the backport goes.
@@ -11,14 +12,12 @@ rounds of index updates, so there is still a single index writer. The task API i
 
 from __future__ import annotations
 
+import io
 import logging
-import re
-import shutil
 import time
 import traceback
 import uuid
 from contextlib import nullcontext
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -31,64 +30,110 @@ from archive.dbstats import refresh_planner_statistics
 from archive.ingest.fields import Defaults
 from archive.ingest.report import FAILED, IMPORTED, SKIPPED, UPDATED, Outcome, Report
 from archive.ingest.service import Importer
-from archive.models import ImportBatch, ImportOutcome
+from archive.models import ImportBatch, ImportOutcome, UploadChunk
 from search.indexing import AlongsideDrain, drain_alongside, process_pending
 
 log = logging.getLogger(__name__)
 
-UPLOADS = "uploads"
 # Unconfirmed previews are removed after this long.
 STALE_AFTER_SECONDS = 24 * 3600
 _COUNTERS = {IMPORTED: "imported", UPDATED: "updated", SKIPPED: "skipped", FAILED: "failed"}
-
-
-def _safe_name(name: str) -> str:
-    """A file name safe to write: no folders, no leading dots, Arabic letters kept."""
-    base = Path(name.replace("\\", "/")).name
-    base = re.sub(r"[^\w.\- ]+", "_", base).strip(" .") or "file"
-    return base[-150:]
+# An uploaded file waits in rows of this many bytes: far below the 1 GB a value may hold in
+# SQLite and PostgreSQL, and what one row costs in memory when it is written or read back.
+UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024
 
 
 def store_upload(files, defaults: Defaults, user=None) -> ImportBatch:
-    """Keep uploaded files in the data dir until the import is confirmed; returns the batch."""
-    folder = Path(UPLOADS) / uuid.uuid4().hex
-    target = settings.DATA_DIR / folder
-    target.mkdir(parents=True)
-    entries = []
-    for number, upload in enumerate(files, start=1):
-        stored = folder / f"{number:04d}-{_safe_name(upload.name)}"
-        with open(settings.DATA_DIR / stored, "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        entries.append({"name": upload.name, "path": str(stored), "size": upload.size})
-    return ImportBatch.objects.create(
-        origin=ImportBatch.Origin.UPLOAD,
-        created_by=user if user is not None and user.is_authenticated else None,
-        status=ImportBatch.Status.PREVIEW,
-        source=defaults.source,
-        section=defaults.section,
-        language=defaults.language,
-        files=entries,
-        upload_dir=str(folder),
-        total_files=len(entries),
-    )
+    """Keep uploaded files in the database until the import is confirmed; returns the batch.
+
+    All in one transaction: an upload that cannot be stored whole leaves nothing."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            origin=ImportBatch.Origin.UPLOAD,
+            created_by=user if user is not None and user.is_authenticated else None,
+            status=ImportBatch.Status.PREVIEW,
+            source=defaults.source,
+            section=defaults.section,
+            language=defaults.language,
+            total_files=len(files),
+        )
+        entries = []
+        for number, upload in enumerate(files, start=1):
+            size = _store_chunks(batch, number, upload.chunks(UPLOAD_CHUNK_BYTES))
+            entries.append({"name": upload.name, "size": size})
+        batch.files = entries
+        batch.save(update_fields=["files"])
+    return batch
+
+
+def _store_chunks(batch: ImportBatch, number: int, chunks) -> int:
+    """Write one file's bytes as rows of UPLOAD_CHUNK_BYTES; returns its size."""
+    pending = bytearray()
+    position = size = 0
+    for chunk in chunks:
+        pending += chunk
+        size += len(chunk)
+        while len(pending) >= UPLOAD_CHUNK_BYTES:
+            piece = bytes(pending[:UPLOAD_CHUNK_BYTES])
+            del pending[:UPLOAD_CHUNK_BYTES]
+            UploadChunk.objects.create(batch=batch, file=number, position=position, data=piece)
+            position += 1
+    if pending or position == 0:
+        UploadChunk.objects.create(batch=batch, file=number, position=position, data=pending)
+    return size
+
+
+class UploadedFile(io.RawIOBase):
+    """An uploaded file read back from its UploadChunk rows, one row at a time."""
+
+    def __init__(self, batch_id: int, number: int):
+        self._batch_id = batch_id
+        self._number = number
+        self._position = 0
+        self._piece = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self._piece:
+            data = (
+                UploadChunk.objects.filter(
+                    batch_id=self._batch_id, file=self._number, position=self._position
+                )
+                .values_list("data", flat=True)
+                .first()
+            )
+            if data is None:
+                return 0
+            self._position += 1
+            self._piece = memoryview(bytes(data))
+        size = min(len(buffer), len(self._piece))
+        buffer[:size] = self._piece[:size]
+        self._piece = self._piece[size:]
+        return size
 
 
 def _defaults(batch: ImportBatch) -> Defaults:
     return Defaults(batch.source, batch.section, batch.language)
 
 
-def _stored_files(batch: ImportBatch) -> list[tuple[Path, str]]:
-    return [(settings.DATA_DIR / entry["path"], entry["name"]) for entry in batch.files]
+def _uploaded(batch: ImportBatch):
+    """(name, opener, size) of each file of an upload, in order."""
+    for number, entry in enumerate(batch.files, start=1):
+
+        def opener(number=number):
+            return io.BufferedReader(UploadedFile(batch.pk, number), UPLOAD_CHUNK_BYTES)
+
+        yield entry["name"], opener, entry.get("size", 0)
 
 
 def preview(batch: ImportBatch) -> Report:
     """Dry-run the real import over the stored files; keep what it found on the batch."""
-    files = _stored_files(batch)
     importer = Importer(
         _defaults(batch), dry_run=True, record_limit=settings.ARCHIVE_PREVIEW_RECORDS
     )
-    report = importer.run_paths([path for path, _ in files], names=dict(files))
+    report = importer.run_sources(_uploaded(batch))
     batch.preview = {
         "outcomes": [outcome.as_dict() for outcome in report.outcomes],
         "unread_files": report.unread_files,
@@ -136,15 +181,19 @@ def run_batch(batch_id: int) -> str:
     batch = ImportBatch.objects.get(pk=batch_id)
     if not claimed:
         return f"batch {batch_id} is {batch.status}; nothing to do"
-    importer = Importer(_defaults(batch))
     position = batch.outcomes.count()
+
+    def sink(outcomes: list[Outcome]) -> None:
+        nonlocal position
+        position = save_outcomes(batch, outcomes, position)
+
+    importer = Importer(_defaults(batch), sink=sink)
     try:
         with _indexing_alongside(batch.background) as alongside:
-            for done, (path, name) in enumerate(_stored_files(batch), start=1):
+            for done, (name, opener, size) in enumerate(_uploaded(batch), start=1):
                 if done <= batch.processed_files:
                     continue
-                outcomes = importer.run_file_path(path, name)
-                position = save_outcomes(batch, outcomes, position)
+                importer.run_stream(name, opener, size)
                 ImportBatch.objects.filter(pk=batch_id).update(processed_files=done)
                 if batch.background and not alongside.ran:
                     _drain_index()
@@ -155,6 +204,7 @@ def run_batch(batch_id: int) -> str:
             finished=timezone.now(),
             error=traceback.format_exc(limit=5)[-4000:],
         )
+        remove_upload(batch)  # it is not run again: its bytes would wait for nothing
         raise
     ImportBatch.objects.filter(pk=batch_id).update(
         status=ImportBatch.Status.DONE, finished=timezone.now()
@@ -188,40 +238,44 @@ def save_outcomes(batch: ImportBatch, outcomes: list[Outcome], position: int) ->
     return position
 
 
-def record_command_run(report: Report, paths, defaults: Defaults, user=None) -> ImportBatch:
-    """Keep an `import_articles` run in the import history."""
-    now = timezone.now()
-    batch = ImportBatch.objects.create(
+def start_command_run(paths, defaults: Defaults) -> ImportBatch:
+    """Open an `import_articles` run in the import history; its outcomes are added as they come
+    (save_outcomes) and finish_command_run closes it."""
+    return ImportBatch.objects.create(
         origin=ImportBatch.Origin.COMMAND,
-        status=ImportBatch.Status.DONE,
-        started=now,
-        finished=now,
+        status=ImportBatch.Status.RUNNING,
+        started=timezone.now(),
         source=defaults.source,
         section=defaults.section,
         language=defaults.language,
         files=[{"name": str(path)} for path in paths],
         total_files=len(paths),
-        processed_files=len(paths),
     )
-    save_outcomes(batch, report.outcomes, 0)
-    return batch
+
+
+def finish_command_run(batch: ImportBatch, error: str = "") -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.FAILED if error else ImportBatch.Status.DONE,
+        finished=timezone.now(),
+        processed_files=batch.total_files,
+        error=error[-4000:],
+    )
 
 
 def remove_upload(batch: ImportBatch) -> None:
-    if batch.upload_dir:
-        shutil.rmtree(settings.DATA_DIR / batch.upload_dir, ignore_errors=True)
+    """Delete the uploaded bytes of a batch (its import ended, or its preview went stale)."""
+    UploadChunk.objects.filter(batch_id=batch.pk).delete()
 
 
 def remove_stale_uploads() -> int:
-    """Delete upload folders of previews nobody confirmed within a day."""
+    """Delete the uploaded bytes of previews nobody confirmed within a day; returns how many
+    uploads were removed."""
     cutoff = timezone.now() - timezone.timedelta(seconds=STALE_AFTER_SECONDS)
     stale = ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEW, created__lt=cutoff)
-    removed = 0
-    for batch in stale.exclude(upload_dir=""):
-        remove_upload(batch)
-        removed += 1
-    stale.update(upload_dir="")
-    return removed
+    waiting = stale.filter(upload_chunks__isnull=False)
+    batches = list(waiting.values_list("pk", flat=True).distinct())
+    UploadChunk.objects.filter(batch_id__in=batches).delete()
+    return len(batches)
 
 
 # In the worker, a second process indexes what an upload stores once this many changes queue up

@@ -363,10 +363,8 @@ class ImportBatch(models.Model):
     source = models.CharField(_("default source"), max_length=200, blank=True)
     section = models.CharField(_("default section"), max_length=200, blank=True)
     language = models.CharField(_("default language"), max_length=8, blank=True)
-    # [{"name": "...", "size": 123}]
+    # [{"name": "...", "size": 123}]; an upload's bytes wait in UploadChunk rows.
     files = models.JSONField(_("files"), default=list, blank=True)
-    # Where uploaded files wait between preview and import (relative to the data dir).
-    upload_dir = models.CharField(_("upload folder"), max_length=500, blank=True)
     total_files = models.PositiveIntegerField(_("files"), default=0)
     processed_files = models.PositiveIntegerField(_("files done"), default=0)
     imported = models.PositiveIntegerField(_("imported"), default=0)
@@ -396,6 +394,35 @@ class ImportBatch(models.Model):
     @property
     def progress(self) -> str:
         return f"{self.processed_files} / {self.total_files}"
+
+
+class UploadChunk(models.Model):
+    """A piece of an uploaded file waiting for its import (preview, confirm, the worker).
+
+    In the database, not on the disk of the machine that took the upload, so the worker may run
+    on another machine; in pieces of a few megabytes (archive.jobs.UPLOAD_CHUNK_BYTES), so no
+    value comes near the 1 GB that SQLite and PostgreSQL refuse, and a file is read back a piece
+    at a time. Deleted when the import ends or its preview goes stale.
+    """
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="upload_chunks", editable=False
+    )
+    file = models.PositiveIntegerField(_("file"))  # its place in batch.files, from 1
+    position = models.PositiveIntegerField(_("order"))
+    data = models.BinaryField(_("bytes"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "file", "position"], name="upload_chunk_in_order"
+            )
+        ]
+        verbose_name = _("uploaded file piece")
+        verbose_name_plural = _("uploaded file pieces")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.file}/{self.position}"
 
 
 class ImportOutcome(models.Model):

@@ -231,8 +231,10 @@ HAYSTACK_SIGNAL_PROCESSOR = "search.indexing.outbox.QueueSignalProcessor"
 
 # --- Archive ------------------------------------------------------------------------------------
 
-# Per-file limit for imports and uploads, in bytes.
+# Per-file limit for imports and uploads, in bytes. JSON Lines and CSV files given to
+# import_articles are read record by record and have no size limit: each record has this one.
 ARCHIVE_MAX_FILE_BYTES = env_int("ARCHIVE_MAX_FILE_MB", 20, minimum=1) * 1024 * 1024
+ARCHIVE_MAX_RECORD_BYTES = env_int("ARCHIVE_MAX_RECORD_MB", 5, minimum=1) * 1024 * 1024
 # Zip and gzip (.warc.gz) archives: at most this many files, this much once unpacked (nested zips
 # included), and no entry expanding more than this many times its compressed size (zip bombs).
 ARCHIVE_ZIP_MAX_FILES = env_int("ARCHIVE_ZIP_MAX_FILES", 5000, minimum=1)

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from archive import jobs
-from archive.models import Article, ImportBatch, ImportOutcome, Original
+from archive.models import Article, ImportBatch, ImportOutcome, Original, UploadChunk
 from tests.conftest import SEED
 from tests.processes import ROOT, child_env
 from tests.test_import_command import JSONL
@@ -66,7 +66,11 @@ def test_preview_shows_each_record_and_saves_nothing(admin_client, files):
     assert response["Location"] == f"{UPLOAD}{batch.pk}/"
     assert Article.objects.count() == 0 and Original.objects.count() == 0
     assert batch.status == "preview" and batch.total_files == 4
-    assert all((jobs.settings.DATA_DIR / entry["path"]).exists() for entry in batch.files)
+    # The uploaded bytes wait in the database, in order, not on this machine's disk.
+    for number, (_, data) in enumerate(files, start=1):
+        pieces = UploadChunk.objects.filter(batch=batch, file=number).order_by("position")
+        assert b"".join(bytes(piece) for piece in pieces.values_list("data", flat=True)) == data
+    assert not (jobs.settings.DATA_DIR / "uploads").exists()
 
     html = admin_client.get(response["Location"]).content.decode()
     assert SEED_TITLE in html and TITLE in html
@@ -105,7 +109,7 @@ def test_confirm_imports_and_reports_per_file(admin_client, files):
     assert Article.objects.count() == 3
     assert Article.objects.get(title=TITLE, original__format="html").section == "سوريا"
     assert Article.objects.get(title__startswith=SEED_TITLE).section == "دوليات"
-    assert not (jobs.settings.DATA_DIR / batch.upload_dir).exists()  # originals are in the DB
+    assert not UploadChunk.objects.exists()  # the upload is gone; its originals are kept
 
     html = admin_client.get(response["Location"]).content.decode()
     assert "imported 3, updated 0, skipped 0, failed 2" in html  # the message and the summary
@@ -203,14 +207,16 @@ def test_an_interrupted_background_import_resumes_where_it_stopped(admin_client,
 
 def test_stale_previews_are_removed(admin_client, files):
     post_upload(admin_client, files)
-    batch = ImportBatch.objects.get()
-    folder = jobs.settings.DATA_DIR / batch.upload_dir
-    assert folder.exists()
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        created=batch.created - jobs.timezone.timedelta(days=2)
+    post_upload(admin_client, files[:1])  # a fresh one: kept
+    stale, fresh = ImportBatch.objects.order_by("pk")
+    assert UploadChunk.objects.filter(batch=stale).count() == 4
+    ImportBatch.objects.filter(pk=stale.pk).update(
+        created=stale.created - jobs.timezone.timedelta(days=2)
     )
     assert jobs.remove_stale_uploads() == 1
-    assert not folder.exists()
+    assert not UploadChunk.objects.filter(batch=stale).exists()
+    assert UploadChunk.objects.filter(batch=fresh).count() == 1
+    assert jobs.remove_stale_uploads() == 0
 
 
 def test_history_lists_uploads_and_command_runs(admin_client, files, tmp_path):
@@ -230,8 +236,12 @@ def test_history_lists_uploads_and_command_runs(admin_client, files, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_process_runs_queued_imports_and_indexes_them(admin_client, files, settings):
-    """One real worker process: it imports the queued upload and makes it searchable."""
+def test_the_worker_process_runs_queued_imports_and_indexes_them(
+    admin_client, files, settings, tmp_path, monkeypatch
+):
+    """One real worker process on "another machine": a data dir of its own (it shares only the
+    database, and the search index it writes), imports the queued upload from the database and
+    makes it searchable; nothing of the upload is left anywhere."""
     import subprocess
     import sys
 
@@ -239,14 +249,22 @@ def test_the_worker_process_runs_queued_imports_and_indexes_them(admin_client, f
     from django.test import Client
 
     settings.ARCHIVE_INLINE_IMPORT_BYTES = 0
+    files.append(("big.jsonl", JSONL.read_bytes()))  # several pieces of a few bytes each
+    monkeypatch.setattr(jobs, "UPLOAD_CHUNK_BYTES", 256)
     post_upload(admin_client, files)
     batch = ImportBatch.objects.get()
+    assert UploadChunk.objects.filter(batch=batch, file=5).count() > 3
     admin_client.post(f"{UPLOAD}{batch.pk}/", {"confirm": "1"})
     connection.close()
+    elsewhere = tmp_path / "worker-machine"
+    env = {**child_env(), "ARCHIVE_DATA_DIR": str(elsewhere)}
+    search = settings.HAYSTACK_CONNECTIONS["default"]
+    if "PATH" in search:  # the embedded index: the worker writes the one the web app reads
+        env["SEARCH_URL"] = f"whoosh://{search['PATH']}"
     worker = subprocess.run(
         [sys.executable, "manage.py", "worker", "--interval", "0.2", "--stop-after", "8"],
         cwd=ROOT,
-        env=child_env(),
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
@@ -255,7 +273,11 @@ def test_the_worker_process_runs_queued_imports_and_indexes_them(admin_client, f
     assert worker.returncode == 0, worker.stderr
     batch.refresh_from_db()
     assert batch.status == "done", (batch.error, worker.stderr[-2000:])
-    assert batch.imported == 3
+    # The seed, the page, the first line of broken.jsonl and the three records of big.jsonl
+    # (the same line as in broken.jsonl is skipped: the same URL, nothing changed).
+    assert (batch.imported, batch.skipped, batch.failed) == (5, 1, 2)
+    assert not UploadChunk.objects.exists()
+    assert not (elsewhere / "uploads").exists() and not (settings.DATA_DIR / "uploads").exists()
     found = Client().get("/api/search", {"q": "الباغوز"}).json()
     assert found["count"] >= 1
 

@@ -53,7 +53,9 @@ def test_jsonl_fields_are_stored_as_given():
     assert article.language == "en"
     assert [b["kind"] for b in article.blocks] == ["paragraph", "paragraph"]
     assert list(article.tags.values_list("name", flat=True)) == ["ISIS"]
-    assert article.original.filename == "articles.jsonl"
+    # Its original is its own line, as it arrived (no blob of the whole file).
+    assert article.original.filename == "articles.jsonl#line-2"
+    assert bytes(article.original.content) == JSONL.read_bytes().splitlines(keepends=True)[1]
     assert article.original_record == 2
     # No language given: detected from the text.
     refugees = Article.objects.get(title__startswith="اللاجئون")
@@ -370,9 +372,10 @@ def test_records_committed_together_still_fail_alone(tmp_path):
     ]
     for article in added:
         assert sorted(article.tags.values_list("name", flat=True)) == sorted(first["tags"])
-        assert article.original.filename == "batch.jsonl"
+        assert article.original.filename in ("batch.jsonl#line-1", "batch.jsonl#line-3")
     assert Mention.objects.count() > mentions
-    assert Original.objects.filter(filename="batch.jsonl").count() == 1
+    # Each record that landed has its own original; the failed one left none.
+    assert Original.objects.filter(filename__startswith="batch.jsonl").count() == 2
     process_pending()
     assert not IndexTask.objects.exists()
 
@@ -401,7 +404,7 @@ def test_a_batch_whose_transaction_breaks_is_stored_article_by_article(monkeypat
     # again in a transaction of its own.
     assert statuses == ["imported", "imported", "failed", "imported", "imported", "imported"]
     assert Article.objects.count() == 3
-    assert Original.objects.count() == 1
+    assert Original.objects.count() == 3  # one a record, none left by the rolled-back batch
     for record in (json.loads(line) for line in JSONL.read_text().splitlines()):
         article = Article.objects.get(title=record["title"])
         assert sorted(article.tags.values_list("name", flat=True)) == sorted(record.get("tags", []))

@@ -64,7 +64,7 @@ _DISPLAY_NAMES = {
     "cp864": "IBM-864 (Arabic)",
 }
 # Control characters other than tab, newline, carriage return and form feed.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def display_name(encoding: str) -> str:
@@ -109,8 +109,8 @@ def decode(data: bytes, declared: str = "") -> DecodedText:
             pass
         else:
             name = display_name(declared)
-            if not _CONTROL.search(text):
-                return _finish(text, name, [_not_utf8(name)])
+            if not CONTROL_CHARS.search(text):
+                return _finish(text, name, [not_utf8(name)])
     match = charset_normalizer.from_bytes(data).best()
     if match is None or match.chaos > MAX_CHAOS or not str(match).strip():
         raise UnreadableFile(
@@ -119,10 +119,10 @@ def decode(data: bytes, declared: str = "") -> DecodedText:
             "and import it again"
         )
     name = display_name(match.encoding)
-    return _finish(str(match), name, [_not_utf8(name)])
+    return _finish(str(match), name, [not_utf8(name)])
 
 
-def _not_utf8(name: str) -> str:
+def not_utf8(name: str) -> str:
     return f"decoded as {name} (not UTF-8): check the text reads right"
 
 

@@ -2,10 +2,12 @@
 
 A file's format is its extension (FORMATS). Folders are walked for files of those formats; a file
 may be as large as ARCHIVE_MAX_FILE_BYTES, an archive (zip, WARC) as large as what it may unpack
-to. A text file (txt, json, jsonl, csv, html) is decoded and parsed whole before anything in it
-is stored, so a file-level error (not decodable, a malformed JSON document) leaves nothing
-behind. Zips and WARCs are opened by archive.ingest.archives; the importer (archive.ingest.service)
-reads their members as it reads files.
+to. A text file read whole (txt, json, html) is decoded and parsed before anything in it is
+stored, so a file-level error (not decodable, a malformed JSON document) leaves nothing behind.
+JSON Lines and CSV (STREAMED) are read record by record (archive.ingest.stream), within
+ARCHIVE_MAX_RECORD_BYTES a record; import_articles gives them no per-file limit. Zips and WARCs
+are opened by archive.ingest.archives; the importer (archive.ingest.service) reads their members
+as it reads files.
 
 archive.ingest.html is imported inside ``read_html`` only: trafilatura and lxml take up to a
 second to import, and most processes that import the importer (the web app, every management
@@ -14,12 +16,14 @@ command) seldom or never read a page.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 
-from archive.ingest import records
+from archive.ingest import records, stream
 from archive.ingest.archives import Limits
 from archive.ingest.decode import DecodedText, decode
 from archive.ingest.plaintext import parse_plaintext
@@ -40,6 +44,10 @@ FORMATS = {
     ".warc": "warc",
     ".warc.gz": "warc",
 }
+
+
+# Formats read record by record, never whole.
+STREAMED = ("jsonl", "csv")
 
 
 def format_of(name: str) -> str | None:
@@ -97,23 +105,83 @@ def read_html(
     return decoded, parse_html(decoded.text, url=url, language=language)
 
 
+def open_records(
+    fmt: str, handle: BinaryIO, declared: str = ""
+) -> tuple[stream.Encoding, Iterator[stream.Streamed]]:
+    """The records of a JSON Lines or CSV stream, read one by one as they are iterated.
+
+    The encoding is told from the first megabyte (UnreadableFile when it cannot be); `declared`
+    is believed when those bytes are not UTF-8 and read cleanly with it."""
+    sample = handle.read(stream.SAMPLE_BYTES)
+    encoding = stream.detect(sample, declared)
+    rest = io.BufferedReader(_Prefixed(sample, handle), buffer_size=256 * 1024)
+    lines = stream.LineReader(rest, encoding, settings.ARCHIVE_MAX_RECORD_BYTES)
+    reader = stream.read_jsonl if fmt == "jsonl" else stream.read_csv
+    return encoding, StreamedRecords(reader(lines), lines)
+
+
+class _Prefixed(io.RawIOBase):
+    """Bytes already read (the sample) and then the rest of the stream, as one stream."""
+
+    def __init__(self, prefix: bytes, handle: BinaryIO):
+        self._prefix = memoryview(prefix)
+        self._handle = handle
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._prefix:
+            size = min(len(buffer), len(self._prefix))
+            buffer[:size] = self._prefix[:size]
+            self._prefix = self._prefix[size:]
+            return size
+        data = self._handle.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class StreamedRecords:
+    """Iterates a stream's records; `bytes_read` says how far into the file it has got."""
+
+    def __init__(self, items: Iterator[stream.Streamed], lines: stream.LineReader):
+        self._items = items
+        self._lines = lines
+
+    def __iter__(self) -> Iterator[stream.Streamed]:
+        return self._items
+
+    @property
+    def bytes_read(self) -> int:
+        return self._lines.read
+
+
 def parse_file(
-    fmt: str, data: bytes, *, name: str = ""
+    fmt: str, data: bytes, *, name: str = "", declared: str = ""
 ) -> tuple[DecodedText, list[records.RecordResult]]:
     """Decode and parse a whole text file before anything is written (file-level errors leave
     nothing). Returns the decoding and the records. `name` (the file's name or path) may date a
-    scraped text whose publication date is only relative ("أمس")."""
+    scraped text whose publication date is only relative ("أمس"). `declared`: the encoding a
+    record's original was read with (see open_records)."""
     if fmt == "html":
         decoded, article = read_html(data)
         return decoded, [records.RecordResult("", None, article)]
+    if fmt in STREAMED:
+        # Each record carries its own notes (the encoding, repairs on its lines).
+        encoding, items = open_records(fmt, io.BytesIO(data), declared)
+        parsed = []
+        for item in items:
+            if item.result.article is not None:
+                item.result.article.warnings = [*item.notes, *item.result.article.warnings]
+            parsed.append(item.result)
+        return DecodedText("", encoding.name), parsed
     decoded = decode(data)
     if fmt == "txt":
         article = parse_plaintext(decoded.text, name=name)
         return decoded, [records.RecordResult("", None, article)]
-    reader = {"json": records.read_json, "jsonl": records.read_jsonl, "csv": records.read_csv}[fmt]
-    parsed = list(reader(decoded.text))
+    parsed = list(records.read_json(decoded.text))
     # A single-object JSON file is one article: report it by file name alone.
-    if fmt == "json" and len(parsed) == 1:
+    if len(parsed) == 1:
         parsed[0].position = ""
     return decoded, parsed
 
@@ -129,7 +197,7 @@ def parse_original(original: Original, language: str = "") -> list[records.Recor
         )
         items = [records.RecordResult("", None, article)]
     else:
-        decoded, items = parse_file(fmt, data, name=original.filename)
+        decoded, items = parse_file(fmt, data, name=original.filename, declared=original.encoding)
     for item in items:
         if item.article is not None:
             item.article = clean_article(item.article)

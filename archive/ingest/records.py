@@ -1,13 +1,12 @@
 """Structured exports (JSON, JSON Lines, CSV) to ParsedArticle. Pure functions.
 
 Every record is checked on its own: a bad record is reported with its position and the field at
-fault, and the good records in the same file still import.
+fault, and the good records in the same file still import. JSON Lines and CSV are read record by
+record by archive.ingest.stream; a JSON document is read whole (read_json).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -142,7 +141,7 @@ def article_from_record(record) -> ParsedArticle:
     return article
 
 
-def _result(position: str, number: int, record) -> RecordResult:
+def result(position: str, number: int, record) -> RecordResult:
     try:
         return RecordResult(position, number, article=article_from_record(record))
     except RecordError as error:
@@ -158,62 +157,11 @@ def read_json(text: str) -> Iterator[RecordResult]:
             f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
     if isinstance(data, dict):
-        yield _result("record 1", 1, data)
+        yield result("record 1", 1, data)
         return
     if not isinstance(data, list):
         raise RecordError("a JSON file must hold an article object or a list of them")
     if not data:
         raise RecordError("the JSON list is empty")
     for index, record in enumerate(data, start=1):
-        yield _result(f"record {index}", index, record)
-
-
-def read_jsonl(text: str) -> Iterator[RecordResult]:
-    """JSON Lines: one article object per line; blank lines are ignored."""
-    seen = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        seen = True
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield RecordResult(
-                f"line {number}",
-                number,
-                error=f"malformed JSON at column {error.colno}: {error.msg}",
-            )
-            continue
-        yield _result(f"line {number}", number, record)
-    if not seen:
-        raise RecordError("the file has no records")
-
-
-def read_csv(text: str) -> Iterator[RecordResult]:
-    """CSV with a header row naming the documented keys."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    missing = {"title", "body"} - set(header)
-    if missing:
-        raise RecordError(
-            "the header row must name the columns title and body "
-            f"(missing: {', '.join(sorted(missing))})"
-        )
-    reader.fieldnames = header
-    seen = False
-    try:
-        ended = reader.line_num  # the header's last line
-        for row in reader:
-            seen = True
-            # A quoted cell may span lines: report the line the record starts on.
-            number, ended = ended + 1, reader.line_num
-            if None in row:
-                yield RecordResult(
-                    f"line {number}", number, error="more cells than the header has columns"
-                )
-                continue
-            yield _result(f"line {number}", number, {k: v for k, v in row.items() if k})
-    except csv.Error as error:
-        raise RecordError(f"malformed CSV at line {reader.line_num}: {error}") from None
-    if not seen:
-        raise RecordError("the CSV file has a header but no records")
+        yield result(f"record {index}", index, record)

@@ -38,13 +38,29 @@ class Report:
     # Set when a preview stopped early (ARCHIVE_PREVIEW_RECORDS): what it did not look at.
     unread_files: int = 0
     unread_records: int = 0
+    # Outcomes handed on as they came (Importer's sink) are counted here, not kept; of those,
+    # the failures are kept without their preview, for the end of a run to list them.
+    passed_on: Counter = field(default_factory=Counter)
+    failures_passed_on: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcomes: list[Outcome], *, keep: bool = True) -> None:
+        if keep:
+            self.outcomes.extend(outcomes)
+            return
+        for outcome in outcomes:
+            self.passed_on[outcome.status] += 1
+            if outcome.status == FAILED:
+                self.failures_passed_on.append(Outcome(outcome.name, FAILED, outcome.message))
 
     def counts(self) -> Counter:
-        return Counter(outcome.status for outcome in self.outcomes)
+        counts = Counter(outcome.status for outcome in self.outcomes)
+        counts.update(self.passed_on)
+        return counts
 
     @property
     def failed(self) -> list[Outcome]:
-        return [outcome for outcome in self.outcomes if outcome.status == FAILED]
+        kept = [outcome for outcome in self.outcomes if outcome.status == FAILED]
+        return kept + self.failures_passed_on
 
     def summary(self) -> str:
         counts = self.counts()

@@ -98,16 +98,17 @@ class ArticleStore:
         self._run_urls: dict[str, str] = {}
 
     def store_records(
-        self, records: list[tuple[ParsedArticle, int | None, str]], original: OriginalFile
+        self, records: list[tuple[ParsedArticle, int | None, str, OriginalFile]]
     ) -> list[Outcome]:
-        """Store the records (article, record number, label) of one file, in order, STORE_BATCH
-        at a time; one outcome for each."""
+        """Store the records (article, record number, label, original) of one file, in order,
+        STORE_BATCH at a time; one outcome for each. Records of a file read whole share its
+        original; records read one by one each have their own."""
         outcomes: list[Outcome] = []
         for start in range(0, len(records), STORE_BATCH):
-            outcomes += self._store_batch(records[start : start + STORE_BATCH], original)
+            outcomes += self._store_batch(records[start : start + STORE_BATCH])
         return outcomes
 
-    def _store_batch(self, records: list[tuple], original: OriginalFile) -> list[Outcome]:
+    def _store_batch(self, records: list[tuple]) -> list[Outcome]:
         """Store records of one file, each atomically, committing them together.
 
         Each article is stored in a savepoint of its own (see store): one that fails rolls back
@@ -117,11 +118,11 @@ class ArticleStore:
         records are stored again one transaction each, as if they had never been batched.
         """
         if self.dry_run or len(records) == 1:
-            return [self.store(a, original, number, label=label) for a, number, label in records]
+            return [self.store(a, o, number, label=label) for a, number, label, o in records]
         try:
             with transaction.atomic():
                 outcomes = [
-                    self.store(a, original, number, label=label) for a, number, label in records
+                    self.store(a, o, number, label=label) for a, number, label, o in records
                 ]
                 if transaction.get_connection().needs_rollback:  # a savepoint could not roll back
                     raise DatabaseError("the transaction of the batch was broken")
@@ -136,8 +137,9 @@ class ArticleStore:
             )
             # Forget what was cached as committed (rows the rolled-back transaction created).
             self._known.clear()
-            original.row = None
-            return [self.store(a, original, number, label=label) for a, number, label in records]
+            for *_, original in records:
+                original.row = None
+            return [self.store(a, o, number, label=label) for a, number, label, o in records]
 
     def store(
         self,
@@ -247,9 +249,14 @@ class ArticleStore:
             ), None
         for name in changed:
             setattr(existing, name, fields[name])
+        replaced = existing.original_id
         existing.original = original.get_or_create()
         existing.original_record = record_number
         existing.save()
+        if replaced not in (None, existing.original_id):
+            # What it was read from before (a record's own bytes, most often) is now no
+            # article's original: kept, it would be an orphan.
+            Original.objects.filter(pk=replaced, articles__isnull=True).delete()
         existing.tags.set([self.named(Tag, name) for name in parsed.tags])
         preview["updates"] = existing.pk
         return Outcome(

@@ -294,7 +294,9 @@ def write_jsonl(path: str | Path, n: int, seed: int = 0) -> Path:
 def write_jsonl_parts(directory: str | Path, n: int, seed: int = 0, per_file: int = 1000) -> list:
     """Write `n` articles as numbered JSONL files of at most `per_file` articles each.
 
-    Importers cap the size of one file (ARCHIVE_MAX_FILE_MB), and real exports come in batches.
+    Admin uploads cap the size of one file (ARCHIVE_MAX_FILE_MB), and real exports come in
+    batches. (import_articles reads a JSONL file record by record, with no size cap: write_jsonl
+    makes one file of any size.)
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,6 @@
 """manage.py import_articles PATH [PATH ...] — see docs/reference.md for the contract."""
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from archive.ingest.formats import find_files, supported
 from archive.ingest.report import FAILED, IMPORTED, UPDATED
 from archive.ingest.service import Importer
 from archive.ingest.storage import StorageFull, storage_failure
-from archive.jobs import record_command_run
+from archive.jobs import finish_command_run, save_outcomes, start_command_run
 from archive.models import Article, Source, too_long
 from search.indexing import drain_alongside, process_pending
 
@@ -57,20 +58,42 @@ class Command(BaseCommand):
         show = options["progress"]
         if show is None:
             show = self.stderr.isatty() if hasattr(self.stderr, "isatty") else sys.stderr.isatty()
-        bar = _ProgressBar(self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr)
-        importer = Importer(
-            defaults, dry_run=options["dry_run"], progress=bar.update if show else None
+        paths = options["paths"]
+        dry_run = options["dry_run"]
+        verbosity = options["verbosity"]
+        found = find_files(paths)
+        sizes = {str(path): path.stat().st_size for path, problem in found if not problem}
+        bar = _ProgressBar(
+            self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr, sum(sizes.values())
         )
+        batch = None if dry_run else start_command_run(paths, defaults)
+        position = 0
+
+        def sink(outcomes) -> None:
+            # Outcomes go to the history as they come: a run of a million records keeps none.
+            nonlocal position
+            if batch is not None:
+                position = save_outcomes(batch, outcomes, position)
+            if verbosity >= 2:
+                for outcome in outcomes:
+                    if outcome.status != FAILED:
+                        detail = f" ({outcome.message})" if outcome.message else ""
+                        self.stdout.write(f"{outcome.name}: {outcome.status}{detail}")
+
+        importer = Importer(defaults, dry_run=dry_run, sink=sink, cap_streamed=False)
+        reading = _Reading(sizes, bar if show else None)
+        importer.progress, importer.read_progress = reading.file_done, reading.file_read
         try:
-            if options["dry_run"]:
-                report = importer.run_paths(options["paths"])
+            if dry_run:
+                report = importer.run_paths(paths)
                 alongside = None
             else:
                 with drain_alongside() as alongside:
-                    paths = options["paths"]
-                    importer.progress = _reporting_to(alongside, paths, importer.progress)
+                    reading.alongside = alongside
                     report = importer.run_paths(paths)
         except StorageFull as error:
+            if batch is not None:
+                _finish_if_possible(batch, f"{type(error).__name__}: {error}")
             # Each batch commits whole or not at all: what is stored is consistent, and a rerun
             # skips it.
             raise CommandError(
@@ -79,17 +102,16 @@ class Command(BaseCommand):
                 "kept, none of the batch being written. Free some space and run the same "
                 "command again: what is already stored is skipped."
             ) from error
+        except BaseException as error:
+            if batch is not None:
+                finish_command_run(batch, f"{type(error).__name__}: {error}")
+            raise
         finally:
             bar.close()
-        verbosity = options["verbosity"]
-        for outcome in report.outcomes:
-            if outcome.status == FAILED:
-                self.stderr.write(f"{outcome.name}: {outcome.message}")
-            elif verbosity >= 2:
-                detail = f" ({outcome.message})" if outcome.message else ""
-                self.stdout.write(f"{outcome.name}: {outcome.status}{detail}")
-        if not options["dry_run"]:
-            record_command_run(report, options["paths"], defaults)
+        for outcome in report.failed:
+            self.stderr.write(f"{outcome.name}: {outcome.message}")
+        if batch is not None:
+            finish_command_run(batch)
             # Contract: what the command imported is searchable when it exits. Its segments
             # are merged later, when the worker is idle (search.indexing.merge_when_idle).
             try:
@@ -112,38 +134,64 @@ class Command(BaseCommand):
             raise CommandError(f"{len(report.failed)} failed", returncode=1)
 
 
-def _reporting_to(alongside, paths, progress):
-    """A progress callback that also tells the index drain how far the import has got, in
-    bytes of input read, so it can tell when the import is near its end."""
-    sizes = {str(path): path.stat().st_size for path, problem in find_files(paths) if not problem}
-    total = sum(sizes.values())
-    done = 0
+class _Reading:
+    """How far the import has got, in bytes of input read (a big JSON Lines file is read record
+    by record, so this moves within a file too): for the progress bar, and for the index drain
+    alongside, so it can tell when the import is near its end."""
 
-    def update(done_files: int, total_files: int, name: str) -> None:
-        nonlocal done
-        done += sizes.get(name, 0)
-        alongside.progress(done, total)
-        if progress is not None:
-            progress(done_files, total_files, name)
+    def __init__(self, sizes: dict[str, int], bar):
+        self.sizes = sizes
+        self.total = sum(sizes.values())
+        self.finished = 0  # bytes of the files done
+        self.files = f"0/{len(sizes)}"
+        self.bar = bar
+        self.alongside = None
 
-    return update
+    def file_read(self, name: str, read: int) -> None:
+        self._show(self.finished + min(read, self.sizes.get(name, 0)), name)
+
+    def file_done(self, done_files: int, total_files: int, name: str) -> None:
+        self.finished += self.sizes.get(name, 0)
+        self.files = f"{done_files}/{total_files}"
+        self._show(self.finished, name)
+
+    def _show(self, done: int, name: str) -> None:
+        if self.alongside is not None:
+            self.alongside.progress(done, self.total)
+        if self.bar is not None:
+            self.bar.update(done, f"file {self.files}: {Path(name).name[-40:]}")
 
 
 class _ProgressBar:
-    """tqdm on stderr, created on the first file (so it knows the total)."""
+    """tqdm on stderr, in bytes of input, created when the first progress comes."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, total: int):
         self._stream = stream
+        self._total = total
         self._bar = None
 
-    def update(self, done: int, total: int, name: str) -> None:
+    def update(self, done: int, where: str) -> None:
         if self._bar is None:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, unit="file", file=self._stream, dynamic_ncols=True)
-        self._bar.set_postfix_str(Path(name).name[-40:], refresh=False)
+            self._bar = tqdm(
+                total=self._total,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                file=self._stream,
+                dynamic_ncols=True,
+            )
+        self._bar.set_postfix_str(where, refresh=False)
         self._bar.update(done - self._bar.n)
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+
+
+def _finish_if_possible(batch, error: str) -> None:
+    """Mark the run stopped in the import history, unless the full disk refuses that too: the
+    command's own message says what happened either way."""
+    with contextlib.suppress(OSError, DatabaseError):
+        finish_command_run(batch, error)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from archive.ingest import records
 from archive.ingest.decode import UnreadableFile
 from archive.ingest.fields import Defaults
-from archive.ingest.formats import parse_original
+from archive.ingest.formats import STREAMED, parse_original
 from archive.ingest.plaintext import NoArticleError
 from archive.ingest.report import FAILED, IMPORTED, SKIPPED, UPDATED, Outcome
 from archive.ingest.store import ArticleStore, original_file
@@ -70,6 +70,12 @@ class Command(BaseCommand):
             items = parse_original(original, language)
         except (UnreadableFile, records.RecordError, NoArticleError, ValueError) as error:
             return [Outcome(name, FAILED, f"{error} (its articles are left as they were)")]
+        if len(items) == 1 and len(articles) == 1:
+            # A record's own original (one line of a JSON Lines file, the header and one
+            # record of a CSV): it is read as record 1, its article was on its line of the file.
+            (number,) = articles
+            if number != items[0].number and original.format in STREAMED:
+                items[0].number, items[0].position = number, f"line {number}"
         source = original_file(original)
         outcomes = []
         for item in items:
