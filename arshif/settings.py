@@ -156,8 +156,9 @@ ARCHIVE_PREVIEW_RECORDS = env_int("ARCHIVE_PREVIEW_RECORDS", 200, minimum=1)
 # One admin upload may hold this many files (zip larger folders).
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("ARCHIVE_UPLOAD_MAX_FILES", 500, minimum=1)
 ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20, minimum=1)
-# The most articles one merge of index segments takes (TieredMerge, search/engine/whoosh/): a
-# merge holds the index writer for about 3.5 ms and 10 KB of memory an article.
+# The most articles a merge of index segments takes in a commit someone waits for (TieredMerge,
+# search/engine/whoosh/): a merge holds the index writer for about 3.5 ms an article. The idle
+# worker's merges have no cap (size tiers), so large segments are merged too.
 ARCHIVE_INDEX_MERGE_ARTICLES = env_int("ARCHIVE_INDEX_MERGE_ARTICLES", 10_000, minimum=100)
 
 # Background jobs (large admin uploads) are rows in the database, run by the one worker process
