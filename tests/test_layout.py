@@ -236,6 +236,7 @@ DEFERRED_IMPORTS = {
     "search.apps",
     # The benchmark sets Django up from the command line before importing the project.
     "search.bench.__main__",
+    "search.bench.phases",
     # trafilatura and lxml (archive.ingest.html) take up to a second to import: only reading an
     # HTML page imports them.
     "archive.ingest.formats",
