@@ -48,8 +48,9 @@ from search.engine.contract import (
 )
 from search.engine.whoosh.analyzers import exact_analyzer, stemmed_analyzer
 from search.engine.whoosh.evaluate import TITLE_BOOST, Evaluator, ranked
+from search.engine.whoosh.index_view import IndexView
 from search.engine.whoosh.merge_policy import LARGEST_MERGE, MergeAbandoned, TieredMerge
-from search.engine.whoosh.postings import UNKNOWN_DAY_LAST, IndexView, Segment
+from search.engine.whoosh.postings import UNKNOWN_DAY_LAST, Segment, forget_segment
 from search.engine.whoosh.segment_writer import BatchSegmentWriter
 
 
@@ -102,6 +103,7 @@ class _SearcherState:
         # its own reference).
         for key in set(segments) - self.view.segment_keys():
             segments.pop(key, None)
+            forget_segment(key)
 
 
 # Every document is an article; its Whoosh identifier is the one haystack gives a model row.
