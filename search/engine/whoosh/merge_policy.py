@@ -44,7 +44,11 @@ SMALLEST_TIER = 1_000
 # Segments left unmerged for later (an import in progress) are planned for once the index holds
 # this many: then whatever is due is merged, so searches do not walk an ever longer list of small
 # segments. (Only segments under the LARGEST_MERGE cap: the larger tiers wait for the idle worker.)
-MOST_SEGMENTS = 40
+# An import's drain commits about 2,000 articles at a time (search.indexing.alongside), so a
+# 100k import ends with about 50 segments and merges nothing while it runs: with 40, most of its
+# later commits merged 10,000 articles, the drain did the indexing work about twice over and fell
+# behind the importer (issue 14). The idle worker merges them once the import is done.
+MOST_SEGMENTS = 64
 # When the index is idle, a segment with this share of its documents deleted is rewritten
 # without them, whatever its size.
 REWRITE_DELETED_SHARE = 0.3
