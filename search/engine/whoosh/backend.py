@@ -395,6 +395,12 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         parsed = request.query
         if parsed.is_empty and not request.match_all:
             return SearchHits(0, [], {name: [] for name in request.facets})
+        browsing_all = parsed.is_empty and not any(request.filters.values())
+        if browsing_all and request.day_from is None and request.day_to is None:
+            # Browsing everything: the same counts for every such request until the index
+            # changes, kept by the view.
+            facets = {name: list(view.count_live(name)) for name in request.facets}
+            return SearchHits(view.live_count, [], facets, None, dict(view.months_live()), [])
         if parsed.is_empty:
             # Counting only (the listing itself comes from the database): every live document.
             matched, scores = view.live.copy(), None

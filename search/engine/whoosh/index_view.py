@@ -59,6 +59,8 @@ class IndexView:
         self._facets: dict[str, tuple[list[str], dict[str, int], np.ndarray, np.ndarray]] = {}
         # facet → (pairs of each document, where its pairs start), pairs in document order
         self._facet_rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._live_counts: dict[str, list[tuple[str, int]]] = {}
+        self._live_months: dict[int, int] | None = None
         # Whole-index posting lists: concatenations of the segments' (kept by them), bounded.
         self._terms = _Lru(MAX_VIEW_TERMS_BYTES)
         self._lock = threading.Lock()
@@ -232,6 +234,20 @@ class IndexView:
         return sorted(
             ((values[i], int(counts[i])) for i in found), key=lambda item: (-item[1], item[0])
         )
+
+    def count_live(self, field: str) -> list[tuple[str, int]]:
+        """count() over every live document, kept for the view's life (browsing everything)."""
+        with self._lock:
+            found = self._live_counts.get(field)
+        if found is None:
+            found = self._live_counts[field] = self.count(field, self.live)
+        return found
+
+    def months_live(self) -> dict[int, int]:
+        """months() of every live document, kept for the view's life."""
+        if self._live_months is None:
+            self._live_months = self.months(self.live)
+        return self._live_months
 
     def months(self, among: np.ndarray) -> dict[int, int]:
         """Documents in `among` with a known date, per YYYYMM."""
