@@ -396,7 +396,10 @@ def run_merges(limit_seconds: float | None) -> dict:
         "merges": merges,
         "seconds": round(time.perf_counter() - started, 2),
         "stopped_early": limit_seconds is not None and bool(merges) and _merge_due(),
-        "index_worker_peak_mb": round(max_rss_mb(), 1),
+        # Resetting the peak for each merge (reset_peak_rss) resets ru_maxrss too.
+        "index_worker_peak_mb": round(
+            max([max_rss_mb(), *(merge["peak_mb"] or 0 for merge in merges)]), 1
+        ),
     }
 
 

@@ -195,7 +195,10 @@ class IndexView:
             pair_value = np.concatenate(codes) if codes else _EMPTY_IDS
             # In document order, each document's pairs together (see count).
             order = np.argsort(pair_doc, kind="stable")
-            pair_doc, pair_value = pair_doc[order], pair_value[order]
+            # int32 (an index holds fewer than 2**31 documents): half the memory of a web
+            # worker's largest arrays (tens of pairs an article in the entity facets).
+            pair_doc = pair_doc[order].astype(np.int32)
+            pair_value = pair_value[order].astype(np.int32)
             per_doc = np.bincount(pair_doc, minlength=self.size)
             self._facet_rows[field] = (per_doc, np.cumsum(per_doc) - per_doc)
             self._facets[field] = (values, index, pair_doc, pair_value)
