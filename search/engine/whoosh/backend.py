@@ -455,7 +455,6 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
 
     def _suggest(self, view: IndexView, parsed: ParsedQuery) -> str | None:
         """A corrected query when this one found nothing: each unknown word → its nearest term."""
-        reader = view.searcher.reader()
         changed = False
         parts = []
         for group in parsed.groups:
@@ -464,7 +463,10 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
                 words = []
                 for word in clause.words:
                     replacement = word.original
-                    if clause.kind != "prefix" and not reader.frequency("exact", word.exact):
+                    # Known means in a live document (a deleted one's terms stay in its segment).
+                    if clause.kind != "prefix" and not view.live_frequency(
+                        view.term("exact", word.exact)[0]
+                    ):
                         found = view.nearest_term("exact", word.exact)
                         if found:
                             replacement, changed = found, True

@@ -139,14 +139,15 @@ class IndexView:
             ):
                 if term != word:
                     distance_of[term] = min(distance, distance_of.get(term, max_distance))
+        # Frequency in live documents: a term only deleted articles held (segments keep their
+        # terms until merged away) would find nothing, and is no suggestion.
+        live = {term: int(self.live[self.term(field, term)[0]].sum()) for term in distance_of}
+        distance_of = {term: distance for term, distance in distance_of.items() if live[term]}
         if not distance_of:
             return None
         closest = min(distance_of.values())
         nearest = [term for term, distance in distance_of.items() if distance == closest]
-        # Frequency in live documents: a term only deleted articles held would find nothing.
-        live = {term: int(self.live[self.term(field, term)[0]].sum()) for term in nearest}
-        best = max(nearest, key=lambda term: (live[term], term))
-        return best if live[best] else None
+        return max(nearest, key=lambda term: (live[term], term))
 
     def live_frequency(self, ids: np.ndarray) -> int:
         """How many of these documents are live: a term's document frequency for idf.
