@@ -72,11 +72,24 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Import N generated articles into a throw-away data dir, time searches through the API;
-# numbers in bench-results/bench-N.json. `make bench N=2000` for a quicker run.
+# Import N generated articles into a throw-away data dir, time searches through the API beside
+# an SQLite FTS5 reference; numbers in bench-results/bench-N[-ENGINE].json. `make bench N=2000` for
+# a quicker run. The corpus is cached in ARSHIF_BENCH_CACHE (default ~/.cache/arshif-bench);
+# REUSE=1 keeps the imported archive there, and a later REUSE=1 run times only the queries.
+# ENGINE=postgres measures the PostgreSQL engine, in a throw-away cluster (tests/postgres.py)
+# unless ARSHIF_TEST_DATABASE_URL names a server. BENCH_ARGS passes more options
+# (`.venv/bin/python -m search.bench --help`).
 N ?= 10000
+ENGINE ?= whoosh
+REUSE ?=
+BENCH_ARGS ?=
+BENCH_COMMAND = $(BIN)/python -m search.bench --articles $(N) --engine $(ENGINE) $(if $(REUSE),--reuse) $(BENCH_ARGS)
 bench: $(VENV)/.runtime
-	$(BIN)/python -m search.bench --articles $(N)
+ifeq ($(ENGINE),postgres)
+	$(BIN)/python -m tests.postgres -- $(BENCH_COMMAND)
+else
+	$(BENCH_COMMAND)
+endif
 
 # Load run: READERS readers and EDITORS editors (uploading through the admin) for DURATION
 # seconds against gunicorn and the worker on a copy of an N-article archive (built once, cached

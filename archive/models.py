@@ -249,8 +249,17 @@ class Article(models.Model):
     def also_published(self) -> list[Article]:
         """The other copies of this story: the first one stored and its near-duplicates."""
         root = self.near_duplicate_of_id or self.pk
+        # Two lookups by index: with `pk=root OR near_duplicate_of=root` in one query SQLite
+        # scanned the whole table (about 60 ms an article page at 30k articles).
+        ids = [
+            root,
+            # (No ordering: the default one made SQLite walk the date index instead.)
+            *Article.objects.filter(near_duplicate_of_id=root)
+            .order_by()
+            .values_list("pk", flat=True),
+        ]
         copies = (
-            Article.objects.filter(models.Q(pk=root) | models.Q(near_duplicate_of_id=root))
+            Article.objects.filter(pk__in=ids)
             .exclude(pk=self.pk)
             .select_related("source")
             .order_by(models.F("published").asc(nulls_last=True), "pk")

@@ -260,8 +260,9 @@ ARCHIVE_PAGE_SIZE = env_int("ARCHIVE_PAGE_SIZE", 20, minimum=1)
 ARCHIVE_MAX_PAGE_DEPTH = env_int("ARCHIVE_MAX_PAGE_DEPTH", 1000, minimum=1)
 ARCHIVE_EXPORT_MAX_ROWS = env_int("ARCHIVE_EXPORT_MAX_ROWS", 2000, minimum=1)
 ARCHIVE_EXPORT_MAX_ROWS_STAFF = env_int("ARCHIVE_EXPORT_MAX_ROWS_STAFF", 10_000, minimum=1)
-# The most articles one merge of index segments takes (TieredMerge, search/engine/whoosh/): a
-# merge holds the index writer for about 3.5 ms and 10 KB of memory an article.
+# The most articles a merge of index segments takes in a commit someone waits for (TieredMerge,
+# search/engine/whoosh/): a merge holds the index writer for about 3.5 ms an article. The idle
+# worker's merges have no cap (size tiers), so large segments are merged too.
 ARCHIVE_INDEX_MERGE_ARTICLES = env_int("ARCHIVE_INDEX_MERGE_ARTICLES", 10_000, minimum=100)
 # Where `manage.py backup`/`restore` find pg_dump and pg_restore on PostgreSQL; empty: the newest
 # of PATH and /usr/lib/postgresql/*/bin (they must be at least the server's major version).

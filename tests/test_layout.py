@@ -239,6 +239,7 @@ DEFERRED_IMPORTS = {
     "search.bench.__main__",
     # So does the load run, after pointing it at the copy of its archive.
     "search.bench.load",
+    "search.bench.phases",
     # trafilatura and lxml (archive.ingest.html) take up to a second to import: only reading an
     # HTML page imports them.
     "archive.ingest.formats",

@@ -10,6 +10,20 @@ attached و/ب/ل/ال, hamza dropped or misplaced, ة as ه, ى/ي swapped, tat
 The words themselves are vocabulary.py's tables; this module is how they become articles: the
 Zipf weights, the spelling noise, sentences, bodies, dates and records, and the JSONL files.
 No Django imports: the generator is usable from the test suite, a shell or another project.
+
+Version 2 (GENERATOR_VERSION) made the corpus as demanding for the importer as real input (issue
+14: another generator's corpus imported at about half the rate of version 1's):
+- near-duplicates: real archives hold wire copies and reposts, so an import checks candidates
+  from the near-duplicate index (an exact shingle comparison each); version 1 had none, so that
+  path never ran. Now REPOST_SHARE of the articles are close copies of a recent one (linked as
+  near-duplicates) and REWRITE_SHARE are rewrites (candidates that fail the check);
+- a long tail of rare words: a real archive's vocabulary keeps growing (tens of thousands of
+  distinct forms), version 1 drew every word from ~2,000, so the analysis cache, the lexicons
+  and the index writer saw unrealistically few terms. TAIL_SHARE of the Arabic words now come
+  from TAIL_SIZE regularly derived forms of Arabic roots (root and pattern, as Arabic makes
+  words), Zipf-distributed;
+- entity density: news names places, people and organisations in most sentences, and each
+  mention is work for the entity tagger; ENTITY_PER_SENTENCE adds a name to a sentence.
 """
 
 from __future__ import annotations
@@ -17,11 +31,13 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from collections import deque
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 from search.bench.vocabulary import (
+    ACTORS,
     ENGLISH_FUNCTION_WORDS,
     ENGLISH_PHRASES,
     ENGLISH_TAGS,
@@ -29,12 +45,16 @@ from search.bench.vocabulary import (
     FUNCTION_WORDS,
     KINDS,
     PHRASES,
+    PLACES,
     RARE_NAMES,
     SECTIONS,
     SOURCES,
     TAGS,
     VOCABULARY,
 )
+
+# Bumped whenever the same seed gives other articles: cached corpora are kept per version.
+GENERATOR_VERSION = 2
 
 DATE_FIRST = date(2011, 1, 1)
 DATE_LAST = date(2026, 6, 30)
@@ -52,6 +72,17 @@ DIACRITIC_SHARE = 0.05
 TATWEEL_SHARE = 0.005
 BODY_WORDS_MEAN = 500
 BODY_WORDS_SD = 110
+# Near-duplicates of one of the RECENT_KEPT articles before: close copies (a few words changed:
+# linked as near-duplicates) and rewrites (a fifth changed: candidates the check turns down).
+REPOST_SHARE = 0.04
+REWRITE_SHARE = 0.04
+REPOST_EDITS = 0.02
+REWRITE_EDITS = (0.12, 0.3)
+RECENT_KEPT = 300
+# Arabic content words from the long tail of derived forms (see _tail_words).
+TAIL_SHARE = 0.08
+TAIL_SIZE = 60_000
+ENTITY_PER_SENTENCE = 0.45
 
 
 def _cumulative_zipf(size: int, exponent: float = ZIPF_EXPONENT) -> list[float]:
@@ -64,6 +95,28 @@ _PHRASE_CUM = _cumulative_zipf(len(PHRASES), 0.8)
 _FUNCTION_CUM = _cumulative_zipf(len(FUNCTION_WORDS), 0.7)
 _ENGLISH_CUM = _cumulative_zipf(len(ENGLISH_WORDS))
 _ENGLISH_PHRASE_CUM = _cumulative_zipf(len(ENGLISH_PHRASES), 0.8)
+_NAMES = list(dict.fromkeys(ACTORS.split() + PLACES.split()))
+_NAMES_CUM = _cumulative_zipf(len(_NAMES), 0.8)
+
+
+def _tail_words(size: int) -> list[str]:
+    """`size` distinct Arabic-looking words made as Arabic makes words: a three-letter root put
+    in a pattern (فاعل, مفعول, استفعال, …), in a fixed shuffled order (the Zipf rank)."""
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهي"
+    patterns = (
+        "فاعل", "مفعول", "تفعيل", "استفعال", "مفاعلة", "فعالة", "افتعال", "انفعال", "تفاعل",
+        "فعيل", "فعول", "مفعل", "فواعل", "مفاعيل", "يفعلون", "تفعلت",
+    )  # fmt: skip
+    rng = random.Random(20260)
+    words: dict[str, None] = {}
+    while len(words) < size:
+        root = "".join(rng.choice(letters) for _ in range(3))
+        words[rng.choice(patterns).translate(str.maketrans("فعل", root))] = None
+    return list(words)
+
+
+_TAIL = _tail_words(TAIL_SIZE)
+_TAIL_CUM = _cumulative_zipf(TAIL_SIZE)
 
 # --- spelling noise ------------------------------------------------------------------------------
 
@@ -185,6 +238,8 @@ def _arabic_sentence(rng: random.Random, length: int, *, title: bool = False) ->
     words = []
     entries = rng.choices(_ENTRIES, cum_weights=_VOCAB_CUM, k=length)
     for word, kind in entries:
+        if rng.random() < TAIL_SHARE:
+            word, kind = rng.choices(_TAIL, cum_weights=_TAIL_CUM)[0], "n"
         r = rng.random()
         if not title and r < FUNCTION_WORD_SHARE:
             words.append(rng.choices(FUNCTION_WORDS, cum_weights=_FUNCTION_CUM)[0])
@@ -196,6 +251,9 @@ def _arabic_sentence(rng: random.Random, length: int, *, title: bool = False) ->
         if rng.random() < 0.1:
             phrase = phrase.translate({ord(ch): "ا" for ch in _HAMZA_ALEFS})
         words.insert(rng.randrange(len(words) + 1), phrase)
+    if rng.random() < ENTITY_PER_SENTENCE:
+        name = rng.choices(_NAMES, cum_weights=_NAMES_CUM)[0]
+        words.insert(rng.randrange(len(words) + 1), _arabic_word(name, "p", rng))
     if not title and len(words) > 10 and rng.random() < 0.5:
         i = rng.randrange(3, len(words) - 3)
         words[i] += "،"
@@ -243,8 +301,48 @@ def _published(rng: random.Random) -> str | None:
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}:00{rng.choice(('Z', '+03:00', '+02:00'))}"
 
 
-def article(rng: random.Random, number: int, seed: int) -> dict:
-    """One synthetic article; `number` and `seed` make its URL unique."""
+def _edited(text: str, rng: random.Random, share: float, english: bool) -> str:
+    """`text` with about `share` of its words replaced by others of its language."""
+    vocabulary, weights = (ENGLISH_WORDS, _ENGLISH_CUM) if english else (VOCABULARY, _VOCAB_CUM)
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        words = paragraph.split(" ")
+        for i in range(len(words)):
+            if rng.random() < share:
+                words[i] = rng.choices(vocabulary, cum_weights=weights)[0]
+        paragraphs.append(" ".join(words))
+    return "\n\n".join(paragraphs)
+
+
+def _near_duplicate(rng: random.Random, number: int, seed: int, base: dict, edits: float) -> dict:
+    """Another source's copy of `base`: its words a little edited, its own title and URL."""
+    sources = [s for s in SOURCES if s[2] == base["language"] and s[0] != base["source"]]
+    name, domain, language = rng.choice(sources or SOURCES)
+    published = base.get("published") or None
+    year = published[:4] if published else "undated"
+    sentence = _english_sentence if language == "en" else _arabic_sentence
+    record = {
+        "title": sentence(rng, rng.randint(5, 10), title=True),
+        "body": _edited(base["body"], rng, edits, language == "en"),
+        "url": f"https://www.{domain}/news/{year}/{seed}-{number:07d}",
+        "source": name,
+        "section": base["section"],
+        "language": language,
+        "tags": list(base["tags"]),
+    }
+    if published:
+        record["published"] = published
+    return record
+
+
+def article(rng: random.Random, number: int, seed: int, recent=()) -> dict:
+    """One synthetic article; `number` and `seed` make its URL unique. `recent`, the articles
+    generated before (the last RECENT_KEPT), are what a near-duplicate copies."""
+    copy = rng.random()
+    if recent and copy < REPOST_SHARE + REWRITE_SHARE:
+        base = recent[rng.randrange(len(recent))]
+        edits = REPOST_EDITS if copy < REPOST_SHARE else rng.uniform(*REWRITE_EDITS)
+        return _near_duplicate(rng, number, seed, base, edits)
     english = rng.random() < ENGLISH_SHARE
     sources = [s for s in SOURCES if s[2] == ("en" if english else "ar")]
     name, domain, language = rng.choice(sources)
@@ -278,8 +376,11 @@ def generate(n: int, seed: int = 0) -> Iterator[dict]:
     """`n` articles; the same seed always gives the same articles, and a longer run of the same
     seed starts with the articles of a shorter one."""
     rng = random.Random(seed)
+    recent: deque[dict] = deque(maxlen=RECENT_KEPT)
     for number in range(n):
-        yield article(rng, number, seed)
+        record = article(rng, number, seed, recent)
+        recent.append(record)
+        yield record
 
 
 def write_jsonl(path: str | Path, n: int, seed: int = 0) -> Path:

@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 
 
 # A drain alongside an import waits for this many queued changes before applying them: each
-# application is a Whoosh segment, and many small ones cost more to write and to merge.
-ALONGSIDE_MIN_BATCH = 500
+# application is a Whoosh segment, and many small ones cost more to write and to merge (with
+# 500, a 100k import made 200 segments, and its commits merged them while it ran).
+ALONGSIDE_MIN_BATCH = BATCH_SIZE
 # ...except the first time: the second core is idle until then, and an import's first batches
 # stay small only while the drain keeps up.
 ALONGSIDE_FIRST_BATCH = 100

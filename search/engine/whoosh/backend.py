@@ -44,8 +44,9 @@ from search.engine.contract import (
     SearchRequest,
 )
 from search.engine.whoosh.evaluate import Evaluator, ranked
+from search.engine.whoosh.index_view import IndexView
 from search.engine.whoosh.merge_policy import LARGEST_MERGE, MergeAbandoned, TieredMerge
-from search.engine.whoosh.postings import UNKNOWN_DAY_LAST, IndexView, Segment
+from search.engine.whoosh.postings import UNKNOWN_DAY_LAST, Segment, forget_segment
 from search.engine.whoosh.schema import build_schema, identifier, whoosh_fields
 from search.engine.whoosh.segment_writer import BatchSegmentWriter
 from search.engine.whoosh.staging import STAGING_PREFIX, StagedSegment, remove_abandoned_staging
@@ -71,6 +72,7 @@ class _SearcherState:
         # its own reference).
         for key in set(segments) - self.view.segment_keys():
             segments.pop(key, None)
+            forget_segment(key)
 
 
 def _abandon(writer) -> None:
@@ -364,6 +366,12 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         parsed = request.query
         if parsed.is_empty and not request.match_all:
             return SearchHits(0, [], {name: [] for name in request.facets})
+        browsing_all = parsed.is_empty and not any(request.filters.values())
+        if browsing_all and request.day_from is None and request.day_to is None:
+            # Browsing everything: the same counts for every such request until the index
+            # changes, kept by the view.
+            facets = {name: list(view.count_live(name)) for name in request.facets}
+            return SearchHits(view.live_count, [], facets, None, dict(view.months_live()), [])
         if parsed.is_empty:
             # Counting only (the listing itself comes from the database): every live document.
             matched, scores = view.live.copy(), None
@@ -421,7 +429,6 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
 
     def _suggest(self, view: IndexView, parsed: ParsedQuery) -> str | None:
         """A corrected query when this one found nothing: each unknown word → its nearest term."""
-        reader = view.searcher.reader()
         changed = False
         parts = []
         for group in parsed.groups:
@@ -430,7 +437,10 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
                 words = []
                 for word in clause.words:
                     replacement = word.original
-                    if clause.kind != "prefix" and not reader.frequency("exact", word.exact):
+                    # Known means in a live document (a deleted one's terms stay in its segment).
+                    if clause.kind != "prefix" and not view.live_frequency(
+                        view.term("exact", word.exact)[0]
+                    ):
                         found = view.nearest_term("exact", word.exact)
                         if found:
                             replacement, changed = found, True

@@ -32,7 +32,7 @@ from search.engine.contract import (
     TITLE_BOOST,
     B,
 )
-from search.engine.whoosh.postings import IndexView
+from search.engine.whoosh.index_view import IndexView
 
 
 def _idf(documents: int, frequency: int) -> float:
@@ -128,18 +128,19 @@ class Evaluator:
             candidates &= present
         if not candidates.any():
             return matched
-        ends = self._positions_in(stems[0], candidates)
+        # Positions are decoded only where the phrase can still be: for the first word in the
+        # documents having every word, then for each next word in those where the phrase so
+        # far was found.
+        ends = self.view.positions_among("text", stems[0], candidates)
         for stem in stems[1:]:
-            following = self._positions_in(stem, candidates)
+            still = np.zeros(self.view.size, dtype=bool)
+            still[ends >> 32] = True
+            following = self.view.positions_among("text", stem, still)
             ends = following[np.isin(following - 1, ends, assume_unique=True)]
             if not len(ends):
                 return matched
         matched[np.unique(ends >> 32)] = True
         return matched
-
-    def _positions_in(self, stem: str, candidates: np.ndarray) -> np.ndarray:
-        keys = self.view.positions("text", stem)
-        return keys[candidates[keys >> 32]]
 
     def evaluate(self, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
         """(documents matching every group and no exclusion, their scores)."""

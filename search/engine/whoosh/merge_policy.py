@@ -1,17 +1,26 @@
-"""Which index segments a commit merges: the tiered merge policy (plan_merge, TieredMerge).
+"""Which index segments a commit merges: the size-tiered merge policy (plan_merge, TieredMerge).
 
 Whoosh's own policy merges every segment into one whenever about 17 have gathered, however large
 they are: a stall of most of a minute at 10k articles, with every index update waiting. This one
-merges segments of similar size, at most MERGE_FACTOR at a time and never more than
-`largest_merge` documents in all, so no merge holds the writer lock for long. It is apart from
-the writer (segment_writer.py), which does the merging it plans, because when to merge is a
-question of its own, answered by a pure function (plan_merge) the tests can ask directly.
+merges segments of similar size, MERGE_FACTOR at a time: segments are grouped in tiers by size,
+each MERGE_FACTOR times larger than the one below, and a tier that has gathered MERGE_FACTOR
+segments is merged into one segment of the tier above. It is apart from the writer
+(segment_writer.py), which does the merging it plans, because when to merge is a question of
+its own, answered by a pure function (plan_merge) the tests can ask directly.
 
-The limit, as it stands: a segment of `largest_merge` (LARGEST_MERGE, 10,000 by default;
-the setting ARCHIVE_INDEX_MERGE_ARTICLES) documents or more, deleted ones counted, is never
-merged again and never rewritten for its deletions; it goes only once every document in it is
-deleted. Nothing else bounds the number of such segments or the deleted documents they
-hold: in a large index (100k articles and more) both only accumulate.
+Who waits for a merge decides how large it may be:
+- a commit someone waits for (an edit applied by the worker, an import's batch) merges only
+  segments under `largest_merge` documents (ARCHIVE_INDEX_MERGE_ARTICLES, 10,000 by default):
+  it holds the writer lock for at most about 3.5 ms an article of that;
+- the worker's idle merges (merge_idle) have no size cap: large segments are merged too, tier by
+  tier, so the number of segments stays bounded as the archive grows (about MERGE_FACTOR - 1
+  per tier, and a tier per tenfold: about 30 segments at a million articles), and a segment
+  with REWRITE_DELETED_SHARE of its documents deleted is rewritten without them, whatever its
+  size. An idle merge gives way to changes queued meanwhile (worker.py). Each document is
+  merged about once per tier it climbs, so the merging an archive costs grows as N log N, and
+  one merge's time with its size; its memory is bounded by the writer (segment_writer.py): up
+  to MERGED_IN_MEMORY documents are merged in memory, larger merges go through Whoosh's pool,
+  which spills to disk.
 """
 
 from __future__ import annotations
@@ -22,22 +31,26 @@ from collections.abc import Sequence
 
 from whoosh.reading import SegmentReader
 
-# No merge takes more documents than this by default (search.engine.whoosh.backend reads the
-# setting ARCHIVE_INDEX_MERGE_ARTICLES): a merge holds the writer lock for about 3.5 ms an article.
+# No merge a commit waits for takes more documents than this by default
+# (search.engine.whoosh.backend reads the setting ARCHIVE_INDEX_MERGE_ARTICLES): a merge holds the
+# writer lock for about 3.5 ms an article. Idle merges have no such cap.
 LARGEST_MERGE = 10_000
 
 # Segments are grouped in tiers by size, each tier MERGE_FACTOR times larger than the one below,
 # the smallest holding up to SMALLEST_TIER live documents; a tier that has gathered MERGE_FACTOR
-# segments is merged. A segment of LARGEST_MERGE documents or more is in no tier: it is never
-# merged again, so no merge is larger than that.
+# segments is merged.
 MERGE_FACTOR = 10
 SMALLEST_TIER = 1_000
 # Segments left unmerged for later (an import in progress) are planned for once the index holds
 # this many: then whatever is due is merged, so searches do not walk an ever longer list of small
-# segments. (Segments past the LARGEST_MERGE cap are never due.)
-MOST_SEGMENTS = 40
+# segments. (Only segments under the LARGEST_MERGE cap: the larger tiers wait for the idle worker.)
+# An import's drain commits about 2,000 articles at a time (search.indexing.alongside), so a
+# 100k import ends with about 50 segments and merges nothing while it runs: with 40, most of its
+# later commits merged 10,000 articles, the drain did the indexing work about twice over and fell
+# behind the importer (issue 14). The idle worker merges them once the import is done.
+MOST_SEGMENTS = 64
 # When the index is idle, a segment with this share of its documents deleted is rewritten
-# without them (if it is under the LARGEST_MERGE cap).
+# without them, whatever its size.
 REWRITE_DELETED_SHARE = 0.3
 
 
@@ -46,27 +59,28 @@ def plan_merge(
     *,
     factor: int = MERGE_FACTOR,
     smallest_tier: int = SMALLEST_TIER,
-    largest_merge: int = LARGEST_MERGE,
+    largest_merge: int | None = LARGEST_MERGE,
     rewrite_deleted_share: float | None = None,
 ) -> list[int]:
     """Which segments to merge into one now, given each one's (documents, deleted documents):
     their indexes in `sizes`, smallest first, or [] for no merge.
 
-    Only segments of fewer than `largest_merge` documents (deleted ones counted) take part.
-    They are grouped in tiers by their live documents: up to `smallest_tier`, then each tier
-    `factor` times larger. In the lowest tier that holds `factor` of them, its `factor`
-    smallest are merged, or as many of them, smallest first, as fit in `largest_merge`
-    documents in all (counting deleted ones: a merge reads them too); a tier where fewer than
-    two fit is passed over. With `rewrite_deleted_share`, and no tier due, the segment with the
-    largest share of deleted documents, if at or above it, is rewritten alone.
+    Segments are grouped in tiers by their live documents: up to `smallest_tier`, then each
+    tier `factor` times larger. In the lowest tier that holds `factor` of them, its `factor`
+    smallest are merged. With `largest_merge` (a commit someone waits for), only segments of
+    fewer than `largest_merge` documents (deleted ones counted: a merge reads them too) take
+    part, and a merge takes as many of them, smallest first, as fit in `largest_merge` in all;
+    a tier where fewer than two fit is passed over. With `largest_merge=None` (the idle
+    worker), every segment takes part, whatever its size.
 
-    A segment of `largest_merge` documents or more is never chosen: neither merged nor
-    rewritten for its deletions, however many it has. (TieredMerge drops a segment whose
-    documents are all deleted, whatever its size, without a merge.)
+    With `rewrite_deleted_share`, and no tier due, the segment with the largest share of
+    deleted documents, if at or above it, is rewritten alone (within `largest_merge` if given).
+    (TieredMerge drops a segment whose documents are all deleted without a merge.)
     """
+    cap = math.inf if largest_merge is None else largest_merge
     tiers: defaultdict[int, list[int]] = defaultdict(list)
     for position, (documents, deleted) in enumerate(sizes):
-        if documents < largest_merge:
+        if documents < cap:
             tiers[_tier(documents - deleted, smallest_tier, factor)].append(position)
     for tier in sorted(tiers):
         members = sorted(tiers[tier], key=lambda position: sizes[position][0])
@@ -74,7 +88,7 @@ def plan_merge(
             continue
         chosen, total = [], 0
         for position in members[:factor]:
-            if total + sizes[position][0] > largest_merge:
+            if total + sizes[position][0] > cap:
                 break
             chosen.append(position)
             total += sizes[position][0]
@@ -84,11 +98,20 @@ def plan_merge(
         shares = [
             (deleted / documents, position)
             for position, (documents, deleted) in enumerate(sizes)
-            if 0 < documents < largest_merge and deleted
+            if 0 < documents < cap and deleted
         ]
         if shares and max(shares)[0] >= rewrite_deleted_share:
             return [max(shares)[1]]
     return []
+
+
+def most_segments(
+    documents: int, *, factor: int = MERGE_FACTOR, smallest_tier: int = SMALLEST_TIER
+):
+    """How many segments an index of `documents` live documents holds at most once the idle
+    worker has merged what is due: `factor - 1` per tier, the tiers up to the largest
+    segment's."""
+    return (factor - 1) * (_tier(max(documents, 1), smallest_tier, factor) + 1)
 
 
 def _tier(live: int, smallest_tier: int, factor: int) -> int:
@@ -107,11 +130,9 @@ class TieredMerge:
 
     `deferred`: plan only once the index holds MOST_SEGMENTS segments or more (not counting
     wholly deleted ones), then merge what is due (an import in progress leaves merging to when
-    the index is idle). `idle`: also rewrite a segment with REWRITE_DELETED_SHARE of its
-    documents deleted when no tier is due.
-
-    `largest_merge` above segment_writer.MERGED_IN_MEMORY makes the larger merges go through
-    Whoosh's pool: memory stays bounded, but they take several times longer.
+    the index is idle). Both merge only segments under `largest_merge` documents.
+    `idle` (the worker, nothing queued): merge whatever tier is due, whatever its size, and
+    else rewrite a segment with REWRITE_DELETED_SHARE of its documents deleted.
     """
 
     def __init__(
@@ -132,7 +153,7 @@ class TieredMerge:
         chosen = set(
             plan_merge(
                 sizes,
-                largest_merge=self.largest_merge,
+                largest_merge=None if self.idle else self.largest_merge,
                 rewrite_deleted_share=REWRITE_DELETED_SHARE if self.idle else None,
             )
         )

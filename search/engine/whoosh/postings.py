@@ -1,5 +1,5 @@
-"""Whoosh postings as numpy arrays: what each segment holds (Segment), and a searcher's whole
-index seen through them (IndexView).
+"""Whoosh postings as numpy arrays: what each segment holds (Segment); index_view.py sees a
+searcher's whole index through them (IndexView).
 
 Whoosh scores a query by walking a tree of matchers in pure Python, one posting at a time. A
 common word has ~8k postings at 10k articles, and each query word here is a union of its
@@ -20,12 +20,12 @@ This module is the Whoosh engine's own business (backend.py); nothing outside it
 
 from __future__ import annotations
 
+import pickle
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from itertools import chain
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
@@ -33,11 +33,14 @@ from whoosh.util.numeric import byte_to_length
 
 from search.engine.ordering import UNKNOWN_DAY_LAST
 
-# Postings (and positions) kept per segment, in array elements, least recently used dropped
-# first: 2M postings are ~24 MB, and the Zipfian vocabulary of queries keeps the ones that matter.
-MAX_CACHED_POSTINGS = 2_000_000
-MAX_CACHED_POSITIONS = 2_000_000
-MAX_CACHED_PREFIXES = 2_000_000  # expanded terms
+# Posting lists and prefix expansions read from segments, kept per process (all segments
+# together: a budget per segment grew with their number, to gigabytes at 100k articles), least
+# recently used dropped first; the Zipfian vocabulary of queries keeps the ones that matter.
+MAX_CACHED_BYTES = 128 * 2**20
+# A term's positions in a segment are kept whole when it holds about this many or fewer (2 MB;
+# estimated from its document frequency): a phrase of it then reads nothing the next time.
+MAX_KEPT_POSITIONS = 250_000
+POSITIONS_PER_DOCUMENT = 4
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_TF = np.zeros(0, dtype=np.float32)
 
@@ -130,18 +133,27 @@ def position_keys(matcher, decode: Callable[[bytes], list[int]]) -> np.ndarray:
     return np.concatenate(keys) if keys else _EMPTY_IDS
 
 
+def _deltas(value: bytes) -> list[int]:
+    """A Positions value's deltas (Whoosh's decode_positions without its Python loop: the
+    positions are summed up with numpy)."""
+    # The count (4 bytes), then the pickled list; Whoosh may have dropped the pickle's STOP.
+    return pickle.loads(value[4:] if value[-1:] == b"." else value[4:] + b".")
+
+
 def _size(value) -> int:
-    """How many array elements a cached value holds (the measure of the caches' limits)."""
+    """About how many bytes a cached value holds (the measure of the caches' limits)."""
     if isinstance(value, np.ndarray):
-        return len(value)
+        return value.nbytes
     if isinstance(value, tuple) and value and isinstance(value[0], np.ndarray):
-        return len(value[0])
-    return len(value) if hasattr(value, "__len__") else 1
+        return sum(part.nbytes for part in value)
+    if isinstance(value, tuple):  # terms (a prefix's expansion)
+        return sum(60 + 2 * len(term) for term in value) + 64
+    return 64
 
 
 class _Lru(dict):
-    """A dict that forgets its least recently used entries beyond `limit` array elements in
-    all (at least the newest entry is kept)."""
+    """A dict that forgets its least recently used entries beyond `limit` bytes in all (at
+    least the newest entry is kept)."""
 
     def __init__(self, limit: int):
         super().__init__()
@@ -162,16 +174,31 @@ class _Lru(dict):
         return value
 
 
+_CACHE = _Lru(MAX_CACHED_BYTES)
+_CACHE_LOCK = threading.Lock()
+
+
+def cached(key: str, field: str, text: str) -> bool:
+    """Whether the process cache holds a segment's posting list of a term."""
+    with _CACHE_LOCK:
+        return (key, field, text) in _CACHE
+
+
+def forget_segment(key: str) -> None:
+    """Drop what the process cache holds of a segment merged away."""
+    with _CACHE_LOCK:
+        for entry in [entry for entry in _CACHE if entry[0] == key]:
+            _CACHE.held -= _size(_CACHE.pop(entry))
+
+
 class Segment:
-    """What has been read from one (immutable) segment, in its own document numbers."""
+    """What has been read from one (immutable) segment, in its own document numbers (its
+    posting lists in the process cache, the rest here)."""
 
     def __init__(self, key: str, doc_count: int):
         self.key = key
         self.doc_count = doc_count
         self.lock = threading.Lock()
-        self.postings = _Lru(MAX_CACHED_POSTINGS)
-        self.positions = _Lru(MAX_CACHED_POSITIONS)
-        self.prefixes = _Lru(MAX_CACHED_PREFIXES)
         # field → first letter → the segment's terms starting with it (spelling suggestions)
         self.vocabulary: dict[str, dict[str, list[str]]] = {}
         self.lengths: dict[str, np.ndarray] = {}
@@ -187,8 +214,8 @@ class Segment:
             except TermNotFound:
                 return _EMPTY_IDS, _EMPTY_TF
 
-        with self.lock:
-            return self.postings.get_or((field, text), read)
+        with _CACHE_LOCK:
+            return _CACHE.get_or((self.key, field, text), read)
 
     def expand_prefix(self, reader, field: str, prefix: str) -> tuple[str, ...]:
         """This segment's terms starting with `prefix` (its own lexicon: no merge across)."""
@@ -197,8 +224,8 @@ class Segment:
             terms = reader.expand_prefix(field, prefix)
             return tuple(t.decode("utf-8") if isinstance(t, bytes) else t for t in terms)
 
-        with self.lock:
-            return self.prefixes.get_or((field, prefix), read)
+        with _CACHE_LOCK:
+            return _CACHE.get_or((self.key, field, prefix, "*"), read)
 
     def terms_by_first_letter(self, reader, field: str) -> dict[str, list[str]]:
         with self.lock:
@@ -211,16 +238,63 @@ class Segment:
                 self.vocabulary[field] = by_first
             return self.vocabulary[field]
 
-    def term_positions(self, reader, field: str, text: str) -> np.ndarray:
-        def read():
-            try:
-                matcher = _unfiltered(reader.postings(field, text))
-            except TermNotFound:
-                return _EMPTY_IDS
-            return position_keys(matcher, matcher.format.decode_positions)
+    def term_positions_among(self, reader, field: str, text: str, wanted: np.ndarray) -> np.ndarray:
+        """term_positions, only in the documents `wanted` (a mask of this segment's documents).
 
-        with self.lock:
-            return self.positions.get_or((field, text), read)
+        A phrase needs the positions of its words only in the documents that hold every word
+        (and, word after word, in those where the phrase so far was found). Reading a common
+        word's positions whole costs a Python call per document holding it (tens of thousands
+        at 100k articles) and would push everything else out of the cache: here a block's
+        positions are decoded only for the wanted documents in it, and not kept.
+        """
+        key = (self.key, field, text, "@")
+        with _CACHE_LOCK:
+            keys = _CACHE.get(key)
+        if keys is not None:
+            with _CACHE_LOCK:
+                _CACHE.get_or(key, lambda: keys)  # most recently used
+            return keys[wanted[keys >> 32]]
+        try:
+            matcher = _unfiltered(reader.postings(field, text))
+        except TermNotFound:
+            return _EMPTY_IDS
+        if not isinstance(matcher, W3LeafMatcher):
+            keys = position_keys(matcher, matcher.format.decode_positions)
+            return keys[wanted[keys >> 32]]
+        # A term in few enough documents is read whole once and kept (the next phrase with it
+        # reads nothing); a common one, only where wanted, each time.
+        whole = reader.doc_frequency(field, text) * POSITIONS_PER_DOCUMENT <= MAX_KEPT_POSITIONS
+        if whole:
+            keys = self._positions(matcher, np.ones(self.doc_count, dtype=bool))
+            with _CACHE_LOCK:
+                _CACHE.get_or(key, lambda: keys)
+            return keys[wanted[keys >> 32]]
+        return self._positions(matcher, wanted)
+
+    @staticmethod
+    def _positions(matcher, wanted: np.ndarray) -> np.ndarray:
+        docs: list[int] = []
+        found: list[list[int]] = []  # each document's position deltas (Positions.encode)
+        while matcher.is_active():
+            ids = _block_ids(matcher)
+            chosen = np.flatnonzero(wanted[ids])
+            if len(chosen):
+                matcher._read_values()
+                values = matcher._values
+                for i in chosen.tolist():
+                    docs.append(int(ids[i]))
+                    found.append(_deltas(values[i]))
+            matcher._next_block()
+        if not docs:
+            return _EMPTY_IDS
+        counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        deltas = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(counts.sum()))
+        # Positions from the deltas in one pass: a running sum, less the sum before each
+        # document's first delta.
+        running = np.cumsum(deltas)
+        before = np.concatenate(([0], running))[np.cumsum(counts) - counts]
+        positions = running - np.repeat(before, counts)
+        return (np.repeat(np.asarray(docs, dtype=np.int64), counts) << 32) | positions
 
     def field_lengths(self, reader, field: str) -> np.ndarray:
         with self.lock:
@@ -291,198 +365,3 @@ def _unfiltered(matcher):
     """The segment's postings including deleted documents: they are cached for the segment's
     life, while deletions change with every commit and are applied as the view's live mask."""
     return matcher.child if isinstance(matcher, FilterMatcher) else matcher
-
-
-def _segment_key(reader) -> str:
-    segment = reader.segment() if hasattr(reader, "segment") else None
-    # An empty index has a reader without a segment; it has nothing to cache either.
-    return segment.segment_id() if segment is not None else f"reader-{id(reader)}"
-
-
-class IndexView:
-    """One searcher's documents as arrays: live mask, dates, lengths, facets, postings.
-
-    `segments` is the engine's cache of segments, shared between successive views; the view
-    adds the segments it reads and the engine drops the ones no longer in the index.
-    """
-
-    def __init__(self, searcher, segments: dict[str, Segment], day_field: str, id_field: str):
-        self.searcher = searcher
-        reader = searcher.reader()
-        self.leaves: list[tuple[Segment, object, int]] = []
-        for leaf, offset in reader.leaf_readers():
-            key = _segment_key(leaf)
-            segment = segments.get(key)
-            if segment is None:
-                segment = segments[key] = Segment(key, leaf.doc_count_all())
-            self.leaves.append((segment, leaf, offset))
-        self.size = reader.doc_count_all()
-        self.live = np.ones(self.size, dtype=bool)
-        for segment, leaf, offset in self.leaves:
-            if leaf.has_deletions():
-                self.live[offset : offset + segment.doc_count] = False
-                kept = np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
-                self.live[kept + offset] = True
-        self.live_count = int(self.live.sum())
-        self._day_field = day_field
-        self._days: np.ndarray | None = None
-        self._id_field = id_field
-        self._ids: np.ndarray | None = None
-        self._lengths: dict[str, tuple[np.ndarray, float]] = {}
-        self._facets: dict[str, tuple[list[str], dict[str, int], np.ndarray, np.ndarray]] = {}
-        # Whole-index posting lists: concatenations of the segments' (kept by them), bounded.
-        self._terms = _Lru(MAX_CACHED_POSTINGS)
-        self._lock = threading.Lock()
-
-    def segment_keys(self) -> set[str]:
-        return {segment.key for segment, _, _ in self.leaves}
-
-    # --- columns ------------------------------------------------------------------------------
-
-    def days(self) -> np.ndarray:
-        if self._days is None:
-            parts = [seg.day_column(leaf, self._day_field) for seg, leaf, _ in self.leaves]
-            self._days = np.concatenate(parts) if parts else _EMPTY_IDS
-        return self._days
-
-    def article_ids(self) -> np.ndarray:
-        if self._ids is None:
-            parts = [seg.article_ids(leaf, self._id_field) for seg, leaf, _ in self.leaves]
-            self._ids = np.concatenate(parts) if parts else _EMPTY_IDS
-        return self._ids
-
-    def lengths(self, field: str) -> tuple[np.ndarray, float]:
-        """Each document's length in `field`, and the average over the index."""
-        if field not in self._lengths:
-            parts = [seg.field_lengths(leaf, field) for seg, leaf, _ in self.leaves]
-            lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
-            live = lengths[self.live]
-            average = float(live.mean()) if len(live) else 1.0
-            self._lengths[field] = (lengths, average or 1.0)
-        return self._lengths[field]
-
-    def term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, weights) of a term over the whole index."""
-
-        def read():
-            ids, weights = [], []
-            for seg, leaf, offset in self.leaves:
-                seg_ids, seg_weights = seg.term(leaf, field, text)
-                if len(seg_ids):
-                    ids.append(seg_ids + offset)
-                    weights.append(seg_weights)
-            if not ids:
-                return _EMPTY_IDS, _EMPTY_TF
-            if len(ids) == 1:
-                return ids[0], weights[0]
-            return np.concatenate(ids), np.concatenate(weights)
-
-        with self._lock:
-            return self._terms.get_or((field, text), read)
-
-    def expand_prefix(self, field: str, prefix: str) -> list[str]:
-        """Every term of `field` starting with `prefix`, in any segment."""
-        terms: dict[str, None] = {}
-        for seg, leaf, _ in self.leaves:
-            terms.update(dict.fromkeys(seg.expand_prefix(leaf, field, prefix)))
-        return list(terms)
-
-    def nearest_term(self, field: str, word: str, max_distance: int = 2) -> str | None:
-        """The indexed term closest to `word` (same first letter, at most `max_distance` edits,
-        a transposition counting as one), the most frequent among equally close; None if none.
-
-        For "did you mean": Whoosh's corrector walks the lexicon in Python (~250 ms at 10k
-        articles) and ranks by frequency alone, so a far common word beat a near one.
-        """
-        if not word:
-            return None
-        distance_of: dict[str, int] = {}
-        for seg, leaf, _ in self.leaves:
-            choices = seg.terms_by_first_letter(leaf, field).get(word[0], ())
-            for term, distance, _ in process.extract(
-                word,
-                choices,
-                scorer=DamerauLevenshtein.distance,
-                score_cutoff=max_distance,
-                limit=None,
-            ):
-                if term != word:
-                    distance_of[term] = min(distance, distance_of.get(term, max_distance))
-        if not distance_of:
-            return None
-        closest = min(distance_of.values())
-        nearest = [term for term, distance in distance_of.items() if distance == closest]
-        # Frequency in live documents: a term only deleted articles held would find nothing.
-        live = {term: int(self.live[self.term(field, term)[0]].sum()) for term in nearest}
-        best = max(nearest, key=lambda term: (live[term], term))
-        return best if live[best] else None
-
-    def live_frequency(self, ids: np.ndarray) -> int:
-        """How many of these documents are live: a term's document frequency for idf.
-
-        Postings keep deleted documents (and earlier versions of replaced ones) until their
-        segment is merged away; counted, they would make a score depend on the index's history
-        rather than on what it holds, and change when storage is reorganised.
-        """
-        return int(np.count_nonzero(self.live[ids]))
-
-    def doc_frequency(self, field: str, text: str) -> int:
-        """How many documents have the term, from the index's term statistics (deleted ones
-        included): cheaper than its posting list, for ordering many terms."""
-        return self.searcher.reader().doc_frequency(field, text)
-
-    def positions(self, field: str, text: str) -> np.ndarray:
-        parts = []
-        for seg, leaf, offset in self.leaves:
-            keys = seg.term_positions(leaf, field, text)
-            if len(keys):
-                parts.append(keys + (offset << 32))
-        return np.concatenate(parts) if parts else _EMPTY_IDS
-
-    def facet(self, field: str) -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray]:
-        """(values, value → index, document of each pair, value index of each pair)."""
-        if field not in self._facets:
-            values: list[str] = []
-            index: dict[str, int] = {}
-            docs, codes = [], []
-            for seg, leaf, offset in self.leaves:
-                seg_values, pair_doc, pair_value = seg.facet(leaf, field)
-                mapping = np.empty(len(seg_values), dtype=np.int64)
-                for position, value in enumerate(seg_values):
-                    if value not in index:
-                        index[value] = len(values)
-                        values.append(value)
-                    mapping[position] = index[value]
-                docs.append(pair_doc + offset)
-                codes.append(mapping[pair_value] if len(pair_value) else pair_value)
-            pair_doc = np.concatenate(docs) if docs else _EMPTY_IDS
-            pair_value = np.concatenate(codes) if codes else _EMPTY_IDS
-            self._facets[field] = (values, index, pair_doc, pair_value)
-        return self._facets[field]
-
-    def having(self, field: str, wanted: Iterable[str]) -> np.ndarray:
-        """Mask of the documents with any of these facet values."""
-        _, index, pair_doc, pair_value = self.facet(field)
-        codes = [index[value] for value in wanted if value in index]
-        mask = np.zeros(self.size, dtype=bool)
-        if codes:
-            mask[pair_doc[np.isin(pair_value, codes)]] = True
-        return mask
-
-    def count(self, field: str, among: np.ndarray) -> list[tuple[str, int]]:
-        """(value, documents in `among` having it), most frequent first, then by value."""
-        values, _, pair_doc, pair_value = self.facet(field)
-        if not values:
-            return []
-        counts = np.bincount(pair_value[among[pair_doc]], minlength=len(values))
-        found = np.flatnonzero(counts)
-        return sorted(
-            ((values[i], int(counts[i])) for i in found), key=lambda item: (-item[1], item[0])
-        )
-
-    def months(self, among: np.ndarray) -> dict[int, int]:
-        """Documents in `among` with a known date, per YYYYMM."""
-        days = self.days()[among]
-        days = days[days > 0]
-        months, counts = np.unique(days // 100, return_counts=True)
-        return {int(m): int(c) for m, c in zip(months, counts, strict=True)}

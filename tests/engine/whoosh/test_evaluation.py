@@ -15,8 +15,10 @@ from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
 
 from search.analysis.query import Clause, ParsedQuery, Word
+from search.engine.whoosh import postings
 from search.engine.whoosh.evaluate import Evaluator, ranked
-from search.engine.whoosh.postings import IndexView, Segment, posting_arrays
+from search.engine.whoosh.index_view import IndexView
+from search.engine.whoosh.postings import Segment, posting_arrays
 
 VOCABULARY = [f"w{n}" for n in range(40)]
 
@@ -199,7 +201,7 @@ def test_segments_read_once_are_reused_after_a_commit(tmp_path):
     # The old segments' arrays were kept; only the new segment was read.
     for key, segment in before.items():
         assert segments[key] is segment
-        assert ("text", "w0") in segment.postings
+        assert postings.cached(key, "text", "w0")
     assert len(segments) == len(before) + 1
 
 
@@ -214,14 +216,14 @@ def test_nearest_term_prefers_the_closest_then_the_most_frequent(whoosh_ix):
         assert view.nearest_term("text", "zzzz") is None
 
 
-def test_caches_hold_a_bounded_number_of_postings():
+def test_caches_hold_a_bounded_number_of_bytes():
     from search.engine.whoosh.postings import _Lru
 
-    cache = _Lru(limit=100)
+    cache = _Lru(limit=800)  # three arrays of 30 float64
     for key in range(10):
         cache.get_or(key, lambda: np.zeros(30))
         cache.get_or(0, lambda: pytest.fail("a recently used entry was recomputed"))
-    assert cache.held == sum(len(value) for value in cache.values()) <= 100
+    assert cache.held == sum(value.nbytes for value in cache.values()) <= 800
     assert 0 in cache and 9 in cache and 1 not in cache
     # One entry larger than the limit is still kept (the newest), alone.
     cache.get_or("big", lambda: np.zeros(500))

@@ -2,8 +2,10 @@
 
 Whoosh's own policy merges every segment into one whenever about 17 have gathered, however large
 they are: at 10k articles a stall of most of a minute, at 100k many minutes, with every index
-update waiting. Ours merges segments of similar size, ten at a time, never past a size cap;
-imports leave merging to the worker's idle time, so no import batch waits for one.
+update waiting. Ours merges segments of similar size, ten at a time; a commit someone waits for
+merges only segments under a size cap, the idle worker merges every tier (large segments too) and
+rewrites any segment with many deleted documents; imports leave merging to the worker's idle
+time, so no import batch waits for one.
 """
 
 import io
@@ -14,7 +16,13 @@ from django.core.management import call_command
 from search import indexing
 from search.engine import get_engine
 from search.engine.whoosh import merge_policy, segment_writer
-from search.engine.whoosh.merge_policy import LARGEST_MERGE, MERGE_FACTOR, plan_merge
+from search.engine.whoosh.merge_policy import (
+    LARGEST_MERGE,
+    MERGE_FACTOR,
+    SMALLEST_TIER,
+    most_segments,
+    plan_merge,
+)
 from search.indexing.documents import documents_for
 from search.models import IndexTask
 from tests.conftest import DATA
@@ -45,9 +53,62 @@ def test_a_merge_never_exceeds_the_largest_merge():
     assert plan_merge([(3000, 2000)] * 10, smallest_tier=1000) == [0, 1, 2]
 
 
-def test_segments_at_the_largest_merge_are_left_alone():
+def test_segments_at_the_largest_merge_wait_for_the_idle_worker():
+    # A commit someone waits for leaves them alone...
     assert plan_merge([(LARGEST_MERGE, 0)] * 25) == []
     assert plan_merge([(LARGEST_MERGE, 0)] * 25 + [(10, 0)] * 9) == []
+    # ...the idle worker merges them by tiers, like any others: no size is never merged again.
+    assert plan_merge([(LARGEST_MERGE, 0)] * 25, largest_merge=None) == list(range(10))
+    assert (
+        plan_merge([(100 * LARGEST_MERGE, 0)] * 9 + [(LARGEST_MERGE, 0)] * 3, largest_merge=None)
+        == []
+    )
+    assert plan_merge([(100 * LARGEST_MERGE, 0)] * 10, largest_merge=None) == list(range(10))
+
+
+def _grow(total: int, batch: int) -> tuple[list[int], int]:
+    """An archive built `batch` documents a commit (capped merges), the idle worker merging
+    (uncapped) after every ten commits: the segments left, and the documents merges read."""
+    segments: list[int] = []
+    read = 0
+
+    def merge(chosen):
+        nonlocal read, segments
+        read += sum(segments[p] for p in chosen)
+        merged = sum(segments[p] for p in chosen)
+        segments = [size for p, size in enumerate(segments) if p not in chosen] + [merged]
+
+    for commit in range(total // batch):
+        chosen = plan_merge([(size, 0) for size in segments])
+        merge(chosen)
+        if chosen:  # merged into this commit's own segment
+            segments[-1] += batch
+        else:
+            segments.append(batch)
+        if commit % 10 == 9:
+            while chosen := plan_merge([(size, 0) for size in segments], largest_merge=None):
+                merge(chosen)
+    while chosen := plan_merge([(size, 0) for size in segments], largest_merge=None):
+        merge(chosen)
+    return segments, read
+
+
+@pytest.mark.parametrize("total", [10_000, 100_000, 1_000_000])
+def test_the_number_of_segments_stays_bounded_as_the_archive_grows(total):
+    segments, read = _grow(total, 500)
+    assert sum(segments) == total
+    # At most MERGE_FACTOR - 1 segments per tier once idle: 27 at 100k, 36 at a million.
+    assert len(segments) <= most_segments(total)
+    assert most_segments(1_000_000) <= 4 * (MERGE_FACTOR - 1)
+    # Each document is merged about once per tier it climbs: the cost grows as N log N.
+    tiers = most_segments(total) // (MERGE_FACTOR - 1)
+    assert read <= total * tiers
+
+
+def test_most_segments_counts_the_tiers():
+    assert most_segments(SMALLEST_TIER) == MERGE_FACTOR - 1
+    assert most_segments(SMALLEST_TIER * MERGE_FACTOR) == 2 * (MERGE_FACTOR - 1)
+    assert most_segments(SMALLEST_TIER * MERGE_FACTOR + 1) == 3 * (MERGE_FACTOR - 1)
 
 
 def test_whooshs_merge_everything_point_is_not_ours():
@@ -60,6 +121,9 @@ def test_a_segment_mostly_deleted_is_rewritten_only_when_asked():
     assert plan_merge(sizes) == []
     assert plan_merge(sizes, rewrite_deleted_share=0.3) == [1]
     assert plan_merge(sizes, rewrite_deleted_share=0.5) == []
+    # Idle, deletions are reclaimed in any segment, the largest too.
+    assert plan_merge(sizes, largest_merge=None, rewrite_deleted_share=0.5) == [3]
+    assert plan_merge([(500_000, 200_000)], largest_merge=None, rewrite_deleted_share=0.3) == [0]
 
 
 # --- on a real index, through the backend and the queue ----------------------------------------
@@ -221,12 +285,19 @@ def test_an_edit_replaces_the_copy_in_whichever_segment_holds_it(make_article, c
 
 
 @pytest.mark.django_db
-def test_the_largest_merge_is_a_setting(make_article, client, settings):
+def test_the_largest_merge_is_a_setting_for_commits_not_for_idle_merges(
+    make_article, client, settings
+):
     settings.ARCHIVE_INDEX_MERGE_ARTICLES = 4
     _apply_one_by_one(make_article, MERGE_FACTOR, merge=False)
+    # A commit merges at most 4 documents of the tier that is due, besides its own.
+    _apply_one_by_one(make_article, 1, merge=True)
+    assert sorted(segment.doc_count_all() for segment in _segments()) == [1] * 6 + [5]
+    # Idle, the worker merges whatever is due, past the setting.
+    _apply_one_by_one(make_article, 3, merge=False)
     assert indexing.merge_when_idle() is True
-    assert sorted(segment.doc_count_all() for segment in _segments()) == [1] * 6 + [4]
-    assert _search_count(client, "قافلة") == MERGE_FACTOR
+    assert [segment.doc_count_all() for segment in _segments()] == [MERGE_FACTOR + 4]
+    assert _search_count(client, "قافلة") == MERGE_FACTOR + 4
 
 
 # --- an idle merge gives way to changes saved meanwhile ------------------------------------------
