@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from archive import jobs
+from archive import import_messages, jobs
 from archive.forms import UploadForm
 from archive.ingest.fields import Defaults
 from archive.models import Article, ImportBatch, ImportOutcome, Original, Source, Tag
@@ -238,7 +238,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 )
             else:
                 level = messages.WARNING if batch.failed else messages.SUCCESS
-                messages.add_message(request, level, batch.summary)
+                messages.add_message(request, level, _batch_summary(batch))
             return redirect(report_url)
         rows = [_preview_row(row) for row in batch.preview.get("outcomes", [])]
         counts = {status: 0 for status in ("imported", "updated", "skipped", "failed")}
@@ -250,6 +250,7 @@ class ArticleAdmin(admin.ModelAdmin):
             batch=batch,
             rows=rows,
             counts=counts,
+            summary=import_messages.summary(**counts),
             background=jobs.total_size(batch) > settings.ARCHIVE_INLINE_IMPORT_BYTES,
             unread_files=batch.preview.get("unread_files", 0),
             unread_records=batch.preview.get("unread_records", 0),
@@ -301,7 +302,11 @@ class OriginalAdmin(admin.ModelAdmin):
 def _preview_row(row: dict) -> dict:
     """A preview row with its duplicate references resolved: a stored article (linked) or
     another file of the same upload (named)."""
-    preview = row.get("preview") or {}
+    preview = dict(row.get("preview") or {})
+    # The importer writes English (what import_articles prints); editors read their language.
+    for key in ("warnings", "notes"):
+        if preview.get(key):
+            preview[key] = [import_messages.translate_message(text) for text in preview[key]]
     links = []
     for key, label in (
         ("duplicate_of", _("duplicate of")),
@@ -325,12 +330,35 @@ def _preview_row(row: dict) -> dict:
                 "similarity": similarity,
             }
         )
-    return {**row, "preview": preview, "links": links}
+    return {
+        **row,
+        "preview": preview,
+        "links": links,
+        "status_label": import_messages.status_label(row.get("status", "")),
+        "precision_label": import_messages.precision_label(preview.get("precision", "")),
+        "message": import_messages.translate_message(row.get("message", "")),
+    }
 
 
-class ImportOutcomeInline(admin.TabularInline):
+def _batch_summary(batch: ImportBatch) -> str:
+    return import_messages.summary(batch.imported, batch.updated, batch.skipped, batch.failed)
+
+
+class OutcomeText:
+    """An outcome's status and message in the editor's language, for both outcome lists."""
+
+    @admin.display(description=_("outcome"), ordering="status")
+    def status_view(self, outcome):
+        return import_messages.status_label(outcome.status)
+
+    @admin.display(description=_("message"))
+    def message_view(self, outcome):
+        return import_messages.translate_message(outcome.message)
+
+
+class ImportOutcomeInline(OutcomeText, admin.TabularInline):
     model = ImportOutcome
-    fields = ["position", "name", "status", "message", "article_link"]
+    fields = ["position", "name", "status_view", "message_view", "article_link"]
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -412,7 +440,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("result"))
     def summary_view(self, batch):
-        return batch.summary
+        return _batch_summary(batch)
 
     @admin.display(description=_("files"))
     def files_view(self, batch):
@@ -432,12 +460,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportOutcome)
-class ImportOutcomeAdmin(admin.ModelAdmin):
-    list_display = ["name", "status", "message", "article", "batch"]
+class ImportOutcomeAdmin(OutcomeText, admin.ModelAdmin):
+    list_display = ["name", "status_view", "message_view", "article", "batch"]
     list_filter = ["status", "batch"]
     search_fields = ["name", "message"]
     list_select_related = ["article", "batch"]
-    readonly_fields = ["batch", "position", "name", "status", "message", "article"]
+    readonly_fields = ["batch", "position", "name", "status_view", "message_view", "article"]
 
     def has_add_permission(self, request):
         return False

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from archive.ingest.archives import human_size
 
 
-def _refusal(request, status: int, message: str):
-    return render(request, "limit.html", {"message": message}, status=status)
+def _refusal(request, status: int, message: str, template: str = "limit.html"):
+    return render(request, template, {"message": message}, status=status)
 
 
 def _language(request):
@@ -64,4 +64,4 @@ def bad_request(request, exception=None):
         message = _("The form sent too many fields; nothing was saved.")
     else:
         message = _("The request could not be understood; nothing was saved.")
-    return _refusal(request, 400, message)
+    return _refusal(request, 400, message, "400.html")

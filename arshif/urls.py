@@ -1,11 +1,18 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from search.web.sitemaps import SITEMAPS
 
 # Says which upload limit a refused request broke (arshif/limits.py).
 handler400 = "arshif.limits.bad_request"
+
+# The admin says whose it is, in the editor's language, and links back to the public site.
+admin.site.site_header = _("Arshif administration")
+admin.site.site_title = _("Arshif administration")
+admin.site.index_title = _("The archive's content and imports")
+admin.site.site_url = reverse_lazy("search:home")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -82,3 +82,24 @@ def test_editing_an_article_in_the_admin_reaches_search(admin_client, seed_artic
 )
 def test_other_admin_lists_load(admin_client, seed_article, path):
     assert admin_client.get(path).status_code == 200
+
+
+def test_the_admin_is_branded_arshif_in_both_languages(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "<title>محتوى الأرشيف وعمليات الاستيراد | إدارة أرشيف</title>" in html
+    assert '<a href="/admin/">إدارة أرشيف</a>' in html  # the header
+    assert "جانغو" not in html and "Django" not in html
+    assert '<a href="/">عرض الموقع</a>' in html  # back to the public site
+
+    admin_client.cookies["django_language"] = "en"
+    html = admin_client.get("/admin/").content.decode()
+    assert "<title>The archive&#x27;s content and imports | Arshif administration</title>" in html
+    assert '<a href="/admin/">Arshif administration</a>' in html
+    assert "Django administration" not in html
+    assert '<a href="/">View site</a>' in html
+
+
+def test_the_admin_login_page_is_branded_too(client, db):
+    html = client.get("/admin/login/").content.decode()
+    assert "إدارة أرشيف" in html and "جانغو" not in html

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import translation
 
 from archive import jobs
 from archive.models import Article, ImportBatch, ImportOutcome, Original, UploadChunk
@@ -74,11 +75,13 @@ def test_preview_shows_each_record_and_saves_nothing(admin_client, files):
 
     html = admin_client.get(response["Location"]).content.decode()
     assert SEED_TITLE in html and TITLE in html
-    assert "2019-03-23" in html and "(day)" in html  # date and precision
-    assert "No publication date found" in html  # the seed's warning
-    assert "broken.jsonl (line 2)" in html and "malformed JSON" in html
-    assert "notes.docx" in html and "unsupported file type" in html
-    assert "imported 3, updated 0, skipped 0, failed 2" in html.replace("</strong>", "")
+    # The importer's notes in the editor's (Arabic) interface; file and field names as they are.
+    assert "2019-03-23" in html and "(تاريخ كامل)" in html  # date and precision
+    assert "لم يُعثر على تاريخ النشر؛ تُرك حقل published فارغًا" in html  # the seed's warning
+    assert "broken.jsonl (line 2)" in html and "JSON غير سليم في العمود" in html
+    assert "notes.docx" in html and "نوع ملف غير مدعوم (الأنواع المدعومة: .csv" in html
+    assert "استُورد 3، وحُدِّث 0، وتُخطّي 0، وفشل 2" in html
+    assert "malformed JSON" not in html and "No publication date found" not in html
     assert 'name="confirm"' in html
     rows = batch.preview["outcomes"]
     assert [row["status"] for row in rows] == [
@@ -112,8 +115,10 @@ def test_confirm_imports_and_reports_per_file(admin_client, files):
     assert not UploadChunk.objects.exists()  # the upload is gone; its originals are kept
 
     html = admin_client.get(response["Location"]).content.decode()
-    assert "imported 3, updated 0, skipped 0, failed 2" in html  # the message and the summary
-    assert "malformed JSON" in html and "unsupported file type" in html
+    # The message and the summary, and each outcome, in the editor's language.
+    assert html.count("استُورد 3، وحُدِّث 0، وتُخطّي 0، وفشل 2") == 2
+    assert "JSON غير سليم" in html and "نوع ملف غير مدعوم" in html
+    assert "malformed JSON" not in html and "unsupported file type" not in html
     assert "/admin/archive/article/" in html  # outcomes link to their articles
     # Confirming twice imports nothing twice.
     admin_client.post(f"{UPLOAD}{batch.pk}/", {"confirm": "1"})
@@ -186,7 +191,7 @@ def test_large_upload_runs_in_the_background_with_progress(admin_client, files, 
     assert Article.objects.count() == 3
     assert jobs.run_next_job() is False  # nothing left
     html = admin_client.get(f"/admin/archive/importbatch/{batch.pk}/change/").content.decode()
-    assert 'http-equiv="refresh"' not in html and "imported 3, updated 0" in html
+    assert 'http-equiv="refresh"' not in html and "استُورد 3، وحُدِّث 0" in html
 
 
 def test_an_interrupted_background_import_resumes_where_it_stopped(admin_client, files, settings):
@@ -227,7 +232,7 @@ def test_history_lists_uploads_and_command_runs(admin_client, files, tmp_path):
     assert html.count('class="field-__str__"') == 2 or "import_articles" in html
     command = ImportBatch.objects.get(origin="command")
     html = admin_client.get(f"/admin/archive/importbatch/{command.pk}/change/").content.decode()
-    assert "a.jsonl (line 1)" in html and "imported 3, updated 0, skipped 0, failed 0" in html
+    assert "a.jsonl (line 1)" in html and "استُورد 3، وحُدِّث 0، وتُخطّي 0، وفشل 0" in html
     html = admin_client.get(
         "/admin/archive/importoutcome/", {"batch__id__exact": command.pk}
     ).content.decode()
@@ -287,3 +292,55 @@ def test_preview_lists_the_entities_the_text_names(admin_client, db):
     html = admin_client.get(response["Location"]).content.decode()
     assert "الرقة" in html and "قوات سوريا الديمقراطية" in html
     assert Article.objects.count() == 0
+
+
+def test_an_english_editor_reads_the_importers_notes_in_english(admin_client, files):
+    admin_client.cookies["django_language"] = "en"
+    post_upload(admin_client, files)
+    batch = ImportBatch.objects.get()
+    html = admin_client.get(f"{UPLOAD}{batch.pk}/").content.decode()
+    assert '<html lang="en" dir="ltr">' in html
+    assert "2019-03-23" in html and "(day)" in html
+    assert "No publication date found; published is left empty" in html
+    assert "malformed JSON at column" in html and "unsupported file type (supported: .csv" in html
+    assert "imported 3, updated 0, skipped 0, failed 2" in html
+
+
+def test_the_common_import_notes_are_in_arabic_and_the_command_keeps_english(
+    admin_client, settings
+):
+    settings.ARCHIVE_MAX_FILE_BYTES = 50 * 1024
+    out = io.StringIO()
+    call_command("import_articles", str(SEED), stdout=out)
+    seed = Article.objects.get()
+    big = "سطر\n".encode() * 20_000
+    post_upload(
+        admin_client,
+        [
+            ("copy.txt", SEED.read_bytes()),
+            ("repost.txt", near_copy(SEED_TEXT).encode()),
+            ("binary.txt", b"\x00\x01\x02\x03" * 64),
+            ("menu.html", b"<html><head><title>Home</title></head><body><nav><a href=/>x</a>"),
+            ("big.txt", big),
+        ],
+    )
+    batch = ImportBatch.objects.get(origin="upload")
+    preview = admin_client.get(f"{UPLOAD}{batch.pk}/").content.decode()
+    assert "binary.txt" in preview and "فشل: <span" in preview
+    assert "الملف ثنائي وليس نصًّا" in preview
+    assert "لا مقال: الصفحة التي عنوانها &#x27;Home&#x27; لا تحوي نص مقال" in preview
+    assert "حجم الملف 137 KB، وهذا فوق الحدّ المسموح (50 KB)" in preview
+    admin_client.post(f"{UPLOAD}{batch.pk}/", {"confirm": "1"})
+    html = admin_client.get(f"/admin/archive/importbatch/{batch.pk}/change/").content.decode()
+    assert f"النص نفسه محفوظ في المقال #{seed.pk}" in html  # the exact copy, skipped
+    assert "تُخطّي" in html and "فشل" in html
+    assert f"شبه مطابق للمقال #{seed.pk} (نسبة التطابق" in html  # the near copy, imported
+    assert "same text as" not in html and "near-duplicate of article" not in html
+    # What the history stores, and what the command prints, stays English.
+    messages = dict(ImportOutcome.objects.filter(batch=batch).values_list("name", "message"))
+    assert messages["copy.txt"] == f"same text as article #{seed.pk}"
+    assert messages["binary.txt"] == "the file is binary, not text"
+    out = io.StringIO()
+    with translation.override("ar"):
+        call_command("import_articles", str(SEED), stdout=out)
+    assert out.getvalue() == "imported 0, updated 0, skipped 1, failed 0\n"

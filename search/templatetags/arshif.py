@@ -1,6 +1,7 @@
 """Template helpers for the reader's pages."""
 
 from django import template
+from django.templatetags.static import static
 from django.utils.translation import get_language_bidi
 
 from archive.ingest.sanitize import strip_bidi_controls
@@ -40,3 +41,13 @@ def http_url(value) -> str:
     """The URL when it is http(s), else "" : a stored link is never javascript: or data:."""
     url = str(value or "").strip()
     return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+@register.simple_tag
+def safe_static(path: str) -> str:
+    """The static file's URL, or "" when the storage cannot give one (no manifest, no entry):
+    for 500.html, which must render whatever is broken."""
+    try:
+        return static(path)
+    except Exception:  # any failure here would replace the error page by a bare one
+        return ""

@@ -85,3 +85,18 @@ def test_the_admin_loads_with_no_violation(page, live_archive):
     expect(page.locator(".datetimeshortcuts").first).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert console == []
+
+
+def test_the_404_page_loads_with_no_violation_and_leads_back_to_search(page, live_archive):
+    base, _ = live_archive
+    console = watch(page)
+    response = page.goto(base + "/no-such-page/")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("الصفحة غير موجودة")
+    assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+    assert page.evaluate("document.documentElement.classList.contains('js')")  # arshif.js ran
+    page.fill("#error-q", "قافلة")
+    with page.expect_navigation():
+        page.click(".error-page__search button")
+    expect(page.locator("ol.results > li").first).to_be_visible()
+    assert console == []
