@@ -137,7 +137,7 @@ def test_an_empty_index_beside_articles_is_reported_at_start_up(engine, make_art
     IndexTask.objects.all().delete()
     check = manage(engine, "check")
     assert "arshif.W011" in check.stderr
-    assert "the search index is missing or empty, but the database holds 1 articles" in (
+    assert "the search index is missing or empty, but the database holds 1 article:" in (
         check.stderr
     )
     assert manage(engine, "check_index", "--repair").returncode == 0
