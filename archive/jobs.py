@@ -17,11 +17,11 @@ import logging
 import time
 import traceback
 import uuid
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -30,6 +30,12 @@ from archive.dbstats import refresh_planner_statistics
 from archive.ingest.fields import Defaults
 from archive.ingest.report import FAILED, IMPORTED, SKIPPED, UPDATED, Outcome, Report
 from archive.ingest.service import Importer
+from archive.ingest.storage import (
+    StorageFull,
+    database_full_message,
+    index_full_message,
+    storage_failure,
+)
 from archive.models import ImportBatch, ImportOutcome, UploadChunk
 from search.indexing import AlongsideDrain, drain_alongside, process_pending
 
@@ -197,22 +203,52 @@ def run_batch(batch_id: int) -> str:
                 ImportBatch.objects.filter(pk=batch_id).update(processed_files=done)
                 if batch.background and not alongside.ran:
                     _drain_index()
-    except Exception:
-        log.exception("import batch %s failed", batch_id)
-        ImportBatch.objects.filter(pk=batch_id).update(
-            status=ImportBatch.Status.FAILED,
-            finished=timezone.now(),
-            error=traceback.format_exc(limit=5)[-4000:],
-        )
-        remove_upload(batch)  # it is not run again: its bytes would wait for nothing
+    except Exception as error:
+        reason = str(error) if isinstance(error, StorageFull) else storage_failure(error)
+        if reason is None:
+            log.exception("import batch %s failed", batch_id)
+            message = traceback.format_exc(limit=5)
+        else:  # not a bug: the editor is told what to do, as import_articles tells its user
+            message = database_full_message(reason, "upload the same files again")
+            log.error("import batch %s: %s", batch_id, message)
+        _record_failure(batch, message)
         raise
+    # In the worker, what the import stored is searchable when its batch says "done", or the
+    # batch says why not (the drain beside it and _drain_index only log what goes wrong).
+    lagging = _index_the_rest() if batch.background else ""
+    batch.refresh_from_db()  # its counts, for the summary
+    error = ""
+    if lagging:
+        remedy = "and the worker makes them searchable: it tries again every few seconds"
+        error = f"{batch.summary}; but {index_full_message(lagging, remedy)}"[-4000:]
+        log.error("import batch %s: %s", batch_id, error)
     ImportBatch.objects.filter(pk=batch_id).update(
-        status=ImportBatch.Status.DONE, finished=timezone.now()
+        status=ImportBatch.Status.DONE, finished=timezone.now(), error=error
     )
-    refresh_planner_statistics()
-    remove_upload(batch)
-    batch.refresh_from_db()
+    with suppress(OSError, DatabaseError):  # else the worker's hourly clean-up removes it
+        remove_upload(batch)
+    try:
+        refresh_planner_statistics()
+    except (OSError, DatabaseError):  # statistics only speed queries up; the import is done
+        log.exception("refreshing the planner's statistics after import batch %s failed", batch_id)
     return batch.summary
+
+
+def _record_failure(batch: ImportBatch, message: str) -> None:
+    """Mark a batch stopped, with what stopped it, and let its upload go (it is not run again).
+
+    When even that cannot be written (the disk is still full), the batch stays "running" with
+    its upload kept: the worker's next start queues it again (resume_interrupted), and it goes
+    on after the last file it finished, skipping what is stored."""
+    try:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.FAILED, finished=timezone.now(), error=message[-4000:]
+        )
+    except (OSError, DatabaseError):
+        log.error("import batch %s: its failure could not be recorded either", batch.pk)
+        return
+    with suppress(OSError, DatabaseError):  # else the worker's hourly clean-up removes it
+        remove_upload(batch)
 
 
 def save_outcomes(batch: ImportBatch, outcomes: list[Outcome], position: int) -> int:
@@ -268,10 +304,14 @@ def remove_upload(batch: ImportBatch) -> None:
 
 
 def remove_stale_uploads() -> int:
-    """Delete the uploaded bytes of previews nobody confirmed within a day; returns how many
-    uploads were removed."""
+    """Delete the uploaded bytes of previews nobody confirmed within a day (and any left by an
+    ended import); returns how many uploads were removed."""
     cutoff = timezone.now() - timezone.timedelta(seconds=STALE_AFTER_SECONDS)
-    stale = ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEW, created__lt=cutoff)
+    stale = ImportBatch.objects.filter(
+        # ...and those of ended imports that could not delete them (a full disk, see run_batch)
+        Q(status=ImportBatch.Status.PREVIEW, created__lt=cutoff)
+        | Q(status__in=[ImportBatch.Status.DONE, ImportBatch.Status.FAILED])
+    )
     waiting = stale.filter(upload_chunks__isnull=False)
     batches = list(waiting.values_list("pk", flat=True).distinct())
     UploadChunk.objects.filter(batch_id__in=batches).delete()
@@ -288,6 +328,17 @@ def _indexing_alongside(background: bool):
     """search.indexing.drain_alongside for a background upload (the worker is the index writer
     anyway); for an import run in a request, nothing (the worker indexes it)."""
     return drain_alongside(UPLOAD_INDEX_BATCH) if background else nullcontext(AlongsideDrain())
+
+
+def _index_the_rest() -> str:
+    """Apply what the import left queued; "" when done, else why the index could not take it
+    (its changes stay queued: the worker loop tries again)."""
+    try:
+        process_pending(blocking=False, merge=False)
+    except (OSError, DatabaseError) as error:
+        log.exception("applying index changes at the end of an import failed")
+        return storage_failure(error) or f"{type(error).__name__}: {error}"
+    return ""
 
 
 def _drain_index() -> None:

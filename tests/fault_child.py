@@ -2,13 +2,16 @@
 
     python -m tests.fault_child MARKER TARGET CALL WHEN WHO [ACTION] -- manage.py-arguments...
 
-TARGET is `module:Class.method` (or `module:function`). On its CALL-th call (counted in each of
+TARGET is `module:Class.method` (or `module:function`), or several, comma-separated (each
+counts its own calls). On its CALL-th call (counted in each of
 the processes WHO names: `main`, the command's own process, `forked`, a process it forked, such
 as the index drain alongside an import, or `any`), WHEN `before` or `after` the call itself, the
 process does ACTION: `pause` (the default) writes its pid to MARKER and sleeps, for the test to
 kill it with SIGKILL; `fsize=BYTES` writes MARKER and limits the size of the files it writes
 from then on (RLIMIT_FSIZE, SIGXFSZ ignored: a write past it fails with EFBIG, as on a full
-disk). Nothing else changes: the command runs its real code against the real database and
+disk); `within-fsize=BYTES` limits them only while the target runs, from its CALL-th call on
+(WHEN does not matter): the one disk that holds what the target writes is full, another (the
+database's) is not. Nothing else changes: the command runs its real code against the real database and
 index.
 """
 
@@ -21,6 +24,7 @@ import resource
 import signal
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -34,7 +38,23 @@ def _act(marker: str, action: str) -> None:
     time.sleep(3600)
 
 
+@contextmanager
+def _limited(marker: str, size: int):
+    Path(marker).write_text(str(os.getpid()))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+
 def install(marker: str, target: str, call: int, when: str, who: str, action: str) -> None:
+    if "," in target:
+        for one in target.split(","):
+            install(marker, one, call, when, who, action)
+        return
     module_name, _, attribute = target.partition(":")
     owner = importlib.import_module(module_name)
     *path, name = attribute.split(".")
@@ -50,6 +70,9 @@ def install(marker: str, target: str, call: int, when: str, who: str, action: st
         counted = who == "any" or (os.getpid() == main) == (who == "main")
         if counted:
             calls += 1
+        if counted and calls >= call and action.startswith("within-fsize="):
+            with _limited(marker, int(action.split("=")[1])):
+                return original(*args, **kwargs)
         if counted and calls == call and when == "before":
             _act(marker, action)
         result = original(*args, **kwargs)

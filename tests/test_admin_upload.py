@@ -224,6 +224,17 @@ def test_stale_previews_are_removed(admin_client, files):
     assert jobs.remove_stale_uploads() == 0
 
 
+def test_bytes_an_ended_import_could_not_delete_are_removed(admin_client, files):
+    post_upload(admin_client, files)
+    ended = ImportBatch.objects.get()
+    # A full disk kept the import from deleting them when it stopped.
+    ImportBatch.objects.filter(pk=ended.pk).update(status="failed")
+    post_upload(admin_client, files[:1])  # a fresh preview: kept
+    assert jobs.remove_stale_uploads() == 1
+    fresh = ImportBatch.objects.exclude(pk=ended.pk).get()
+    assert list(UploadChunk.objects.values_list("batch", flat=True)) == [fresh.pk]
+
+
 def test_history_lists_uploads_and_command_runs(admin_client, files, tmp_path):
     shutil.copy(JSONL, tmp_path / "a.jsonl")
     call_command("import_articles", str(tmp_path), stdout=io.StringIO())

@@ -42,3 +42,21 @@ def storage_failure(error: BaseException) -> str | None:
             return str(current)
         current = current.__cause__ or current.__context__
     return None
+
+
+def database_full_message(reason: str, again: str) -> str:
+    """What an import stopped by StorageFull says, wherever it ran; `again` is how to finish
+    it once there is room (each batch commits whole or not at all, so it can be run again)."""
+    return (
+        f"the import stopped: the database could not be written ({reason}); the disk is full "
+        "or a file size limit was reached. The articles stored before it are kept, none of the "
+        f"batch being written. Free some space and {again}: what is already stored is skipped."
+    )
+
+
+def index_full_message(reason: str, remedy: str) -> str:
+    """What an import says when it stored its articles but the search index refused them."""
+    return (
+        f"the search index could not be written ({reason}). The articles are stored and queued "
+        f"for the index: free some space, {remedy}."
+    )

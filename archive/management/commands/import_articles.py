@@ -12,7 +12,12 @@ from archive.ingest.fields import Defaults
 from archive.ingest.formats import find_files, supported
 from archive.ingest.report import FAILED, IMPORTED, UPDATED
 from archive.ingest.service import Importer
-from archive.ingest.storage import StorageFull, storage_failure
+from archive.ingest.storage import (
+    StorageFull,
+    database_full_message,
+    index_full_message,
+    storage_failure,
+)
 from archive.jobs import finish_command_run, save_outcomes, start_command_run
 from archive.models import Article, Source, too_long
 from search.indexing import drain_alongside, process_pending
@@ -97,10 +102,7 @@ class Command(BaseCommand):
             # Each batch commits whole or not at all: what is stored is consistent, and a rerun
             # skips it.
             raise CommandError(
-                f"the import stopped: the database could not be written ({error}); the disk "
-                "is full or a file size limit was reached. The articles stored before it are "
-                "kept, none of the batch being written. Free some space and run the same "
-                "command again: what is already stored is skipped."
+                database_full_message(str(error), "run the same command again")
             ) from error
         except BaseException as error:
             if batch is not None:
@@ -118,11 +120,13 @@ class Command(BaseCommand):
                 process_pending(merge=False)
             except (OSError, DatabaseError) as error:
                 # The articles are stored and their changes queued: the index only lags.
+                remedy = (
+                    "then run `manage.py sync_index` (or let the worker run) to make them "
+                    "searchable"
+                )
                 raise CommandError(
-                    f"{report.summary()}; but the search index could not be written "
-                    f"({storage_failure(error) or error}). The articles are stored and queued "
-                    "for the index: free some space, then run `manage.py sync_index` (or let "
-                    "the worker run) to make them searchable."
+                    f"{report.summary()}; but "
+                    + index_full_message(str(storage_failure(error) or error), remedy)
                 ) from error
             if verbosity >= 2 and alongside is not None and alongside.ran:
                 self.stdout.write(f"index: {alongside.applied} changes applied during the import")
