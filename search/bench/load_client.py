@@ -351,7 +351,12 @@ async def run(
     limits = httpx.Limits(max_connections=readers + 2 * len(editors))
     async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as shared:
         tasks = [reader(shared, recorder, ReaderMix(article_ids, seed)) for seed in range(readers)]
-        sessions = [httpx.AsyncClient(base_url=base, timeout=timeout) for _ in editors]
+        # The editors read the admin in English: their checks look for the importer's English
+        # words (the admin shows them in the editor's language, Arabic by default).
+        sessions = [
+            httpx.AsyncClient(base_url=base, timeout=timeout, headers={"Accept-Language": "en"})
+            for _ in editors
+        ]
         try:
             tasks += [editor_loop(s, recorder, e) for s, e in zip(sessions, editors, strict=True)]
             await asyncio.gather(*tasks)
