@@ -92,12 +92,14 @@ def test_a_failing_view_gets_the_500_page_in_the_readers_language(db):
     assert_way_back(html)
 
 
-def test_the_500_page_renders_without_request_database_or_static_manifest(settings):
+def test_the_500_page_renders_without_request_database_or_static_manifest(settings, tmp_path):
     """What Django does when a view fails: the template with an empty context, no request.
-    Here with the production storage and no collectstatic run: no manifest to read."""
+    Here with the production storage and no collectstatic run: no manifest to read (an empty
+    static root, whatever other tests collected into the shared one)."""
     from django.template import loader
     from django.utils import translation
 
+    settings.STATIC_ROOT = tmp_path / "static"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -37,7 +37,7 @@ def arabic():
         (lambda: unreadable(b""), "الملف فارغ"),
         (lambda: unreadable(b"\x00\x01\x02\x03" * 64), "الملف ثنائي وليس نصًّا"),
         (
-            lambda: decoding._not_utf8("Windows-1256"),
+            lambda: decoding.not_utf8("Windows-1256"),
             "قُرئ بترميز Windows-1256 (لا UTF-8): تحقّق من أن النص يُقرأ صحيحًا",
         ),
         (lambda: "same text as article #12", "النص نفسه محفوظ في المقال #12"),
