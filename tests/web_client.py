@@ -42,16 +42,17 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 class Browser:
-    def __init__(self, base: str, cookies: CookieJar | None = None):
+    def __init__(self, base: str, cookies: CookieJar | None = None, language: str | None = None):
         self.base = base
         self.cookies = cookies if cookies is not None else CookieJar()
+        self.language = language  # sent as Accept-Language; None: the site's default (Arabic)
         self._opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects()
         )
 
     def at(self, base: str) -> Browser:
         """The same client (same cookies) talking to another server."""
-        return Browser(base, self.cookies)
+        return Browser(base, self.cookies, self.language)
 
     def get(self, path: str, params: dict | None = None) -> Answer:
         url = self.base + path
@@ -99,6 +100,8 @@ class Browser:
         assert answer.status == 302, answer.text[:2000]
 
     def _send(self, request: urllib.request.Request) -> Answer:
+        if self.language:
+            request.add_header("Accept-Language", self.language)
         try:
             response = self._opener.open(request, timeout=60)
         except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx, 5xx
