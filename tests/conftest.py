@@ -39,11 +39,25 @@ def clean_index(request):
     from search.engine import get_engine
 
     get_engine().clear()
+    _clear_postgres_engine()
     _load_gazetteer()
     from search.entities.tagging import invalidate
 
     invalidate()  # entities a previous test created were rolled back with it
     yield
+
+
+def _clear_postgres_engine():
+    """On PostgreSQL the PostgreSQL engine's tables are in the test database too, but they are
+    not models: the flush between tests leaves them as they were, and a later test (its own
+    gunicorn with SEARCH_URL=postgres:, say) would find another test's documents there."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    from search.engine.postgres.backend import PostgresSearchBackend
+
+    PostgresSearchBackend("default", DATABASE="default").clear()
 
 
 def _load_gazetteer():
