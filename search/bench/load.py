@@ -130,13 +130,16 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 def cached_archive(cache_dir: Path, articles: int, seed: int) -> Path:
     """The data dir of a generated archive (database and index), built when missing."""
-    entry = cache_dir / f"archive-{articles}-seed{seed}-analysis{ANALYSIS_VERSION}"
+    entry = cache_dir / (
+        f"archive-{articles}-seed{seed}-g{generator.GENERATOR_VERSION}-analysis{ANALYSIS_VERSION}"
+    )
     stamp_path = entry / "built.json"
     if stamp_path.exists():
         stamp = json.loads(stamp_path.read_text())
         if not stamp.get("merged"):  # built before the cache settled its index
             _settle(clean_env(entry))
             stamp_path.write_text(json.dumps({**stamp, "merged": True}) + "\n")
+        _bring_up_to_date(entry)
         return entry
     cache_dir.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=cache_dir))
@@ -158,6 +161,22 @@ def cached_archive(cache_dir: Path, articles: int, seed: int) -> Path:
     finally:
         shutil.rmtree(building, ignore_errors=True)
     return entry
+
+
+def _bring_up_to_date(entry: Path) -> None:
+    """A cached archive built by older code (an older schema, documents indexed without what
+    the index stores now) is brought up to date once, in the cache, so that every run starts
+    from an archive whose index agrees with its database."""
+    env = clean_env(entry)
+    _manage(env, "migrate", "--noinput", "-v", "0")
+    check = subprocess.run(
+        [sys.executable, "manage.py", "check_index"],
+        cwd=REPO_DIR, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if check.returncode:
+        print("bringing the cached archive's index up to date (once)", file=sys.stderr)
+        _manage(env, "check_index", "--repair")
+        _settle(env)
 
 
 def _settle(env: dict[str, str]) -> None:
