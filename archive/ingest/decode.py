@@ -102,15 +102,23 @@ def decode(data: bytes, declared: str = "") -> DecodedText:
         return _finish(data.decode("utf-8-sig"), "UTF-8", [])
     except UnicodeDecodeError as error:
         first_bad = error.start
+    codec, text = other_encoding(data, declared, first_bad)
+    name = display_name(codec)
+    return _finish(text, name, [not_utf8(name)])
+
+
+def other_encoding(data: bytes, declared: str, first_bad: int) -> tuple[str, str]:
+    """(codec, text) of bytes that are not UTF-8 (the first bad byte at offset `first_bad`):
+    the `declared` encoding when it reads them cleanly, else the one charset-normalizer finds;
+    UnreadableFile when neither does."""
     if declared:
         try:
             text = data.decode(declared)
         except (LookupError, UnicodeDecodeError):
             pass
         else:
-            name = display_name(declared)
             if not CONTROL_CHARS.search(text):
-                return _finish(text, name, [not_utf8(name)])
+                return declared, text
     match = charset_normalizer.from_bytes(data).best()
     if match is None or match.chaos > MAX_CHAOS or not str(match).strip():
         raise UnreadableFile(
@@ -118,8 +126,7 @@ def decode(data: bytes, declared: str = "") -> DecodedText:
             f"{first_bad}) and no other encoding reads it cleanly; save the file as UTF-8 "
             "and import it again"
         )
-    name = display_name(match.encoding)
-    return _finish(str(match), name, [not_utf8(name)])
+    return match.encoding, str(match)
 
 
 def not_utf8(name: str) -> str:

@@ -20,16 +20,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-import charset_normalizer
-
 from archive.ingest.archives import human_size
 from archive.ingest.decode import (
-    CONTROL_CHARS,
-    MAX_CHAOS,
     UnreadableFile,
     display_name,
     looks_binary,
     not_utf8,
+    other_encoding,
     repair_mojibake,
 )
 from archive.ingest.records import RecordError, RecordResult, result
@@ -77,24 +74,9 @@ def detect(sample: bytes, declared: str = "") -> Encoding:
     except UnicodeDecodeError as error:
         first_bad = error.start + skip
     whole_lines = sample[: sample.rfind(b"\n") + 1] or sample
-    if declared:
-        try:
-            text = whole_lines.decode(declared)
-        except (LookupError, UnicodeDecodeError):
-            pass
-        else:
-            if not CONTROL_CHARS.search(text):
-                name = display_name(declared)
-                return Encoding(declared, name, [not_utf8(name)])
-    match = charset_normalizer.from_bytes(whole_lines).best()
-    if match is None or match.chaos > MAX_CHAOS or not str(match).strip():
-        raise UnreadableFile(
-            f"cannot tell the text encoding: not valid UTF-8 (first bad byte at offset "
-            f"{first_bad}) and no other encoding reads it cleanly; save the file as UTF-8 "
-            "and import it again"
-        )
-    name = display_name(match.encoding)
-    return Encoding(match.encoding, name, [not_utf8(name)])
+    codec, _ = other_encoding(whole_lines, declared, first_bad)
+    name = display_name(codec)
+    return Encoding(codec, name, [not_utf8(name)])
 
 
 @dataclass
