@@ -1,15 +1,22 @@
 """More like this: articles sharing an article's most distinctive words.
 
 Cheap and deterministic: the words of the title, standfirst and body go through the index's own
-analysis (`analyze_exact`: normalised, stopwords dropped); the most frequent of them (title words
-count more, words every news story uses count not at all) are OR-ed into one query, and the
-index ranks the archive by how many of them, and how often, each article shares.
+analysis (`analyze_exact`: normalised, stopwords dropped) and are weighed by how often the
+article uses them (title words count more, words every news story uses count not at all) and how
+rare they are in the archive (tf-idf, as Lucene's MoreLikeThis does): a word only this article
+holds finds nothing, and one in a large share of the archive says little about what it is about
+while its postings are the costliest to read (at 100k articles, twelve common words made the
+PostgreSQL engine read hundreds of thousands of postings for every article page). The best
+twelve are OR-ed into one query, and the index ranks the archive by how many of them, and how
+often, each article shares.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
+from collections.abc import Mapping
 
 from archive.models import Article
 from search.analysis import arabic
@@ -22,6 +29,12 @@ QUERY_WORDS = 12
 TITLE_WEIGHT = 3
 STANDFIRST_WEIGHT = 2
 MIN_LETTERS = 3
+# How many of the article's most used words are weighed by their rarity.
+CANDIDATE_WORDS = 60
+# A word held by more than this share of the archive (and more than MIN_CEILING articles)
+# is not a query word.
+MAX_DOCUMENT_SHARE = 0.05
+MIN_CEILING = 20
 # Beyond the analyzer's stopwords: words nearly every news report uses, in both languages.
 COMMON_WORDS = frozenset(
     arabic.normalize(word)
@@ -37,10 +50,42 @@ COMMON_WORDS = frozenset(
 )
 
 
-def distinctive_words(article: Article, count: int = QUERY_WORDS) -> list[str]:
-    """The article's characteristic words, most characteristic first (ties: first seen)."""
+def distinctive_words(
+    article: Article,
+    count: int = QUERY_WORDS,
+    frequencies: Mapping[str, int] | None = None,
+    documents: int = 0,
+) -> list[str]:
+    """The article's characteristic words, most characteristic first (ties: first used).
+
+    With `frequencies` (form → how many of the archive's `documents` hold it), by tf-idf,
+    without the words no other article holds or too many do; without, by use alone."""
+    weights = word_weights(article)
+    if frequencies is None:
+        return by_use(weights)[:count]
+    return by_rarity(weights, frequencies, documents)[:count]
+
+
+def by_use(weights: Mapping[str, int]) -> list[str]:
+    return sorted(weights, key=lambda word: -weights[word])  # stable: first used first
+
+
+def by_rarity(weights: Mapping[str, int], frequencies: Mapping[str, int], documents: int):
+    """The words held by another article and by no more than a small share of the archive,
+    by use × idf (ties: by use)."""
+    ceiling = max(MAX_DOCUMENT_SHARE * documents, MIN_CEILING)
+    rarity = {
+        word: math.log(1 + documents / held)
+        for word in by_use(weights)
+        if 2 <= (held := frequencies.get(word, 0)) <= ceiling
+    }
+    return sorted(rarity, key=lambda word: -weights[word] * rarity[word])
+
+
+def word_weights(article: Article) -> dict[str, int]:
+    """Each word the article uses (its index form) → how much it weighs, in order of first
+    use: occurrences, title and standfirst counting more; short, numeric and common words out."""
     weights: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
     parts = [
         (article.title, TITLE_WEIGHT),
         (article.standfirst, STANDFIRST_WEIGHT),
@@ -51,19 +96,22 @@ def distinctive_words(article: Article, count: int = QUERY_WORDS) -> list[str]:
             if len(word) < MIN_LETTERS or word.isdigit() or word in COMMON_WORDS:
                 continue
             weights[word] += weight
-            first_seen.setdefault(word, len(first_seen))
-    ranked = sorted(weights, key=lambda word: (-weights[word], first_seen[word]))
-    return ranked[:count]
+    return dict(weights)
 
 
 def related_ids(article: Article, limit: int = RELATED_LIMIT) -> list[int]:
-    words = distinctive_words(article)
+    engine = get_engine()
+    weights = word_weights(article)
+    candidates = by_use(weights)[:CANDIDATE_WORDS]
+    frequencies = engine.document_frequencies(candidates)
+    kept = {word: weights[word] for word in candidates}
+    words = by_rarity(kept, frequencies, engine.count())[:QUERY_WORDS]
     if not words:
         return []
     parsed = parse_query(" OR ".join(words))
     if parsed.is_empty:
         return []
-    hits = get_engine().search(
+    hits = engine.search(
         SearchRequest(query=parsed, sort="relevance", offset=0, limit=limit + 1, facets=())
     )
     return [pk for pk in hits.ids if pk != article.pk][:limit]

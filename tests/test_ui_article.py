@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from search.related import distinctive_words, related_articles
+from search.related import by_rarity, distinctive_words, related_articles
 
 
 @pytest.fixture
@@ -112,3 +112,13 @@ def test_print_stylesheet_hides_navigation_and_keeps_the_citation():
     for selector in (".site-header", ".sidebar", ".related", ".copy-button"):
         assert selector in printed.split("display: none")[0]
     assert ".citation__text" in printed
+
+
+def test_related_words_are_weighed_by_rarity_and_skip_words_no_other_article_or_too_many_hold():
+    weights = {"عام": 5, "حلب": 3, "قافله": 3, "وحيد": 9, "نادر": 1}
+    # In an archive of 1,000 articles: "عام" in 600 (over the 5% ceiling), "وحيد" in this
+    # article alone; of the same use, the rarer word first.
+    frequencies = {"عام": 600, "حلب": 40, "قافله": 4, "وحيد": 1, "نادر": 2}
+    assert by_rarity(weights, frequencies, 1000) == ["قافله", "حلب", "نادر"]
+    # A small archive keeps words up to MIN_CEILING articles, whatever their share.
+    assert by_rarity({"حلب": 1}, {"حلب": 15}, 20) == ["حلب"]

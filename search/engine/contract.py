@@ -89,8 +89,8 @@ class SearchRequest:
     offset: int = 0
     limit: int | None = 20  # None: every match (exports, re-tagging)
     facets: tuple[str, ...] = ()
-    # With an empty query: count every document (facets and timeline of a browse) instead of
-    # matching nothing.
+    # With an empty query: every document matches, unscored (a browse: its facets, timeline
+    # and, unless limit is 0, a page in date order), instead of none.
     match_all: bool = False
 
 
@@ -155,6 +155,13 @@ class SearchEngine(abc.ABC):
     @abc.abstractmethod
     def count(self) -> int:
         """How many documents the index holds."""
+
+    @abc.abstractmethod
+    def document_frequencies(self, forms: Sequence[str]) -> dict[str, int]:
+        """How many documents hold each exact (normalised, unstemmed) form: every form asked
+        for, 0 when none holds it. Cheap, from the index's term statistics, so it may still
+        count documents deleted or replaced since storage was last reorganised. For weighing
+        words by rarity (related articles), not for ranking."""
 
     @abc.abstractmethod
     def fingerprints(self) -> dict[int, str | None]:

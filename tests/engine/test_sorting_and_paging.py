@@ -133,6 +133,42 @@ def test_limit_zero_gives_the_total_facets_and_months_but_no_ids(engine):
     assert browse.facets == hits.facets
 
 
+def _browse(engine, **request):
+    return search(engine, ParsedQuery(), match_all=True, **request)
+
+
+def test_a_browse_lists_every_document_by_date_unknown_dates_last(ties):
+    # Unscored: by date, then the id (highest first; lowest first for oldest).
+    newest = [5, 3, 2, 1, 7, 8, 6, 4]
+    assert _browse(ties, sort="newest").ids == newest
+    assert _browse(ties, sort="relevance").ids == newest
+    assert _browse(ties, sort="oldest").ids == [7, 1, 2, 3, 5, 4, 6, 8]
+    page = _browse(ties, sort="newest", offset=2, limit=3)
+    assert (page.total, page.ids) == (8, newest[2:5])
+    assert page.scores == [0.0, 0.0, 0.0]
+
+
+def test_a_browse_narrowed_by_filters_and_dates_pages_through_what_passes(engine):
+    engine.apply(
+        [
+            doc(1, "أ", day=20200105, source=["sana"], place=["sy"]),
+            doc(2, "ب", day=20200301, source=["wire"], place=["sy"]),
+            doc(3, "ج", day=20190101, source=["sana"], place=["iq"]),
+            doc(4, "د", source=["sana"], place=["sy"]),
+            doc(5, "ه", day=20210101, source=["sana"], place=["sy", "iq"]),
+        ],
+        [],
+    )
+    hits = _browse(engine, filters={"source": ["sana"], "place": ["sy"]}, facets=("place",))
+    assert (hits.total, hits.ids) == (3, [5, 1, 4])
+    assert hits.facets == {"place": [("sy", 3), ("iq", 2)]}
+    dated = _browse(engine, filters={"place": ["sy"]}, day_from=20200101, sort="oldest")
+    assert (dated.total, dated.ids) == (3, [1, 2, 5])
+    second = _browse(engine, filters={"place": ["sy", "iq"]}, offset=3, limit=2)
+    assert (second.total, second.ids) == (5, [3, 4])  # 5, 2, 1 on the first page
+    assert _browse(engine, filters={"place": ["lb"]}).ids == []
+
+
 @pytest.mark.django_db
 def test_the_service_refuses_pages_deeper_than_the_limit(make_article, indexed, settings):
     from django.utils import translation

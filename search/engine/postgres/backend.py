@@ -194,6 +194,11 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
         with self._reading() as store:
             return store.count()
 
+    def document_frequencies(self, forms: Sequence[str]) -> dict[str, int]:
+        with self._reading() as store:
+            held = store.lexicon(forms)
+        return {form: held.get(form, 0) for form in forms}
+
     def fingerprints(self) -> dict[int, str | None]:
         with self._reading() as store:
             return store.fingerprints()
@@ -237,12 +242,20 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
     def _browse(
         self, store: Store, held: Columns | None, request: SearchRequest, filters
     ) -> SearchHits:
-        """An empty query with match_all: counts only, over every document (the listing
-        itself comes from the database)."""
+        """An empty query with match_all: every document matches, unscored (a page of them
+        is in date order)."""
         if held is not None:
             matched = _in_range(held.days, request)
             allowed, facets = _counted(held, matched, filters, request.facets)
-            return SearchHits(int(allowed.sum()), [], facets, None, _months(held.days[allowed]))
+            total = int(allowed.sum())
+            ids: list[int] = []
+            if total and request.limit != 0:
+                unscored = np.zeros(len(held.ids), dtype=np.float32)
+                page = ranked(held.days, held.ids, allowed, unscored, *_paging(request))
+                ids = held.ids[page].tolist()
+            return SearchHits(
+                total, ids, facets, None, _months(held.days[allowed]), [0.0] * len(ids)
+            )
         if any(name not in FACETS for name in filters):
             # A filter on a facet no document has: nothing passes it.
             return SearchHits(0, [], {name: [] for name in request.facets})
@@ -250,7 +263,10 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
         facets = self._facets(
             store, request.facets, filters, day_from=request.day_from, day_to=request.day_to
         )
-        return SearchHits(total, [], facets, None, months)
+        ids = []
+        if total and request.limit != 0:
+            ids = store.listing(filters, request.day_from, request.day_to, *_paging(request))
+        return SearchHits(total, ids, facets, None, months, [0.0] * len(ids))
 
     def _search(
         self, store: Store, held: Columns | None, totals, request: SearchRequest, filters
@@ -365,6 +381,10 @@ def _nearest(store: Store, word: str) -> str | None:
     closest = min(distance_of.values())
     nearest = [term for term, distance in distance_of.items() if distance == closest]
     return max(nearest, key=lambda term: (held[term], term))
+
+
+def _paging(request: SearchRequest) -> tuple[str, int, int | None]:
+    return request.sort, request.offset, request.limit
 
 
 def _in_range(days: np.ndarray, request: SearchRequest) -> np.ndarray:

@@ -329,10 +329,7 @@ class Store:
         self, filters: dict[str, list[str]], day_from: int | None, day_to: int | None
     ) -> tuple[int, dict[int, int]]:
         """(documents within the date range passing every filter, how many per YYYYMM)."""
-        where, params = self._restriction(None, day_from, day_to)
-        for name, values in filters.items():
-            where += sql.SQL(" AND {} && %s::text[]").format(sql.Identifier(name))
-            params.append(values)
+        where, params = self._passing(filters, day_from, day_to)
         self.cursor.execute(
             sql.SQL("SELECT day / 100, count(*) FROM {} WHERE {} GROUP BY 1").format(
                 DOCUMENT, where
@@ -341,6 +338,36 @@ class Store:
         )
         rows = self.cursor.fetchall()
         return sum(count for _, count in rows), {m: c for m, c in rows if m > 0}
+
+    def listing(
+        self,
+        filters: dict[str, list[str]],
+        day_from: int | None,
+        day_to: int | None,
+        sort: str,
+        offset: int,
+        limit: int | None,
+    ) -> list[int]:
+        """The ids of the documents within the date range passing every filter, in the
+        contract's order of unscored matches (the date, unknown last, then the id), sliced."""
+        where, params = self._passing(filters, day_from, day_to)
+        order = (
+            "day = 0, day, article_id" if sort == "oldest" else "day = 0, day DESC, article_id DESC"
+        )
+        self.cursor.execute(
+            sql.SQL("SELECT article_id FROM {} WHERE {} ORDER BY {} LIMIT %s OFFSET %s").format(
+                DOCUMENT, where, sql.SQL(order)
+            ),
+            [*params, limit, offset],
+        )
+        return [article_id for (article_id,) in self.cursor.fetchall()]
+
+    def _passing(self, filters, day_from, day_to) -> tuple[sql.Composed, list]:
+        where, params = self._restriction(None, day_from, day_to)
+        for name, values in filters.items():
+            where += sql.SQL(" AND {} && %s::text[]").format(sql.Identifier(name))
+            params.append(values)
+        return where, params
 
     @staticmethod
     def _restriction(ids, day_from, day_to) -> tuple[sql.Composed, list]:

@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+import numpy as np
 from django.conf import settings
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
@@ -347,6 +348,11 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
     def count(self) -> int:
         return self._current().searcher.doc_count()
 
+    def document_frequencies(self, forms: Sequence[str]) -> dict[str, int]:
+        with self._unreadable_as_unavailable():
+            view = self._current().view
+            return {form: view.doc_frequency("exact", form) for form in forms}
+
     def fingerprints(self) -> dict[int, str | None]:
         with self._unreadable_as_unavailable():
             reader = self._current().searcher.reader()
@@ -371,10 +377,19 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
             # Browsing everything: the same counts for every such request until the index
             # changes, kept by the view.
             facets = {name: list(view.count_live(name)) for name in request.facets}
-            return SearchHits(view.live_count, [], facets, None, dict(view.months_live()), [])
+            ids: list[int] = []
+            if view.live_count and request.limit != 0:
+                unscored = np.zeros(view.size, dtype=np.float32)
+                page = ranked(
+                    view, view.live, unscored, request.sort, request.offset, request.limit
+                )
+                ids = view.article_ids()[page].tolist()
+            return SearchHits(
+                view.live_count, ids, facets, None, dict(view.months_live()), [0.0] * len(ids)
+            )
         if parsed.is_empty:
-            # Counting only (the listing itself comes from the database): every live document.
-            matched, scores = view.live.copy(), None
+            # Browsing: every live document matches, unscored (ordered by date).
+            matched, scores = view.live.copy(), np.zeros(view.size, dtype=np.float32)
             capped: list[str] = []
         else:
             evaluator = Evaluator(view, self.field_boosts)
@@ -405,7 +420,7 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
             facets[name] = view.count(name, among)
 
         total = int(allowed.sum())
-        ids: list[int] = []
+        ids = []
         page_scores: list[float] = []
         if total and scores is not None and request.limit != 0:
             page = ranked(view, allowed, scores, request.sort, request.offset, request.limit)
