@@ -17,7 +17,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from search.engine.whoosh.postings import _EMPTY_IDS, _EMPTY_TF, Segment, _Lru
 
 # A view's whole-index posting lists (concatenations of the segments'), per searcher.
-MAX_VIEW_TERMS_BYTES = 48 * 2**20
+MAX_VIEW_TERMS_BYTES = 32 * 2**20
 
 
 def _segment_key(reader) -> str:
@@ -129,7 +129,7 @@ class IndexView:
             return None
         distance_of: dict[str, int] = {}
         for seg, leaf, _ in self.leaves:
-            choices = seg.terms_by_first_letter(leaf, field).get(word[0], ())
+            choices = seg.terms_starting(leaf, field, word[0])
             for term, distance, _ in process.extract(
                 word,
                 choices,
@@ -190,7 +190,7 @@ class IndexView:
                         index[value] = len(values)
                         values.append(value)
                     mapping[position] = index[value]
-                docs.append(pair_doc + offset)
+                docs.append(pair_doc.astype(np.int64) + offset)
                 codes.append(mapping[pair_value] if len(pair_value) else pair_value)
             pair_doc = np.concatenate(docs) if docs else _EMPTY_IDS
             pair_value = np.concatenate(codes) if codes else _EMPTY_IDS

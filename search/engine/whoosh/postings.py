@@ -21,6 +21,7 @@ This module is the Whoosh engine's own business (backend.py); nothing outside it
 from __future__ import annotations
 
 import pickle
+import sys
 import threading
 from collections.abc import Callable
 from itertools import chain
@@ -36,7 +37,7 @@ from search.engine.ordering import UNKNOWN_DAY_LAST
 # Posting lists and prefix expansions read from segments, kept per process (all segments
 # together: a budget per segment grew with their number, to gigabytes at 100k articles), least
 # recently used dropped first; the Zipfian vocabulary of queries keeps the ones that matter.
-MAX_CACHED_BYTES = 128 * 2**20
+MAX_CACHED_BYTES = 96 * 2**20
 # A term's positions in a segment are kept whole when it holds about this many or fewer (2 MB;
 # estimated from its document frequency): a phrase of it then reads nothing the next time.
 MAX_KEPT_POSITIONS = 250_000
@@ -200,7 +201,7 @@ class Segment:
         self.doc_count = doc_count
         self.lock = threading.Lock()
         # field → first letter → the segment's terms starting with it (spelling suggestions)
-        self.vocabulary: dict[str, dict[str, list[str]]] = {}
+        self.vocabulary: dict[str, dict[str, tuple[str, ...]]] = {}
         self.lengths: dict[str, np.ndarray] = {}
         self.days: np.ndarray | None = None
         self.ids: np.ndarray | None = None
@@ -227,16 +228,23 @@ class Segment:
         with _CACHE_LOCK:
             return _CACHE.get_or((self.key, field, prefix, "*"), read)
 
-    def terms_by_first_letter(self, reader, field: str) -> dict[str, list[str]]:
+    def terms_starting(self, reader, field: str, letter: str) -> tuple[str, ...]:
+        """The segment's terms starting with `letter` (spelling suggestions), kept.
+
+        Read a letter at a time, as suggestions need them, and interned: the segments of an
+        index share most of their words, and a list of every segment's whole lexicon took a
+        web worker 80 MB at 100k articles (14 segments), more before merging."""
         with self.lock:
-            if field not in self.vocabulary:
-                by_first: dict[str, list[str]] = {}
+            by_first = self.vocabulary.setdefault(field, {})
+            if letter not in by_first:
+                found: tuple[str, ...] = ()
                 if field in reader.indexed_field_names():
-                    for term in reader.lexicon(field):
-                        text = term.decode("utf-8")
-                        by_first.setdefault(text[:1], []).append(text)
-                self.vocabulary[field] = by_first
-            return self.vocabulary[field]
+                    found = tuple(
+                        sys.intern(term.decode("utf-8") if isinstance(term, bytes) else term)
+                        for term in reader.expand_prefix(field, letter)
+                    )
+                by_first[letter] = found
+            return by_first[letter]
 
     def term_positions_among(self, reader, field: str, text: str, wanted: np.ndarray) -> np.ndarray:
         """term_positions, only in the documents `wanted` (a mask of this segment's documents).
@@ -353,9 +361,11 @@ class Segment:
                         ids = posting_ids(_unfiltered(reader.postings(field, term)))
                         docs.append(ids)
                         values.append(term.decode("utf-8"))
-                pair_doc = np.concatenate(docs) if docs else _EMPTY_IDS
+                # int32 (a segment holds fewer than 2**31 documents, a facet fewer values):
+                # kept for the segment's life beside the index-wide arrays built from them.
+                pair_doc = np.concatenate(docs).astype(np.int32) if docs else _EMPTY_IDS
                 pair_value = np.repeat(
-                    np.arange(len(values), dtype=np.int64), [len(ids) for ids in docs]
+                    np.arange(len(values), dtype=np.int32), [len(ids) for ids in docs]
                 )
                 self.facets[field] = (values, pair_doc, pair_value)
             return self.facets[field]
