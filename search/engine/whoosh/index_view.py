@@ -161,7 +161,7 @@ class IndexView:
     def doc_frequency(self, field: str, text: str) -> int:
         """How many documents have the term, from the index's term statistics (deleted ones
         included): cheaper than its posting list, for ordering many terms."""
-        return self.searcher.reader().doc_frequency(field, text)
+        return sum(seg.doc_frequency(leaf, field, text) for seg, leaf, _ in self.leaves)
 
     def positions_among(self, field: str, text: str, wanted: np.ndarray) -> np.ndarray:
         """Every (document, position) of a term in the documents of the mask `wanted`, as

@@ -218,6 +218,15 @@ class Segment:
         with _CACHE_LOCK:
             return _CACHE.get_or((self.key, field, text), read)
 
+    def doc_frequency(self, reader, field: str, text: str) -> int:
+        """How many of the segment's documents have the term (deleted ones included), kept:
+        each look-up reads the segment's term table from disk (25 µs or more a segment, a
+        term: 20-60 ms for related articles' 60 words in 14 segments at 100k articles)."""
+        with _CACHE_LOCK:
+            return _CACHE.get_or(
+                (self.key, field, text, "#"), lambda: reader.doc_frequency(field, text)
+            )
+
     def expand_prefix(self, reader, field: str, prefix: str) -> tuple[str, ...]:
         """This segment's terms starting with `prefix` (its own lexicon: no merge across)."""
 
