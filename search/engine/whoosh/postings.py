@@ -37,12 +37,16 @@ from search.engine.ordering import UNKNOWN_DAY_LAST
 # Posting lists and prefix expansions read from segments, kept per process (all segments
 # together: a budget per segment grew with their number, to gigabytes at 100k articles), least
 # recently used dropped first; the Zipfian vocabulary of queries keeps the ones that matter.
-MAX_CACHED_BYTES = 96 * 2**20
+# With the view's (index_view.py) 136 MB in all: at 100k articles in 57 segments, 128 MB made
+# the bench's query mix miss (phrases p95 709 ms instead of 50) and 176 MB took a web worker
+# past 500 MB, when a posting took 12 bytes; it takes 8 now.
+MAX_CACHED_BYTES = 104 * 2**20
 # A term's positions in a segment are kept whole when it holds about this many or fewer (2 MB;
 # estimated from its document frequency): a phrase of it then reads nothing the next time.
 MAX_KEPT_POSITIONS = 250_000
 POSITIONS_PER_DOCUMENT = 4
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_SEGMENT_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_TF = np.zeros(0, dtype=np.float32)
 
 
@@ -209,11 +213,15 @@ class Segment:
         self.facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
 
     def term(self, reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, weights) of a term in this segment: int32 and float32, 8 bytes a
+        posting, so the process cache holds half as many again as with int64 numbers."""
+
         def read():
             try:
-                return posting_arrays(_unfiltered(reader.postings(field, text)))
+                ids, weights = posting_arrays(_unfiltered(reader.postings(field, text)))
             except TermNotFound:
-                return _EMPTY_IDS, _EMPTY_TF
+                return _EMPTY_SEGMENT_IDS, _EMPTY_TF
+            return ids.astype(np.int32), weights
 
         with _CACHE_LOCK:
             return _CACHE.get_or((self.key, field, text), read)
