@@ -323,7 +323,11 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
             if state is None:
                 self._state = _SearcherState(self.index.searcher(), self._segment_cache())
             elif not state.searcher.up_to_date():
-                self._state = _SearcherState(state.searcher.refresh(), self._segment_cache())
+                # A new searcher, not refresh(): refreshing closes the old searcher's segments
+                # merged away, under a search another thread may still be running on them
+                # (ReaderClosed, answered 503). They close when no search holds them any more;
+                # what was read from the segments kept is shared through the segment cache.
+                self._state = _SearcherState(self.index.searcher(), self._segment_cache())
             return self._state
 
     def _segment_cache(self) -> dict[str, Segment]:
