@@ -51,20 +51,9 @@ COMMON_WORDS = frozenset(
 )
 
 
-def distinctive_words(
-    article: Article,
-    count: int = QUERY_WORDS,
-    frequencies: Mapping[str, int] | None = None,
-    documents: int = 0,
-) -> list[str]:
-    """The article's characteristic words, most characteristic first (ties: first used).
-
-    With `frequencies` (form → how many of the archive's `documents` hold it), by tf-idf,
-    without the words no other article holds or too many do; without, by use alone."""
-    weights = word_weights(article)
-    if frequencies is None:
-        return by_use(weights)[:count]
-    return by_rarity(weights, frequencies, documents)[:count]
+def distinctive_words(article: Article, count: int = QUERY_WORDS) -> list[str]:
+    """The article's most used words, most used first (ties: first used)."""
+    return by_use(word_weights(article))[:count]
 
 
 def by_use(weights: Mapping[str, int]) -> list[str]:
@@ -104,9 +93,9 @@ def related_ids(article: Article, limit: int = RELATED_LIMIT) -> list[int]:
     engine = get_engine()
     weights = word_weights(article)
     candidates = by_use(weights)[:CANDIDATE_WORDS]
-    frequencies = engine.document_frequencies(candidates)
-    kept = {word: weights[word] for word in candidates}
-    words = by_rarity(kept, frequencies, engine.count())[:QUERY_WORDS]
+    # by_rarity keeps only words with a frequency: the candidates.
+    words = by_rarity(weights, engine.document_frequencies(candidates), engine.count())
+    words = words[:QUERY_WORDS]
     if not words:
         return []
     parsed = parse_query(" OR ".join(words))

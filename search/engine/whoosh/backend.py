@@ -376,21 +376,17 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
         parsed = request.query
         if parsed.is_empty and not request.match_all:
             return SearchHits(0, [], {name: [] for name in request.facets})
-        browsing_all = parsed.is_empty and not any(request.filters.values())
-        if browsing_all and request.day_from is None and request.day_to is None:
-            # Browsing everything: the same counts for every such request until the index
-            # changes, kept by the view.
+        counting_all = (
+            parsed.is_empty
+            and not any(request.filters.values())
+            and request.day_from is None
+            and request.day_to is None
+            and request.limit == 0
+        )
+        if counting_all:
+            # The same counts for every such request until the index changes, kept by the view.
             facets = {name: list(view.count_live(name)) for name in request.facets}
-            ids: list[int] = []
-            if view.live_count and request.limit != 0:
-                unscored = np.zeros(view.size, dtype=np.float32)
-                page = ranked(
-                    view, view.live, unscored, request.sort, request.offset, request.limit
-                )
-                ids = view.article_ids()[page].tolist()
-            return SearchHits(
-                view.live_count, ids, facets, None, dict(view.months_live()), [0.0] * len(ids)
-            )
+            return SearchHits(view.live_count, [], facets, None, dict(view.months_live()), [])
         if parsed.is_empty:
             # Browsing: every live document matches, unscored (ordered by date).
             matched, scores = view.live.copy(), np.zeros(view.size, dtype=np.float32)
@@ -424,9 +420,9 @@ class ArabicWhooshBackend(WhooshSearchBackend, SearchEngine):
             facets[name] = view.count(name, among)
 
         total = int(allowed.sum())
-        ids = []
+        ids: list[int] = []
         page_scores: list[float] = []
-        if total and scores is not None and request.limit != 0:
+        if total and request.limit != 0:
             page = ranked(view, allowed, scores, request.sort, request.offset, request.limit)
             ids = view.article_ids()[page].tolist()
             page_scores = scores[page].tolist()
