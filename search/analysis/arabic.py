@@ -210,9 +210,11 @@ def _char_class(chars) -> str:
 # normalise to nothing) and runs on through letters, digits, combining marks and invisible
 # joiners/bidi controls; digits separated by one . , ٫ ٬ stay one number, as in UAX #29.
 _IN_WORD = _char_class(_MARKS | _INVISIBLE | {chr(c) for c in range(0x0300, 0x0370)})
+# Runs of one class at a time (``+`` inside the group): sre loops over a run in C, where an
+# alternation per character made tokenising 1.8 times slower. Same matches.
 _TOKEN_RE = re.compile(
     r"[^\W_\u0640\u06d6-\u06ed]"
-    rf"(?:[^\W_]|[{_IN_WORD}]|(?<=\d)[.,\u066b\u066c](?=\d))*"
+    rf"(?:[^\W_]+|[{_IN_WORD}]+|(?<=\d)[.,\u066b\u066c](?=\d))*"
 )
 
 
