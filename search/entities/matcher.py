@@ -216,18 +216,19 @@ class _Analysis:
 
     def __init__(self, text: str):
         matches = token_matches(text)
-        words = [m.group() for m in matches]
-        per_word = [_word_terms(word) for word in words]
+        # map() over C-level callables: no Python frame per word, where most of the cost was.
+        words = list(map(re.Match.group, matches))
+        per_word = list(map(_word_terms, words))
         if sum(map(len, per_word)) == len(per_word) and all(per_word):
-            self.terms = [t[0] for t in per_word]
+            self.terms = list(map(operator.itemgetter(0), per_word))
         else:  # a word that normalises away, or one character that expands to several words
             pairs = [(term, m) for m, ts in zip(matches, per_word, strict=True) for term in ts]
             matches = [m for _, m in pairs]
-            words = [m.group() for m in matches]
+            words = list(map(re.Match.group, matches))
             self.terms = [term for term, _ in pairs]
         self.words = words
-        self.starts = [m.start() for m in matches]
-        self.ends = [m.end() for m in matches]
+        self.starts = list(map(re.Match.start, matches))
+        self.ends = list(map(re.Match.end, matches))
         self.string = " " + " ".join(self.terms) + " "
         # _cum[k] is the index in ``string`` of the space right after term k.
         lengths = itertools.accumulate(map(len, self.terms))
