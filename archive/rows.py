@@ -72,6 +72,35 @@ def insert_rows(model, field_names: Sequence[str], rows: Iterable[Sequence]) -> 
         cursor.executemany(sql, values)
 
 
+def insert_unless_present(instance, unique_field: str) -> int | None:
+    """INSERT the unsaved `instance` as one row, unless a row with its `unique_field` value
+    exists (or is being inserted by another transaction, which this waits for): the new
+    primary key, or None. No signals and no savepoint, unlike get_or_create's create."""
+    model = type(instance)
+    db = connections[router.db_for_write(model)]
+    quote = db.ops.quote_name
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    # pre_save fills auto_now_add dates as save() would.
+    values = [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields]
+    pk = model._meta.pk
+    columns = ", ".join(quote(field.column) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+        f" ON CONFLICT ({quote(model._meta.get_field(unique_field).column)}) DO NOTHING"
+        f" RETURNING {quote(pk.column)}"
+    )
+    with db.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instance.pk = row[0]
+    instance._state.adding = False
+    instance._state.db = db.alias
+    return row[0]
+
+
 def _to_database(field, db) -> Callable:
     """The field's get_db_prep_save, or int for integer columns (ids, counts): the same value,
     without a method chain per value on the thirty mention rows of every article."""

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from archive import rows
 from archive.models import Article, Original
 from tests.conftest import DATA, SEED
 
@@ -597,3 +598,19 @@ def test_near_its_end_an_import_is_indexed_in_smaller_batches(monkeypatch, clien
     assert len(backend.index.refresh()._segments()) - segments_before == 3
     results = client.get("/api/search", {"q": "النهاية"}).json()["results"]
     assert {hit["id"] for hit in results} == {article.pk for article in articles}
+
+
+@pytest.mark.django_db
+def test_an_original_stored_meanwhile_is_not_stored_twice():
+    # What an import does when another one stored the same bytes after its look-up.
+    first = Original(filename="a.txt", sha256="0" * 64, content=b"x", size=1, format="text")
+    assert rows.insert_unless_present(first, "sha256") == first.pk
+    stored = Original.objects.get(pk=first.pk)
+    assert (stored.filename, bytes(stored.content), stored.imported_at is not None) == (
+        "a.txt",
+        b"x",
+        True,
+    )
+    again = Original(filename="b.txt", sha256="0" * 64, content=b"y", size=1, format="text")
+    assert rows.insert_unless_present(again, "sha256") is None
+    assert list(Original.objects.values_list("filename", flat=True)) == ["a.txt"]
