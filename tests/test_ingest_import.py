@@ -8,11 +8,13 @@ import os
 import re
 import shutil
 import zipfile
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from archive.models import Article, ImportBatch, ImportOutcome, Original
 from tests.conftest import SEED
@@ -408,3 +410,18 @@ def test_reparse_updates_articles_in_place_keeping_ids(tmp_path):
     assert page_article.standfirst
     assert dict(Article.objects.values_list("title", "pk")) == ids
     assert last_line(reparse()[1]) == "updated 0, unchanged 6, imported 0, failed 0"
+
+
+@pytest.mark.django_db
+def test_a_later_import_in_the_same_process_still_finds_near_duplicates(tmp_path):
+    # The command lets go of the stored articles' near-duplicate index when its storing ends;
+    # the next run in the process must build it again whole, old articles included.
+    run_import(SEED)
+    seed = Article.objects.get()
+    Article.objects.update(updated=timezone.now() - timedelta(days=30))
+    repost = tmp_path / "repost.txt"
+    repost.write_text(near_copy(SEED_TEXT), encoding="utf-8")
+    status, out, _ = run_import(repost, verbosity=2)
+    assert status == 0
+    assert f"near-duplicate of article #{seed.pk}" in out
+    assert Article.objects.get(near_duplicate_of=seed).pk != seed.pk

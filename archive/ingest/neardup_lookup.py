@@ -68,8 +68,19 @@ class _StoredSignatures:
             if self._index is not None:
                 self._index.add(pk, value)
 
+    def forget(self) -> None:
+        """Drop the index (the next run builds it again from the database)."""
+        with self._lock:
+            self._index = self._seen = self._database = None
+
 
 _STORED = _StoredSignatures()
+
+
+def forget_stored_signatures() -> None:
+    """Free the stored articles' signatures, about 3 KB an article, in a process that will
+    import nothing more (the import command, before it indexes the end of its import)."""
+    _STORED.forget()
 
 
 class NearDuplicates:
@@ -91,6 +102,10 @@ class NearDuplicates:
         if self._stored is None:
             self._stored = _STORED.current(write=self._write)
         return self._stored
+
+    def forget_stored(self) -> None:
+        """Let go of the stored articles' index (see forget_stored_signatures)."""
+        self._stored = None
 
     def find(self, article: Article) -> tuple[int | str, float] | None:
         """The stored article (id) or run label this one nearly duplicates, with similarity."""
