@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,13 @@ from hypothesis import settings as hypothesis_settings
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_78a0c063ebd393f5.txt"
 DATA = Path(__file__).resolve().parent / "data"
+
+# A shell without job control starts a background command (`make test &`) with SIGINT ignored,
+# and the processes the tests start would inherit that: the tests that stop a worker or the
+# servers with Ctrl-C's signal would wait for nothing, and a worker left running would apply
+# the queued changes of every later test. Python's own handler is not inherited past exec.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
