@@ -33,7 +33,12 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 # The PostgreSQL search engine's tables whose rows are the index, rebuilt after a restore (its
 # one-row totals table is kept: the engine needs the row, and the rebuild resets it).
-INDEX_TABLES = ("search_pg_document", "search_pg_posting", "search_pg_lexicon")
+INDEX_TABLES = (
+    "search_pg_document",
+    "search_pg_block",
+    "search_pg_dead",
+    "search_pg_lexicon",
+)
 
 
 class BackupError(Exception):

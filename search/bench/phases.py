@@ -120,6 +120,11 @@ def index_shape() -> dict:
         found["deleted_documents"] = sum(segment.deleted_count() for segment in segments)
         path = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
         found["index_mb"] = round(_folder_mb(path), 1)
+    elif hasattr(engine, "batches"):  # the PostgreSQL engine's batches of postings
+        batches = engine.batches()
+        found["segments"] = len(batches)
+        found["segment_documents"] = sorted((live for _, live, _ in batches), reverse=True)
+        found["deleted_documents"] = sum(dead for _, _, dead in batches)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_database_size(current_database())")

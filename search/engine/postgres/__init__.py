@@ -7,31 +7,38 @@ Design, and why:
 - Analysis stays in Python (search.analysis.fields, word for word the Whoosh engine's), never
   in PostgreSQL's text search: Arabic normalisation, stopwords that take no position and
   alternative stems are the archive's own. Terms reach the database only as values.
-- An inverted index table (store.py: one row per field, term and document, the primary key
-  (field, term, article_id) carrying the term frequency, field length and date in its leaves):
-  a term's postings are one range of one index, read by an index-only scan, which is what makes
-  a common word cheap. (A row per article with a jsonb map of its terms, matched through a GIN
-  index, was measured too: it is smaller, but scoring then decompresses every candidate's map,
-  ten times slower for common words.) Positions are kept for the stemmed text only (phrases).
+- The inverted index in blocks (store.py, blocks.py), as a Lucene segment keeps it: one row per
+  field, term and written batch of documents, holding that batch's postings of the term packed
+  in a bytea (article id, term frequency, field length and date for each document, by id) and,
+  for the stemmed text, their positions (phrases). A batch of 2,000 articles writes about a
+  twentieth of the rows one row per posting took (about 700 an article, each with its tuple
+  header and two index entries: 95 KB an article, and imports waited on the server), and a
+  common word is read from a few rows instead of an index range of tens of thousands. A
+  replaced or removed document's postings stay in their batch, listed as dead
+  (search_pg_dead) and dropped by every read, until the idle worker rewrites the batch;
+  merge_idle() also rewrites ten batches of one size tier as one, so a term is read from a
+  few rows however many batches were written. (A row per article with a jsonb map of its
+  terms, matched through a GIN index, was measured too: scoring then decompresses every
+  candidate's map, ten times slower for common words.)
 - The query is evaluated in numpy (evaluate.py) over the postings of its terms, clause by
   clause exactly as the Whoosh engine evaluates it, and scored with the Whoosh engine's
   arithmetic (scoring.py: float32, field lengths quantised as Whoosh stores them): both engines
   give every document the same score and every query the same order, so switching engines
   changes no ranking (tests/engine/postgres/test_parity.py).
-- N and document frequencies are those of the documents held, always exact: deleting or
-  replacing a document deletes its rows, and the totals (N, summed lengths) and the lexicon
-  (exact forms and their document counts, for prefixes and suggestions) are kept by difference
-  in the same transaction as the rows.
+- N and document frequencies are those of the documents held, always exact: the totals (N,
+  summed lengths) and the lexicon (exact forms and their document counts, for prefixes and
+  suggestions) are kept by difference in the same transaction as the rows, a replaced
+  document's old forms counted out from its row (exact_terms).
 - Facets, filters and months are counted in numpy over every document's date and facet values
   held in the process (columns.py), read by warm_up() (the web process's keep_warm thread) and
   used only for the very generation of the index a search's snapshot reads (a sequence value
   written with every change); otherwise in SQL over the matches' rows (text[] per facet, GIN
   indexed). Same results either way (the conformance suite runs both).
-- Postings travel packed in one bytea per term, read straight into numpy; positions are stored
-  as bytea of 32-bit integers; a batch's postings go in through one COPY.
-- merge_idle() vacuums the table that changed most once enough has: autovacuum waits for a
-  fifth of a table to be new, and until a page is vacuumed an index-only scan still reads it.
-- The tables are created by a migration (search/migrations/0003_postgres_engine.py, doing
+- Blocks are read as bytes (binary results) straight into numpy; a batch's blocks and rows
+  go in through COPY.
+- merge_idle() first merges batches (blocks.merge_plan), then vacuums the table that changed
+  most once enough has (autovacuum waits for a fifth of a table to be new).
+- The tables are created by a migration (search/migrations/0003_postgres_engine.py and 0007, doing
   nothing on SQLite) rather than by the engine at run time: `migrate` already runs on every
   deploy and in every test database, the web process needs no right to create tables, no two
   processes race to create them, and a later change of layout is an ordinary migration. The

@@ -37,7 +37,7 @@ from search.engine.contract import (
     SearchRequest,
 )
 from search.engine.ordering import UNKNOWN_DAY_LAST, ranked
-from search.engine.postgres import columns
+from search.engine.postgres import blocks, columns
 from search.engine.postgres.columns import CACHE, Columns
 from search.engine.postgres.documents import DocumentRows, rows_of
 from search.engine.postgres.evaluate import Evaluator
@@ -157,20 +157,29 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
             store.write(staged, list(deleted))
 
     def merge_idle(self, give_way: Callable[[], bool] | None = None) -> bool:
-        """VACUUM (ANALYZE) the table that changed most, if enough of it changed since its last
-        vacuum; say whether it did.
+        """Do one piece of the storage's upkeep, if one is due; say whether it did.
 
-        PostgreSQL reorganises storage on its own (autovacuum), but only once a fifth of a table
-        is new: until then a term's new postings are read from the table as well as from the
-        index, several times slower. The worker calls this when it has nothing to write.
-        A vacuum cannot run inside a transaction: inside one, nothing is done. `give_way` is
-        not asked: a vacuum cannot be stopped part way, and each call does one table.
+        First a merge (blocks.merge_plan): batches of postings rewritten as one, dead postings
+        dropped. Then VACUUM (ANALYZE) of the table that changed most, if enough of it changed
+        since its last vacuum: PostgreSQL reorganises storage on its own (autovacuum), but only
+        once a fifth of a table is new, and until then new rows are read from the table as
+        well as from the index. The worker calls this when it has nothing to write. Inside a
+        transaction nothing is done (a vacuum cannot run in one). `give_way` is asked before a
+        merge starts; neither can be stopped part way.
         """
         if not self.setup_complete:
             self.setup()
         connection = self._connection()
         if connection.in_atomic_block:
             return False
+        if give_way is None or not give_way():
+            with transaction.atomic(using=self.database), self._cursor() as cursor:
+                store = Store(cursor)
+                # Not while another process writes (an import's): it would wait for it.
+                plan = blocks.merge_plan(store.batches()) if store.try_lock() else []
+                if plan:
+                    store.merge(plan)
+                    return True
         with self._cursor() as cursor:
             store = Store(cursor)
             for table, changed, live in store.changed_tables():
@@ -178,6 +187,11 @@ class PostgresSearchBackend(BaseSearchBackend, SearchEngine):
                     store.vacuum(table)
                     return True
         return False
+
+    def batches(self) -> list[tuple[int, int, int]]:
+        """(batch, live documents, dead documents) of every batch of postings, oldest first."""
+        with self._reading() as store:
+            return store.batches()
 
     def clear(self, models=None, commit=True) -> None:
         """Remove every document. (haystack's signature; `models` and `commit` are ignored.)"""

@@ -5,11 +5,13 @@ place, beside the layout it depends on, so a change of layout is one module's ch
 
 The tables (created by search/migrations/0003_postgres_engine.py):
 - search_pg_document: one row per document: date, field lengths, facet values (text[] with
-  GIN indexes, for filters, facet counts and entity clauses);
-- search_pg_posting: the inverted index, one row per (field, term, document) with the term's
-  frequency, the document's field length and date (in the primary key's leaves: a term's
-  postings are one index range, read without visiting the table) and, for the stemmed text,
-  the term's positions (phrases); an index on article_id finds a document's rows to replace;
+  GIN indexes, for filters, facet counts and entity clauses), the batch holding its postings
+  and its exact forms (to count them out of the lexicon when it is replaced);
+- search_pg_block: the inverted index, one row per (field, term, batch): the term's postings
+  in one written batch of documents, packed (blocks.py) with each document's frequency, field
+  length and date, and for the stemmed text its positions (phrases);
+- search_pg_dead: (batch, article id) of each replaced or removed document's postings that a
+  batch still holds, dropped by every reader until merge() rewrites the batch;
 - search_pg_lexicon: each exact form held and in how many documents (prefixes, suggestions);
 - search_pg_totals: one row, N and the summed stored field lengths (idf, average lengths).
 Everything a search needs comes from these in a handful of statements; large results (postings,
@@ -18,7 +20,7 @@ every document) come back packed in one bytea each and are read straight into nu
 
 from __future__ import annotations
 
-import struct
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,14 +30,22 @@ from psycopg import sql
 from search.analysis import ANALYSIS_VERSION
 from search.engine.contract import FACETS
 from search.engine.ordering import UNKNOWN_DAY_LAST
-from search.engine.postgres.documents import EXACT, TEXT, DocumentRows, indexable
+from search.engine.postgres import blocks
+from search.engine.postgres.documents import TEXT, DocumentRows, indexable
 from search.engine.postgres.scoring import stored_length
 
 DOCUMENT = sql.Identifier("search_pg_document")
-POSTING = sql.Identifier("search_pg_posting")
+BLOCK = sql.Identifier("search_pg_block")
+DEAD = sql.Identifier("search_pg_dead")
 LEXICON = sql.Identifier("search_pg_lexicon")
 TOTALS = sql.Identifier("search_pg_totals")
-TABLES = ("search_pg_document", "search_pg_posting", "search_pg_lexicon", "search_pg_totals")
+TABLES = (
+    "search_pg_document",
+    "search_pg_block",
+    "search_pg_dead",
+    "search_pg_lexicon",
+    "search_pg_totals",
+)
 # Every writer of this engine's tables takes this transaction-level advisory lock first: one
 # batch at a time, so the lexicon and totals always add up (whichever process writes).
 WRITE_LOCK = 0x61727368_69665047  # "arshifPG"
@@ -68,15 +78,9 @@ class Postings:
 EMPTY_POSTINGS = Postings(_EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS)
 
 
-# Postings and document lists come back packed, one bytea per term (int8send and int4send:
-# big-endian), and are read straight into numpy: no Python object per posting.
-_POSTING = np.dtype([("id", ">i8"), ("tf", ">i4"), ("length", ">i4"), ("day", ">i4")])
+# Document lists come back packed, one bytea (int8send and int4send: big-endian), and are read
+# straight into numpy: no Python object per document.
 _DATED = np.dtype([("id", ">i8"), ("day", ">i4")])
-_COUNTED = np.dtype([("id", ">i8"), ("count", ">i4")])
-_PACKED_POSTING = sql.SQL(
-    "string_agg(int8send(p.article_id) || int4send(p.tf) || int4send(p.length)"
-    " || int4send(p.day), ''::bytea ORDER BY p.article_id)"
-)
 _PACKED_DATED = sql.SQL(
     "string_agg(int8send(d.article_id) || int4send(d.day), ''::bytea ORDER BY d.article_id)"
 )
@@ -86,26 +90,13 @@ def _unpacked(blob: bytes | None, layout: np.dtype) -> np.ndarray:
     return np.frombuffer(blob, dtype=layout) if blob else np.zeros(0, dtype=layout)
 
 
-# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _posting_lines(row: DocumentRows):
-    """The document's postings as lines of COPY's text format (a row at a time through
-    psycopg's binary COPY costs several times more, mostly in adapting positions)."""
-    lengths = (row.text_length, row.title_length, row.exact_length)
-    tail = [f"\t{row.id}\t{{}}\t{length}\t{row.day}\t" for length in lengths]
-    for field, term, tf, positions in row.postings():
-        blob = "\\N" if positions is None else "\\\\x" + encode_positions(positions).hex()
-        yield f"{field}\t{term.translate(_COPY_ESCAPES)}{tail[field].format(tf)}{blob}\n"
-
-
-def encode_positions(positions: list[int]) -> bytes:
-    return struct.pack(f"<{len(positions)}i", *positions)
-
-
-def decode_positions(blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype="<i4").astype(np.int64)
+def _as_postings(rows: np.ndarray) -> Postings:
+    return Postings(
+        rows["id"].astype(np.int64),
+        rows["tf"].astype(np.int64),
+        rows["length"].astype(np.int64),
+        rows["day"].astype(np.int64),
+    )
 
 
 def _upper_bound(prefix: str) -> str | None:
@@ -138,29 +129,52 @@ class Store:
         return Totals(*self.cursor.fetchone())
 
     def postings(self, keys: Sequence[tuple[int, str]]) -> dict[tuple[int, str], Postings]:
-        """The postings of each (field, term)."""
+        """The live postings of each (field, term), by article id."""
         found = dict.fromkeys(keys, EMPTY_POSTINGS)
         wanted = [key for key in found if indexable(key[1])]
         if not wanted:
             return found
+        # binary: the blocks arrive as bytes, not as hex to decode.
         self.cursor.execute(
             sql.SQL(
-                "SELECT k.n, {packed} FROM unnest(%s::smallint[], %s::text[])"
+                "SELECT k.n, b.batch, b.postings FROM unnest(%s::smallint[], %s::text[])"
                 " WITH ORDINALITY AS k(field, term, n)"
-                ' JOIN {posting} p ON p.field = k.field AND p.term = k.term COLLATE "C"'
-                " GROUP BY k.n"
-            ).format(packed=_PACKED_POSTING, posting=POSTING),
+                ' JOIN {block} b ON b.field = k.field AND b.term = k.term COLLATE "C"'
+            ).format(block=BLOCK),
             [[field for field, _ in wanted], [term for _, term in wanted]],
+            binary=True,
         )
-        for number, blob in self.cursor.fetchall():
-            rows = _unpacked(blob, _POSTING)
-            found[wanted[number - 1]] = Postings(
-                rows["id"].astype(np.int64),
-                rows["tf"].astype(np.int64),
-                rows["length"].astype(np.int64),
-                rows["day"].astype(np.int64),
-            )
+        parts: dict[int, list[tuple[int, np.ndarray]]] = {}
+        for number, batch, blob in self.cursor.fetchall():
+            parts.setdefault(number, []).append((batch, blocks.postings_of(blob)))
+        dead = self.dead({batch for held in parts.values() for batch, _ in held})
+        for number, held in parts.items():
+            live = []
+            for batch, postings in held:
+                keep = blocks.alive(postings, dead.get(batch))
+                live.append(postings if keep is None else postings[keep])
+            joined = blocks.combined(live)
+            if len(joined):
+                found[wanted[number - 1]] = _as_postings(joined)
         return found
+
+    def dead(self, batches: Iterable[int]) -> dict[int, np.ndarray]:
+        """The article ids of the dead postings of each of these batches (those with any)."""
+        batches = sorted(batches)
+        if not batches:
+            return {}
+        self.cursor.execute(
+            sql.SQL(
+                "SELECT batch, string_agg(int8send(article_id), ''::bytea) FROM {}"
+                " WHERE batch = ANY(%s::bigint[]) GROUP BY batch"
+            ).format(DEAD),
+            [batches],
+            binary=True,
+        )
+        return {
+            batch: np.frombuffer(blob, dtype=">i8").astype(np.int64)
+            for batch, blob in self.cursor.fetchall()
+        }
 
     def tagged(self, entities: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Postings]:
         """The documents tagged with each (facet, value), by article id, with their dates."""
@@ -197,23 +211,33 @@ class Store:
         """stem → (article id of each position, position) of the stem in the text of these
         documents (ids ascending), ordered by document."""
         found = {stem: (_EMPTY_IDS, _EMPTY_IDS) for stem in stems}
-        # `article_id + 0`: the ids filter the stem's postings as they are read, rather than
-        # each id being looked up in the index on its own (three times slower for thousands).
         self.cursor.execute(
             sql.SQL(
-                "SELECT term, string_agg(int8send(article_id) || int4send(length(positions) / 4),"
-                " ''::bytea ORDER BY article_id), string_agg(positions, ''::bytea ORDER BY"
-                " article_id) FROM {} WHERE field = %s AND term = ANY(%s::text[])"
-                " AND article_id + 0 = ANY(%s::bigint[]) GROUP BY term"
-            ).format(POSTING),
-            [TEXT, list(dict.fromkeys(stems)), ids.tolist()],
+                "SELECT term, batch, postings, positions FROM {}"
+                " WHERE field = %s AND term = ANY(%s::text[])"
+            ).format(BLOCK),
+            [TEXT, list(dict.fromkeys(stems))],
+            binary=True,
         )
-        for term, documents, positions in self.cursor.fetchall():
-            held = _unpacked(documents, _COUNTED)
-            found[term] = (
-                np.repeat(held["id"].astype(np.int64), held["count"]),
-                decode_positions(positions),
-            )
+        rows = self.cursor.fetchall()
+        dead = self.dead({batch for _, batch, _, _ in rows})
+        parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+        for term, batch, blob, position_blob in rows:
+            postings = blocks.postings_of(blob)
+            keep = np.isin(postings["id"], ids)
+            alive = blocks.alive(postings, dead.get(batch))
+            if alive is not None:
+                keep &= alive
+            if keep.any():
+                located = blocks.positions_in(postings, position_blob, keep)
+                parts.setdefault(term, []).append(located)
+        for term, held in parts.items():
+            documents = np.concatenate([documents for documents, _ in held])
+            at = np.concatenate([at for _, at in held])
+            if len(held) > 1:  # in document order, each document's positions as they were
+                order = np.argsort(documents, kind="stable")
+                documents, at = documents[order], at[order]
+            found[term] = (documents, at)
         return found
 
     def expand_prefix(self, prefix: str) -> list[tuple[str, int]]:
@@ -428,69 +452,79 @@ class Store:
         """Take the engine's write lock until the end of the transaction."""
         self.cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
 
+    def try_lock(self) -> bool:
+        """Take the engine's write lock until the end of the transaction if it is free."""
+        self.cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [WRITE_LOCK])
+        return self.cursor.fetchone()[0]
+
     def write(self, rows: Sequence[DocumentRows], removed: Sequence[int]) -> None:
         """Replace the documents of `rows` and remove those of `removed`, keeping the lexicon
-        and the totals exact (call inside a transaction, holding lock())."""
+        and the totals exact (call inside a transaction, holding lock()). The new versions
+        are one new batch."""
         cursor = self.cursor
         gone = sorted({*removed, *(row.id for row in rows)})
         cursor.execute(
             sql.SQL(
                 "DELETE FROM {} WHERE article_id = ANY(%s::bigint[])"
-                " RETURNING text_length, title_length, exact_length"
+                " RETURNING article_id, batch, text_length, title_length, exact_length,"
+                " exact_terms"
             ).format(DOCUMENT),
             [gone],
         )
         old = cursor.fetchall()
-        cursor.execute(
-            sql.SQL(
-                "WITH gone AS (DELETE FROM {} WHERE article_id = ANY(%s::bigint[])"
-                " RETURNING field, term)"
-                " SELECT term, count(*) FROM gone WHERE field = %s GROUP BY term"
-            ).format(POSTING),
-            [gone, EXACT],
-        )
-        change: dict[str, int] = {term: -count for term, count in cursor.fetchall()}
-        for row in rows:
-            for term in row.exact:
-                if indexable(term):
-                    change[term] = change.get(term, 0) + 1
+        if old:
+            # Their postings stay in their batches until merge() rewrites them: dead.
+            cursor.execute(
+                sql.SQL(
+                    "INSERT INTO {} (batch, article_id)"
+                    " SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING"
+                ).format(DEAD),
+                [[o[1] for o in old], [o[0] for o in old]],
+            )
+        change: Counter[str] = Counter()
+        for *_, exact_terms in old:
+            change.subtract(exact_terms)
+        held_exact = [[term for term in row.exact if indexable(term)] for row in rows]
+        for terms in held_exact:
+            change.update(terms)
 
-        columns = sql.SQL(", ").join(
-            sql.Identifier(name)
-            for name in (
+        if rows:
+            cursor.execute("SELECT nextval('search_pg_batch')")
+            batch = cursor.fetchone()[0]
+            names = (
                 "article_id",
                 "day",
                 "text_length",
                 "title_length",
                 "exact_length",
                 "fingerprint",
+                "batch",
+                "exact_terms",
                 *FACETS,
             )
-        )
-        with cursor.copy(
-            sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(DOCUMENT, columns)
-        ) as copy:
-            types = ["int8", "int4", "int4", "int4", "int4", "text", *(["text[]"] * len(FACETS))]
-            copy.set_types(types)
-            for row in rows:
-                copy.write_row(
-                    (
-                        row.id,
-                        row.day,
-                        row.text_length,
-                        row.title_length,
-                        row.exact_length,
-                        row.fingerprint,
-                        *(row.facets[name] for name in FACETS),
-                    )
+            columns = sql.SQL(", ").join(map(sql.Identifier, names))
+            with cursor.copy(
+                sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(DOCUMENT, columns)
+            ) as copy:
+                copy.set_types(
+                    ["int8", "int4", "int4", "int4", "int4", "text", "int8", "text[]"]
+                    + ["text[]"] * len(FACETS)
                 )
-        with cursor.copy(
-            sql.SQL(
-                "COPY {} (field, term, article_id, tf, length, day, positions) FROM STDIN"
-            ).format(POSTING)
-        ) as copy:
-            for row in rows:
-                copy.write("".join(_posting_lines(row)))
+                for row, exact_terms in zip(rows, held_exact, strict=True):
+                    copy.write_row(
+                        (
+                            row.id,
+                            row.day,
+                            row.text_length,
+                            row.title_length,
+                            row.exact_length,
+                            row.fingerprint,
+                            batch,
+                            exact_terms,
+                            *(row.facets[name] for name in FACETS),
+                        )
+                    )
+            self._write_blocks(batch, blocks.pack(rows))
 
         # Forms held more: added or counted up; held less: counted down (they are there: an
         # old version held them), and dropped once no document holds them.
@@ -535,16 +569,89 @@ class Store:
             ).format(TOTALS),
             [
                 len(rows) - len(old),
-                stored(row.text_length for row in rows) - stored(o[0] for o in old),
-                stored(row.title_length for row in rows) - stored(o[1] for o in old),
-                stored(row.exact_length for row in rows) - stored(o[2] for o in old),
+                stored(row.text_length for row in rows) - stored(o[2] for o in old),
+                stored(row.title_length for row in rows) - stored(o[3] for o in old),
+                stored(row.exact_length for row in rows) - stored(o[4] for o in old),
                 ANALYSIS_VERSION,
             ],
         )
 
+    def _write_blocks(self, batch: int, packed: Iterable[blocks.Block]) -> None:
+        with self.cursor.copy(
+            sql.SQL(
+                "COPY {} (field, term, batch, postings, positions) FROM STDIN (FORMAT binary)"
+            ).format(BLOCK)
+        ) as copy:
+            copy.set_types(["int2", "text", "int8", "bytea", "bytea"])
+            for field, term, postings, positions in packed:
+                copy.write_row((field, term, batch, postings, positions))
+
+    # --- merging ----------------------------------------------------------------------------
+
+    def batches(self) -> list[tuple[int, int, int]]:
+        """(batch, documents whose current version it holds, dead documents it still
+        holds) of every batch, oldest first."""
+        self.cursor.execute(
+            sql.SQL(
+                "SELECT batch, sum(live)::bigint, sum(dead)::bigint FROM ("
+                " SELECT batch, count(*) AS live, 0 AS dead FROM {document} GROUP BY batch"
+                " UNION ALL SELECT batch, 0, count(*) FROM {dead} GROUP BY batch"
+                ") x GROUP BY batch ORDER BY batch"
+            ).format(document=DOCUMENT, dead=DEAD)
+        )
+        return [(batch, int(live), int(dead)) for batch, live, dead in self.cursor.fetchall()]
+
+    def merge(self, batches: Sequence[int], read_size: int = 20_000) -> None:
+        """Rewrite these batches as one new batch of their live postings: the dead ones are
+        dropped, a term read from one row where it was several (inside a transaction, holding
+        lock()). Read in term order, `read_size` rows at a time, and written as each term is
+        complete: memory holds a few of the batches' rows, not all of them."""
+        cursor = self.cursor
+        batches = sorted(batches)
+        dead = self.dead(batches)
+        cursor.execute("SELECT nextval('search_pg_batch')")
+        new_batch = cursor.fetchone()[0]
+        connection = cursor.connection
+        with connection.cursor(name="arshif_merge", binary=True) as reading:
+            reading.execute(
+                sql.SQL(
+                    "SELECT field, term, batch, postings, positions FROM {}"
+                    ' WHERE batch = ANY(%s::bigint[]) ORDER BY field, term COLLATE "C"'
+                ).format(BLOCK),
+                [batches],
+            )
+            key, parts, owners = None, [], []
+            while True:
+                fetched = reading.fetchmany(read_size)
+                written: list[blocks.Block] = []
+                for field, term, batch, postings, positions in fetched:
+                    if (field, term) != key:
+                        if key is not None:
+                            written += _merged_block(key, parts, owners, dead)
+                        key, parts, owners = (field, term), [], []
+                    parts.append((postings, positions))
+                    owners.append(batch)
+                if not fetched and key is not None:
+                    written += _merged_block(key, parts, owners, dead)
+                if written:
+                    # Between two fetches: the named cursor waits on the server meanwhile.
+                    self._write_blocks(new_batch, written)
+                if not fetched:
+                    break
+        cursor.execute(
+            sql.SQL("UPDATE {} SET batch = %s WHERE batch = ANY(%s::bigint[])").format(DOCUMENT),
+            [new_batch, batches],
+        )
+        for table in (BLOCK, DEAD):
+            cursor.execute(
+                sql.SQL("DELETE FROM {} WHERE batch = ANY(%s::bigint[])").format(table), [batches]
+            )
+
     def clear(self) -> None:
         """Remove every document (inside a transaction, holding lock())."""
-        self.cursor.execute(sql.SQL("TRUNCATE {}, {}, {}").format(POSTING, DOCUMENT, LEXICON))
+        self.cursor.execute(
+            sql.SQL("TRUNCATE {}, {}, {}, {}").format(BLOCK, DEAD, DOCUMENT, LEXICON)
+        )
         self.cursor.execute(
             sql.SQL(
                 "UPDATE {} SET documents = 0, text_length = 0, title_length = 0, exact_length = 0,"
@@ -556,3 +663,12 @@ class Store:
     def analysis_version(self) -> int | None:
         self.cursor.execute(sql.SQL("SELECT analysis_version FROM {}").format(TOTALS))
         return self.cursor.fetchone()[0]
+
+
+def _merged_block(key, parts, owners, dead) -> list[blocks.Block]:
+    """The one block of a (field, term) merged from its blocks in several batches (none when
+    no posting of it is alive)."""
+    if len(parts) == 1 and owners[0] not in dead:
+        return [(*key, *parts[0])]
+    merged = blocks.merged(parts, [dead.get(batch) for batch in owners])
+    return [] if merged is None else [(*key, *merged)]

@@ -233,3 +233,45 @@ def test_merge_idle_vacuums_what_changed_then_rests_and_changes_no_result(monkey
             assert not engine.merge_idle()
     finally:
         engine.clear()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_idle_merges_rewrite_batches_without_dead_postings_and_change_no_result():
+    from search.engine.postgres.backend import PostgresSearchBackend
+
+    engine = PostgresSearchBackend("default")
+    engine.clear()
+    try:
+        # Twelve batches (each apply writes one), then 3 replaced and 5 removed: their first
+        # versions are dead postings of batches 3 and 5.
+        for n in range(1, 13):
+            text = f"قصف على حلب في اليوم {n} والقصف مستمر على الريف"
+            engine.apply([doc(n, text, day=20200100 + n, place=["sy"], source=[f"s{n % 3}"])], [])
+        engine.apply([doc(3, "هدنة في حمص بعد القصف", day=20200301, place=["sy"])], [5])
+        queries = ["قصف", '"قصف على حلب"', "هدن*", "حلب -هدنة", "قصف OR هدنة"]
+
+        def seen():
+            found = {}
+            for query in queries:
+                hits = search(engine, query, facets=("place", "source"))
+                found[query] = (hits.total, hits.ids, hits.scores, hits.facets, hits.months)
+            return found, engine.document_frequencies(["قصف", "هدنة", "حلب", "اليوم"])
+
+        before = seen()
+        batches = engine.batches()
+        assert (len(batches), sum(dead for *_, dead in batches)) == (13, 2)
+        for _ in range(50):
+            if not engine.merge_idle():
+                break
+        else:
+            pytest.fail("merge_idle() never ran out of work")
+        # Batches 3 and 5 held only dead postings: rewritten to nothing. Ten of the eleven
+        # one-document batches left are one batch now; the newest waits for nine more.
+        batches = engine.batches()
+        assert sorted(live for _, live, _ in batches) == [1, 10]
+        assert sum(dead for *_, dead in batches) == 0
+        assert seen() == before
+        assert engine.count() == 11
+    finally:
+        engine.clear()
