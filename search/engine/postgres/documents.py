@@ -14,7 +14,7 @@ from search.analysis.fields import term_counts, term_positions
 from search.engine.contract import FACETS, IndexDocument, fingerprint
 from search.engine.ordering import UNKNOWN_DAY_LAST
 
-# The posting fields (search_pg_posting.field).
+# The posting fields (search_pg_block.field).
 TEXT, TITLE, EXACT = 0, 1, 2
 # Terms longer than this (in UTF-8) are counted in their field's length but not indexed: a
 # PostgreSQL index entry holds at most ~2.7 kB, and no query word can be this long (a query is
