@@ -600,6 +600,29 @@ def test_near_its_end_an_import_is_indexed_in_smaller_batches(monkeypatch, clien
     assert {hit["id"] for hit in results} == {article.pk for article in articles}
 
 
+def test_the_drain_takes_no_batch_smaller_than_its_minimum_until_the_import_ends():
+    import multiprocessing
+
+    from search.indexing import alongside
+
+    shared = alongside._Shared(multiprocessing.get_context("fork"))
+    queued = [(task_id, task_id * 10) for task_id in range(1, 6)]
+
+    def claim(minimum):
+        return alongside._claim_batch(shared, lambda: list(queued), minimum)
+
+    # Five changes queued, ten wanted: the drain waits for more (and claims nothing).
+    assert claim(10) == []
+    assert shared.claimed.value == 0
+    assert claim(5) == queued
+    assert shared.claimed.value == 5
+    # Near the end of the import, or once it stopped, whatever is queued is taken.
+    shared.ending.value = True
+    assert claim(10) == queued
+    shared.ending.value, shared.stop.value = False, True
+    assert claim(10) == queued
+
+
 @pytest.mark.django_db
 def test_an_original_stored_meanwhile_is_not_stored_twice():
     # What an import does when another one stored the same bytes after its look-up.

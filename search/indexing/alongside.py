@@ -173,10 +173,16 @@ def _holding(lock, other_alive: Callable[[], bool]) -> Iterator[None]:
             lock.release()
 
 
-def _claim_batch(shared: _Shared, read_batch: Callable[[], list]) -> list:
+def _claim_batch(shared: _Shared, read_batch: Callable[[], list], minimum: int = 0) -> list:
     """The drain's next batch (holding the shared lock): what read_batch() reads, cut to what
-    the drain is to take, noted as claimed."""
+    the drain is to take, noted as claimed; none while fewer than `minimum` changes wait and
+    the import is neither ending nor stopped."""
     batch = read_batch()
+    if len(batch) < minimum and not shared.ending.value and not shared.stop.value:
+        # Without this, the drain's batches after the first are whatever the import committed
+        # while the last one was applied: an engine that keeps up (PostgreSQL: ~225 articles)
+        # then writes hundreds of small batches for the idle merges to rewrite.
+        batch = []
     if shared.ending.value and not shared.stop.value:
         # (Once stopped, its share of the rest is one batch: one commit, not several.)
         batch = batch[:ALONGSIDE_ENDING_BATCH]
@@ -232,20 +238,24 @@ def _drain_until_stopped(shared: _Shared, min_batch: int, parent: int) -> None:
     # Fresh index handles too: file positions are shared with the parent after a fork.
     reset_engine()
 
-    def claim(read_batch: Callable[[], list]) -> list:
-        with _holding(shared.lock, lambda: os.getppid() == parent):
-            return _claim_batch(shared, read_batch)
-
     threshold = min(min_batch, ALONGSIDE_FIRST_BATCH)
+
+    def claim(read_batch: Callable[[], list]) -> list:
+        nonlocal threshold
+        with _holding(shared.lock, lambda: os.getppid() == parent):
+            batch = _claim_batch(shared, read_batch, threshold)
+        if batch:
+            threshold = min_batch
+        return batch
+
     try:
         while True:
             orphaned = os.getppid() != parent
             stopping = shared.stop.value or orphaned
             if stopping or pending_count() >= threshold:
-                done = process_pending(claim=None if orphaned else claim, merge=False)
-                shared.applied.value += done
-                if done:
-                    threshold = min_batch
+                shared.applied.value += process_pending(
+                    claim=None if orphaned else claim, merge=False
+                )
             if stopping:
                 break
             for _ in range(5):  # 0.25 s, or less once told to stop
