@@ -637,3 +637,31 @@ def test_an_original_stored_meanwhile_is_not_stored_twice():
     again = Original(filename="b.txt", sha256="0" * 64, content=b"y", size=1, format="text")
     assert rows.insert_unless_present(again, "sha256") is None
     assert list(Original.objects.values_list("filename", flat=True)) == ["a.txt"]
+
+
+@pytest.mark.django_db
+def test_rows_inserted_together_are_all_stored_however_many(make_article):
+    from search.models import Entity, Mention
+
+    article = make_article()
+    entities = [
+        Entity(kind="person", key=f"test-person-{n}", name_ar=f"شخص {n}") for n in range(1200)
+    ]
+    Entity.objects.bulk_create(entities)
+    ids = list(
+        Entity.objects.filter(key__startswith="test-person-")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    # More rows than one statement's parameters hold on SQLite (999): several statements.
+    rows.insert_rows(
+        Mention,
+        ("article", "entity", "count"),
+        [(article.pk, pk, n + 1) for n, pk in enumerate(ids)],
+    )
+    stored = list(
+        Mention.objects.filter(article=article)
+        .order_by("entity_id")
+        .values_list("count", flat=True)
+    )
+    assert stored == list(range(1, 1201))

@@ -24,12 +24,30 @@ from search.engine.contract import FACETS
 @dataclass(frozen=True)
 class Facet:
     """One facet's values and which documents have each: (document, value) pairs, as
-    positions in Columns.ids and in `values`."""
+    positions in Columns.ids and in `values`, by document; `starts` (one more than there are
+    documents) is where each document's pairs begin, `totals` how many documents have each
+    value."""
 
     values: list[str]
     index: dict[str, int]
     pair_doc: np.ndarray
     pair_value: np.ndarray
+    starts: np.ndarray
+    totals: np.ndarray
+
+    def count_codes(self, among: np.ndarray) -> np.ndarray:
+        """How many documents of the mask `among` have each value (by code).
+
+        Over the pairs of the documents in `among`, or of those not in it when they are fewer
+        (then subtracted from the totals): a place facet holds ~25 pairs a document, and
+        reading all of them for every search cost more than the rest of a facet count.
+        """
+        chosen = int(np.count_nonzero(among))
+        complement = chosen > len(among) // 2
+        documents = np.flatnonzero(~among if complement else among)
+        codes = self.pair_value[_runs(self.starts[documents], self.starts[documents + 1])]
+        counts = np.bincount(codes, minlength=len(self.values))
+        return self.totals - counts if complement else counts
 
 
 @dataclass(frozen=True)
@@ -59,7 +77,7 @@ class Columns:
         facet = self.facets.get(name)
         if facet is None or not facet.values:
             return []
-        counts = np.bincount(facet.pair_value[among[facet.pair_doc]], minlength=len(facet.values))
+        counts = facet.count_codes(among)
         found = np.flatnonzero(counts)
         return sorted(
             ((facet.values[i], int(counts[i])) for i in found), key=lambda item: (-item[1], item[0])
@@ -81,10 +99,26 @@ def build(
         members = [np.asarray(held, dtype=np.int64) for _, held in rows]
         pair_doc = np.searchsorted(ids, np.concatenate(members)) if members else ids[:0]
         pair_value = np.repeat(np.arange(len(values)), [len(held) for held in members])
+        by_document = np.argsort(pair_doc, kind="stable")
+        pair_doc, pair_value = pair_doc[by_document], pair_value[by_document]
+        starts = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pair_doc, minlength=len(ids)), out=starts[1:])
         facets[name] = Facet(
-            values, {value: n for n, value in enumerate(values)}, pair_doc, pair_value
+            values,
+            {value: n for n, value in enumerate(values)},
+            pair_doc,
+            pair_value,
+            starts,
+            np.bincount(pair_value, minlength=len(values)),
         )
     return Columns(generation, ids, days, facets)
+
+
+def _runs(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Indices of the ranges [start, end) one after another."""
+    lengths = ends - starts
+    output_starts = np.cumsum(lengths) - lengths
+    return np.arange(int(lengths.sum())) + np.repeat(starts - output_starts, lengths)
 
 
 class ColumnCache:
