@@ -77,6 +77,8 @@ def replica_databases(urls: list[str], primary: dict, **options) -> dict[str, di
                 f"DATABASE_REPLICA_URLS: entry {number} is not a postgres://user:password@host"
                 ":port/name URL (the entries are comma-separated PostgreSQL URLs)"
             )
+        # Read as the primary is (server-side binding: arshif/settings.py).
+        database["OPTIONS"] = {**primary.get("OPTIONS", {}), **database.get("OPTIONS", {})}
         # Tests never create databases on a replica: it is the primary's, read-only.
         database["TEST"] = {"MIRROR": DEFAULT_DB_ALIAS}
         databases[f"replica_{number}"] = database

@@ -96,7 +96,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters sent apart from the statement (psycopg's server-side binding), not quoted
+    # into it in Python: an import's statements carry each article's text two or three times
+    # and its original bytes, and quoting them was a sixth of the importer's time (99 → 117
+    # articles/s on 20,000). Prepared statements stay off (Django's default), so connection
+    # poolers keep working.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers (gunicorn workers) go on while the index worker or an import writes;
     # IMMEDIATE transactions avoid "database is locked" on lock upgrades.
     DATABASES["default"]["OPTIONS"] = {
