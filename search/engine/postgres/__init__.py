@@ -33,7 +33,9 @@ Design, and why:
   held in the process (columns.py), read by warm_up() (the web process's keep_warm thread) and
   used only for the very generation of the index a search's snapshot reads (a sequence value
   written with every change); otherwise in SQL over the matches' rows (text[] per facet, GIN
-  indexed). Same results either way (the conformance suite runs both).
+  indexed). Same results either way (the conformance suite runs both). The same columns give
+  the documents tagged with an entity a query names (collecting a place named in most articles
+  in SQL was a fifth of a search's time at 100k).
 - Blocks are read as bytes (binary results) straight into numpy; a batch's blocks and rows
   go in through COPY.
 - merge_idle() first merges batches (blocks.merge_plan), then vacuums the table that changed
