@@ -118,6 +118,26 @@ def test_a_batch_that_fails_changes_nothing(engine):
 
 
 @on_postgres
+def test_blocks_large_enough_to_compress_are_compressed_with_lz4(engine):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        if not cursor.fetchone()[0]:
+            pytest.skip("this PostgreSQL was built without lz4")
+    # A word in 1,000 articles: its postings (20 KB, mostly the zero bytes of small ids) are
+    # compressed when stored.
+    engine.apply([doc(n, f"قصف على حلب {n}") for n in range(1, 1001)], [])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(postings) FROM search_pg_block"
+            " WHERE octet_length(postings) > 10000"
+        )
+        assert {method for (method,) in cursor.fetchall()} == {"lz4"}
+    assert len(matching(engine, '"قصف على حلب"')) == 1000
+
+
+@on_postgres
 def test_facet_values_and_terms_with_quotes_backslashes_and_great_length(engine):
     odd = ["it's", 'say "yes"', "back\\slash", "{braces}", "a,b", "NULL", " spaced "]
     long_word = "ب" * 3000  # more than an index entry holds: counted, not indexed
