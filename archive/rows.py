@@ -67,9 +67,9 @@ def insert_rows(model, field_names: Sequence[str], rows: Iterable[Sequence]) -> 
     quote = db.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    # One multi-row INSERT, not an executemany: on PostgreSQL (client-side binding) each
-    # statement of an executemany is parsed and planned by the server, ~40 of them for the
-    # mentions of every imported article.
+    # One multi-row INSERT, not an executemany: on PostgreSQL each statement of an
+    # executemany is parsed and planned by the server, ~40 of them for the mentions of every
+    # imported article.
     per_statement = max(1, db.ops.bulk_batch_size(fields, values))
     with db.cursor() as cursor:
         for start in range(0, len(values), per_statement):
