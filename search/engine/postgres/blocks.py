@@ -133,14 +133,14 @@ def merged(
         if kept_positions[0] is not None:
             tf = postings["tf"].astype(np.int64)
             starts = np.cumsum(tf) - tf
-            positions = np.concatenate(kept_positions)[_runs(starts[order], tf[order])]
+            positions = np.concatenate(kept_positions)[runs(starts[order], tf[order])]
         postings = postings[order]
     # (np.concatenate gives the native byte order: back to the stored layout.)
     packed = postings.astype(POSTING, copy=False).tobytes()
     return packed, None if positions is None else positions.astype(POSITION, copy=False).tobytes()
 
 
-def _runs(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def runs(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Indices of the runs [start, start + length) one after another."""
     output_starts = np.cumsum(lengths) - lengths
     return np.arange(int(lengths.sum())) + np.repeat(starts - output_starts, lengths)

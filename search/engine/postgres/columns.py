@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search.engine.contract import FACETS
+from search.engine.postgres import blocks
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class Facet:
         chosen = int(np.count_nonzero(among))
         complement = chosen > len(among) // 2
         documents = np.flatnonzero(~among if complement else among)
-        codes = self.pair_value[_runs(self.starts[documents], self.starts[documents + 1])]
+        starts = self.starts[documents]
+        codes = self.pair_value[blocks.runs(starts, self.starts[documents + 1] - starts)]
         counts = np.bincount(codes, minlength=len(self.values))
         return self.totals - counts if complement else counts
 
@@ -112,13 +114,6 @@ def build(
             np.bincount(pair_value, minlength=len(values)),
         )
     return Columns(generation, ids, days, facets)
-
-
-def _runs(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Indices of the ranges [start, end) one after another."""
-    lengths = ends - starts
-    output_starts = np.cumsum(lengths) - lengths
-    return np.arange(int(lengths.sum())) + np.repeat(starts - output_starts, lengths)
 
 
 class ColumnCache:
