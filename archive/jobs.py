@@ -25,7 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
-from archive import rows
+from archive import collection, rows
 from archive.dbstats import refresh_planner_statistics
 from archive.ingest.fields import Defaults
 from archive.ingest.report import FAILED, IMPORTED, SKIPPED, UPDATED, Outcome, Report
@@ -195,7 +195,9 @@ def run_batch(batch_id: int) -> str:
 
     importer = Importer(_defaults(batch), sink=sink)
     try:
-        with _indexing_alongside(batch.background) as alongside:
+        # Only in the worker: an upload small enough to import at once runs in a web process.
+        pacing = collection.paced() if batch.background else nullcontext()
+        with pacing, _indexing_alongside(batch.background) as alongside:
             for done, (name, opener, size) in enumerate(_uploaded(batch), start=1):
                 if done <= batch.processed_files:
                     continue

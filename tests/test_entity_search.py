@@ -234,3 +234,18 @@ def test_load_gazetteer_dry_run_says_what_it_would_do_and_changes_nothing(db):
     )
     assert Entity.objects.count() == total
     assert not Entity.objects.filter(kind="place", key="syria").exists()
+
+
+def test_an_entity_deleted_by_another_process_is_not_tagged_on_a_new_article(db, make_article):
+    from search.entities import tagging
+
+    karama = Entity.objects.create(kind="place", key="karama", name_ar="الكرامة", name_en="Karama")
+    tagging.invalidate()
+    tagging.matcher()  # this process's matcher knows الكرامة for up to RECHECK_SECONDS
+    # Deleted elsewhere: no signal here tells this process's matcher.
+    Entity.objects.filter(pk=karama.pk)._raw_delete(Entity.objects.db)
+    article = make_article("خبر", ["زار الوفد بلدة الكرامة والموصل."])
+    mosul = Entity.objects.get(key="mosul").pk
+    assert list(Mention.objects.filter(article=article).values_list("entity_id", flat=True)) == [
+        mosul
+    ]

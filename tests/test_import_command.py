@@ -382,6 +382,28 @@ def test_records_committed_together_still_fail_alone(tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_batch_queues_for_the_index_exactly_the_articles_it_stored(tmp_path):
+    from archive.ingest.service import Importer
+    from search.models import IndexTask
+
+    Importer().run_paths([JSONL])
+    assert IndexTask.objects.count() == 3
+    IndexTask.objects.all().delete()  # as if the writer had applied them
+    first, second, _ = (json.loads(line) for line in JSONL.read_text().splitlines())
+    records = [
+        _variant(first, "https://example.org/variant-a", "تحديث مسائي"),
+        {**second, "url": first["url"]},  # fails: article 1's URL with article 2's text
+        _variant(first, "https://example.org/variant-b", "تحديث صباحي"),
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    report = Importer().run_paths([path])
+    assert [outcome.status for outcome in report.outcomes] == ["imported", "failed", "imported"]
+    stored = [outcome.article_id for outcome in report.outcomes if outcome.status == "imported"]
+    assert sorted(IndexTask.objects.values_list("article_id", flat=True)) == sorted(stored)
+
+
+@pytest.mark.django_db
 def test_a_batch_whose_transaction_breaks_is_stored_article_by_article(monkeypatch):
     from django.db import transaction
 
@@ -665,3 +687,35 @@ def test_rows_inserted_together_are_all_stored_however_many(make_article):
         .values_list("count", flat=True)
     )
     assert stored == list(range(1, 1201))
+
+
+@pytest.mark.django_db
+def test_rows_whose_foreign_key_target_is_gone_are_left_out_of_the_insert(make_article):
+    from search.models import Entity, Mention
+
+    article = make_article()
+    kept, gone = (
+        Entity.objects.create(kind="person", key=f"test-present-{n}", name_ar=f"شخص {n}")
+        for n in range(2)
+    )
+    gone_pk = gone.pk
+    gone.delete()
+    rows.insert_rows(
+        Mention,
+        ("article", "entity", "count"),
+        [(article.pk, kept.pk, 3), (article.pk, gone_pk, 5)],
+        present="entity",
+    )
+    assert list(Mention.objects.filter(article=article).values_list("entity_id", "count")) == [
+        (kept.pk, 3)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_leaves_garbage_collection_as_it_found_it():
+    import gc
+
+    status, out, _ = run_import(JSONL)
+    assert status == 0 and "imported 3" in out
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

@@ -19,17 +19,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import DatabaseError, IntegrityError, transaction
 
-from archive import rows
+from archive import collection, rows
 from archive.ingest.fields import Defaults, article_fields, article_preview
 from archive.ingest.neardup_lookup import NearDuplicates
 from archive.ingest.report import FAILED, IMPORTED, SKIPPED, UPDATED, Outcome
 from archive.ingest.storage import StorageFull, storage_failure
 from archive.ingest.types import ParsedArticle
 from archive.models import Article, Original, Tag
+from search.indexing.outbox import enqueue, gathered
 
 log = logging.getLogger(__name__)
 
@@ -56,23 +58,20 @@ class OriginalFile:
         if self.row is not None:
             return self.row
         # Plain statements (archive.rows): get_or_create's query, savepoint and save() cost an
-        # import a tenth of its time, once for every record of a JSONL or CSV file.
-        found = rows.first_id(Original, sha256=self.sha256)
-        if found is None:
-            original = Original(
-                filename=self.name[-500:],
-                sha256=self.sha256,
-                content=self.data,
-                size=len(self.data),
-                format=self.fmt,
-                encoding=self.encoding[:40],
-                source_url=self.source_url[:2000],
-            )
-            if rows.insert_unless_present(original, "sha256") is not None:
-                return original
-            # Another import stored the same bytes since the look-up.
-            found = rows.first_id(Original, sha256=self.sha256)
-        return Original.objects.get(pk=found)
+        # import a tenth of its time, once for every record of a JSONL or CSV file. The insert
+        # first: bytes read again are the exception, and it spares the others a look-up.
+        original = Original(
+            filename=self.name[-500:],
+            sha256=self.sha256,
+            content=self.data,
+            size=len(self.data),
+            format=self.fmt,
+            encoding=self.encoding[:40],
+            source_url=self.source_url[:2000],
+        )
+        if rows.insert_unless_present(original, "sha256") is not None:
+            return original
+        return Original.objects.get(pk=rows.first_id(Original, sha256=self.sha256))
 
 
 def original_file(original: Original) -> OriginalFile:
@@ -102,6 +101,8 @@ class ArticleStore:
         # Dry runs store nothing, so remember what they would have stored.
         self._run_hashes: dict[str, str] = {}
         self._run_urls: dict[str, str] = {}
+        # The articles whose index tasks the batch being stored writes at its end.
+        self._queued: list[int] | None = None
 
     def store_records(
         self, records: list[tuple[ParsedArticle, int | None, str, OriginalFile]]
@@ -112,6 +113,7 @@ class ArticleStore:
         outcomes: list[Outcome] = []
         for start in range(0, len(records), STORE_BATCH):
             outcomes += self._store_batch(records[start : start + STORE_BATCH])
+        collection.tick(len(records))
         return outcomes
 
     def _store_batch(self, records: list[tuple]) -> list[Outcome]:
@@ -127,11 +129,18 @@ class ArticleStore:
             return [self.store(a, o, number, label=label) for a, number, label, o in records]
         try:
             with transaction.atomic():
-                outcomes = [
-                    self.store(a, o, number, label=label) for a, number, label, o in records
-                ]
+                self._queued = []
+                try:
+                    outcomes = [
+                        self.store(a, o, number, label=label) for a, number, label, o in records
+                    ]
+                    queued, self._queued = self._queued, None
+                finally:
+                    self._queued = None
                 if transaction.get_connection().needs_rollback:  # a savepoint could not roll back
                     raise DatabaseError("the transaction of the batch was broken")
+                # The index tasks of the batch's stored articles, in one statement.
+                enqueue(queued)
             return outcomes
         except DatabaseError as error:
             if reason := storage_failure(error):  # the commit itself found no room
@@ -162,8 +171,11 @@ class ArticleStore:
         # A value its column cannot hold fails the record the same on every database.
         if problem := Article.unstorable(parsed, defaults or self.defaults):
             return Outcome(label, FAILED, problem)
+        # In a batch (_store_batch), the index tasks this article's save queues are written
+        # with the batch's, and only if its savepoint is kept.
+        queueing = gathered() if self._queued is not None else nullcontext([])
         try:
-            with transaction.atomic():
+            with queueing as queued, transaction.atomic():
                 outcome, article = self._store(
                     parsed, original, record_number, label, existing, defaults or self.defaults
                 )
@@ -180,6 +192,8 @@ class ArticleStore:
                 raise StorageFull(reason) from error
             log.exception("storing %s failed", label)
             return Outcome(label, FAILED, f"could not be stored ({type(error).__name__}: {error})")
+        if self._queued is not None:
+            self._queued.extend(queued)
         if article is not None and outcome.status in (IMPORTED, UPDATED):
             if not self.dry_run:
                 # Committed (or in the transaction of its batch, see _store_batch): the next

@@ -129,22 +129,27 @@ def tag_article(article, *, created: bool = False) -> bool:
     found = _find(article.searchable_text())
     ids = _cache["by_key"]
     wanted = {ids[key]: count for key, count in found.items() if key in ids}
+    # The matcher may be up to RECHECK_SECONDS old: entities deleted meanwhile are left out.
+    if created:  # by the insert itself (one statement an imported article, not two)
+        _insert_mentions(article.pk, wanted)
+        return bool(wanted)
     if wanted:
-        # The matcher may be up to RECHECK_SECONDS old: drop entities deleted meanwhile.
         alive = rows.existing_ids(Entity, wanted)
         wanted = {pk: count for pk, count in wanted.items() if pk in alive}
-    if not created:
-        current = dict(article.mentions.values_list("entity_id", "count"))
-        if wanted == current:
-            return False
-        article.mentions.all().delete()
+    current = dict(article.mentions.values_list("entity_id", "count"))
+    if wanted == current:
+        return False
+    article.mentions.all().delete()
     _insert_mentions(article.pk, wanted)
-    return bool(wanted) or not created
+    return True
 
 
 def _insert_mentions(article_id: int, wanted: dict[int, int]) -> None:
     rows.insert_rows(
-        Mention, ("article", "entity", "count"), [(article_id, pk, n) for pk, n in wanted.items()]
+        Mention,
+        ("article", "entity", "count"),
+        [(article_id, pk, n) for pk, n in wanted.items()],
+        present="entity",
     )
 
 

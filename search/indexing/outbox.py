@@ -7,6 +7,10 @@ the index itself. The one writer (writer.py) applies them.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db.models import signals
 from django.utils import timezone
 from haystack.signals import BaseSignalProcessor
@@ -90,7 +94,29 @@ def articles_of(instance) -> list[int]:
     return list(found.values_list("pk", flat=True).distinct())
 
 
+_gathering = threading.local()
+
+
+@contextmanager
+def gathered() -> Iterator[list[int]]:
+    """Within, enqueue() adds the ids to the list this yields instead of writing them: for a
+    caller that writes them itself, later in the same transaction (an import's batch writes
+    one row a saved article in one statement, not one statement each), and drops those of
+    work that rolled back."""
+    outer = getattr(_gathering, "ids", None)
+    ids: list[int] = []
+    _gathering.ids = ids
+    try:
+        yield ids
+    finally:
+        _gathering.ids = outer
+
+
 def enqueue(article_ids) -> None:
+    gathering = getattr(_gathering, "ids", None)
+    if gathering is not None:
+        gathering.extend(article_ids)
+        return
     # Once per saved article: plain SQL (archive.rows) rather than bulk_create's compiling.
     now = timezone.now()
     rows.insert_rows(IndexTask, ("article_id", "created"), [(pk, now) for pk in article_ids])

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import fcntl
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from django.conf import settings
 from django.db import connection
 
+from archive import collection
 from search.engine import get_engine
 from search.indexing.documents import documents_for
 from search.models import IndexTask
@@ -97,7 +98,7 @@ def process_pending(
     With merge=False, index segments are left unmerged for merge_when_idle() (an import).
     """
     applied = 0
-    with writer_lock(blocking) as locked:
+    with writer_lock(blocking) as locked, ExitStack() as pacing:
         if not locked:
             return 0
         while True:
@@ -109,7 +110,11 @@ def process_pending(
             batch = read_batch() if claim is None else claim(read_batch)
             if not batch:
                 break
+            if len(batch) >= collection.COLLECT_EVERY and not applied:
+                # Bulk work (an import's changes): one small change is not worth a collection.
+                pacing.enter_context(collection.paced())
             applied += apply_batch({article_id for _, article_id in batch}, merge=merge)
+            collection.tick(len(batch))
             # Delete exactly the rows read: a task committed meanwhile (possibly with a lower id,
             # on databases that commit out of id order) stays for the next round.
             IndexTask.objects.filter(id__in=[task_id for task_id, _ in batch]).delete()

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from archive import collection
 from archive.dbstats import refresh_planner_statistics
 from archive.ingest.fields import Defaults
 from archive.ingest.formats import find_files, supported
@@ -94,7 +95,7 @@ class Command(BaseCommand):
                 report = importer.run_paths(paths)
                 alongside = None
             else:
-                with drain_alongside() as alongside:
+                with collection.paced(), drain_alongside() as alongside:
                     reading.alongside = alongside
                     report = importer.run_paths(paths)
                     # What is left to index when the storing ends is shared between both
