@@ -21,6 +21,7 @@ import numpy as np
 from search.analysis import arabic
 from search.analysis.query import Clause, ParsedQuery
 from search.engine.contract import ALIAS_BOOST, EXACT_BOOST, MAX_PREFIX_TERMS, TITLE_BOOST
+from search.engine.postgres import blocks
 from search.engine.postgres.columns import Columns
 from search.engine.postgres.documents import EXACT, TEXT, TITLE
 from search.engine.postgres.scoring import average_length, bm25, idf, stored_lengths
@@ -204,7 +205,7 @@ class Evaluator:
         ends = places(stems[0])
         for stem in stems[1:]:
             following = places(stem)
-            ends = following[_among(following - 1, ends)]
+            ends = following[blocks.among(following - 1, ends)]
             if not len(ends):
                 return matched
         documents = np.unique(ends >> 32)
@@ -235,15 +236,6 @@ def _ascending(keys: np.ndarray) -> np.ndarray:
     if len(keys) < 2 or bool((keys[1:] > keys[:-1]).all()):
         return keys
     return np.unique(keys)
-
-
-def _among(values: np.ndarray, ascending: np.ndarray) -> np.ndarray:
-    """Which of `values` are in `ascending` (sorted, unique): a binary search each, rather
-    than np.isin's sort of both."""
-    if not len(ascending):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(ascending, values), len(ascending) - 1)
-    return ascending[at] == values
 
 
 def _union(ids: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

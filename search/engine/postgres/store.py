@@ -224,7 +224,7 @@ class Store:
         parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
         for term, batch, blob, position_blob in rows:
             postings = blocks.postings_of(blob)
-            keep = np.isin(postings["id"], ids)
+            keep = blocks.among(postings["id"].astype(np.int64), ids)
             alive = blocks.alive(postings, dead.get(batch))
             if alive is not None:
                 keep &= alive

@@ -83,6 +83,19 @@ def test_reading_a_block_drops_dead_documents_and_finds_positions():
     assert (documents.tolist(), at.tolist()) == ([1, 1, 4], [0, 2, 0])
 
 
+def test_positions_of_some_documents_are_theirs_only():
+    texts = {2: ["a", "b", "a"], 3: ["a"], 6: ["b", "a", "a", "a"], 8: ["a", "a"], 9: ["a"]}
+    (_, _, postings, positions), *_ = blocks.pack([_rows(i, t) for i, t in texts.items()])
+    rows = blocks.postings_of(postings)
+    # The second, third and last documents: each one's positions of "a", in order.
+    keep = np.array([False, True, True, False, True])
+    documents, at = blocks.positions_in(rows, positions, keep)
+    assert documents.tolist() == [3, 6, 6, 6, 9]
+    assert at.tolist() == [0, 1, 2, 3, 0]
+    nothing = blocks.positions_in(rows, positions, np.zeros(5, dtype=bool))
+    assert [part.tolist() for part in nothing] == [[], []]
+
+
 def test_merge_plan_takes_ten_batches_of_a_size_or_one_with_many_dead():
     small = [(n, 1, 0) for n in range(1, 10)]
     assert blocks.merge_plan(small) == []  # nine of a tier: not yet

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from search.engine.postgres import blocks, columns
-from search.engine.postgres.evaluate import _among, _ascending, _union
+from search.engine.postgres.blocks import among
+from search.engine.postgres.evaluate import _ascending, _union
 
 IDS = np.array([3, 5, 8, 13, 21, 34], dtype=np.int64)
 PLACES = {  # value → the articles having it
@@ -66,8 +67,8 @@ def test_places_are_sorted_and_searched_whatever_order_they_come_in():
     assert _ascending(np.array([9, 1, 4, 1])).tolist() == [1, 4, 9]
     ascending = np.array([2, 5, 11], dtype=np.int64)
     values = np.array([11, 1, 5, 12, 2, 6], dtype=np.int64)
-    assert _among(values, ascending).tolist() == [True, False, True, False, True, False]
-    assert _among(values, ascending[:0]).tolist() == [False] * 6
+    assert among(values, ascending).tolist() == [True, False, True, False, True, False]
+    assert among(values, ascending[:0]).tolist() == [False] * 6
 
 
 def test_postings_of_batches_are_combined_in_id_order():
