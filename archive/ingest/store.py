@@ -134,7 +134,7 @@ class ArticleStore:
                     outcomes = [
                         self.store(a, o, number, label=label) for a, number, label, o in records
                     ]
-                    queued, self._queued = self._queued, None
+                    queued = self._queued
                 finally:
                     self._queued = None
                 if transaction.get_connection().needs_rollback:  # a savepoint could not roll back
