@@ -27,6 +27,7 @@ from django_tasks import task
 
 from archive import collection, rows
 from archive.dbstats import refresh_planner_statistics
+from archive.ingest.ahead import analysing_ahead
 from archive.ingest.fields import Defaults
 from archive.ingest.report import FAILED, IMPORTED, SKIPPED, UPDATED, Outcome, Report
 from archive.ingest.service import Importer
@@ -197,7 +198,8 @@ def run_batch(batch_id: int) -> str:
     try:
         # Only in the worker: an upload small enough to import at once runs in a web process.
         pacing = collection.paced() if batch.background else nullcontext()
-        with pacing, _indexing_alongside(batch.background) as alongside:
+        analysing = analysing_ahead() if batch.background else nullcontext()
+        with pacing, _indexing_alongside(batch.background) as alongside, analysing:
             for done, (name, opener, size) in enumerate(_uploaded(batch), start=1):
                 if done <= batch.processed_files:
                     continue

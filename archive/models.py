@@ -223,14 +223,32 @@ class Article(models.Model):
         if getattr(self, "_derived_from", None) == (self.title, body) and self.minhash is not None:
             return  # nothing changed since the last refresh (the analysis is the costly part)
         self.body = body
-        # The body is analysed once for both the hash and the shingles (see hash_content).
-        body_terms = arabic.analyze_exact(body)
-        content_hash = arabic.fingerprint_terms(arabic.analyze_exact(self.title) + body_terms)
+        content_hash, shingles = self.hash_and_shingles(self.title, body)
         if content_hash != self.content_hash or self.minhash is None:
-            self._shingles = (body, neardup.shingles_of_terms(body_terms))
-            self.minhash = neardup.signature(self.shingles()) or b""
+            self._shingles = (body, shingles)
+            self.minhash = self.signature_of(shingles)
         self.content_hash = content_hash
         self._derived_from = (self.title, body)
+
+    def adopt_derived(self, title: str, body: str, content_hash: str, minhash: bytes) -> None:
+        """Take the content hash and signature computed elsewhere for this title and body (an
+        import's analysis ahead, archive.ingest.ahead); refresh_derived keeps them only while
+        the article's title and body are still these."""
+        self.body, self.content_hash, self.minhash = body, content_hash, minhash
+        self._derived_from = (title, body)
+
+    @staticmethod
+    def hash_and_shingles(title: str, body: str) -> tuple[str, frozenset[str]]:
+        """The content hash of a title and body, and the body's shingles: the body is analysed
+        once for both (see hash_content)."""
+        body_terms = arabic.analyze_exact(body)
+        content_hash = arabic.fingerprint_terms(arabic.analyze_exact(title) + body_terms)
+        return content_hash, neardup.shingles_of_terms(body_terms)
+
+    @staticmethod
+    def signature_of(shingles: frozenset[str]) -> bytes:
+        """The MinHash signature stored for a body's shingles (empty for a very short body)."""
+        return neardup.signature(shingles) or b""
 
     def shingles(self) -> frozenset[str]:
         cached = getattr(self, "_shingles", None)

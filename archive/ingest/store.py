@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.db import DatabaseError, IntegrityError, transaction
 
 from archive import collection, rows
+from archive.ingest import ahead
 from archive.ingest.fields import Defaults, article_fields, article_preview
 from archive.ingest.neardup_lookup import NearDuplicates
 from archive.ingest.report import FAILED, IMPORTED, SKIPPED, UPDATED, Outcome
@@ -111,12 +112,18 @@ class ArticleStore:
         STORE_BATCH at a time; one outcome for each. Records of a file read whole share its
         original; records read one by one each have their own."""
         outcomes: list[Outcome] = []
+        # Analysed in another process meanwhile, during a bulk import (archive.ingest.ahead).
+        other = ahead.current()
+        analyses = None
+        if other is not None and not self.dry_run:
+            analyses = other.batch([parsed for parsed, *_ in records])
         for start in range(0, len(records), STORE_BATCH):
-            outcomes += self._store_batch(records[start : start + STORE_BATCH])
+            part = records[start : start + STORE_BATCH]
+            outcomes += self._store_batch(part, _Analyses(analyses, start))
         collection.tick(len(records))
         return outcomes
 
-    def _store_batch(self, records: list[tuple]) -> list[Outcome]:
+    def _store_batch(self, records: list[tuple], analyses: _Analyses) -> list[Outcome]:
         """Store records of one file, each atomically, committing them together.
 
         Each article is stored in a savepoint of its own (see store): one that fails rolls back
@@ -126,14 +133,12 @@ class ArticleStore:
         records are stored again one transaction each, as if they had never been batched.
         """
         if self.dry_run or len(records) == 1:
-            return [self.store(a, o, number, label=label) for a, number, label, o in records]
+            return self._store_each(records, analyses)
         try:
             with transaction.atomic():
                 self._queued = []
                 try:
-                    outcomes = [
-                        self.store(a, o, number, label=label) for a, number, label, o in records
-                    ]
+                    outcomes = self._store_each(records, analyses)
                     queued = self._queued
                 finally:
                     self._queued = None
@@ -154,7 +159,14 @@ class ArticleStore:
             self._known.clear()
             for *_, original in records:
                 original.row = None
-            return [self.store(a, o, number, label=label) for a, number, label, o in records]
+            return self._store_each(records, analyses)
+
+    def _store_each(self, records: list[tuple], analyses: _Analyses) -> list[Outcome]:
+        # Each analysis is asked for as its record's turn comes: the next may be under way.
+        return [
+            self.store(a, o, number, label=label, analysed=analyses.get(index))
+            for index, (a, number, label, o) in enumerate(records)
+        ]
 
     def store(
         self,
@@ -165,8 +177,12 @@ class ArticleStore:
         label: str = "",
         existing: Article | None = None,
         defaults: Defaults | None = None,
+        analysed: ahead.Analysed | None = None,
     ) -> Outcome:
-        """Create, update (same URL, or `existing`) or skip (same text) one article."""
+        """Create, update (same URL, or `existing`) or skip (same text) one article.
+
+        `analysed`: what another process found in its text (archive.ingest.ahead), if it did.
+        """
         label = label or original.name
         # A value its column cannot hold fails the record the same on every database.
         if problem := Article.unstorable(parsed, defaults or self.defaults):
@@ -177,7 +193,13 @@ class ArticleStore:
         try:
             with queueing as queued, transaction.atomic():
                 outcome, article = self._store(
-                    parsed, original, record_number, label, existing, defaults or self.defaults
+                    parsed,
+                    original,
+                    record_number,
+                    label,
+                    existing,
+                    defaults or self.defaults,
+                    analysed,
                 )
                 if self.dry_run:
                     transaction.set_rollback(True)
@@ -221,7 +243,9 @@ class ArticleStore:
         else:
             self.neardups.add(article.pk, article)
 
-    def _store(self, parsed, original, record_number, label, existing, defaults):
+    def _store(self, parsed, original, record_number, label, existing, defaults, analysed):
+        if analysed is not None:
+            analysed.remember_entities()
         fields = article_fields(parsed, defaults, self.named)
         preview = article_preview(parsed, fields)
         if existing is None and fields["url"]:
@@ -236,6 +260,8 @@ class ArticleStore:
 
         if existing is None:
             article = Article(**fields)
+            if analysed is not None:
+                analysed.apply(article)
             article.refresh_derived()
             twin = rows.first_id(Article, content_hash=article.content_hash)
             if twin is not None:
@@ -299,6 +325,17 @@ class ArticleStore:
             article.near_duplicate_similarity = round(similarity, 3)
             return f"near-duplicate of article #{key} ({similarity:.0%} the same)"
         return f"near-duplicate of {key} ({similarity:.0%} the same)"
+
+
+@dataclass
+class _Analyses:
+    """The analyses of one store batch's records (from `start` in its store_records call)."""
+
+    batch: ahead.Batch | None
+    start: int
+
+    def get(self, index: int) -> ahead.Analysed | None:
+        return self.batch.get(self.start + index) if self.batch is not None else None
 
 
 def _with_id(preview: dict, article: Article) -> dict:

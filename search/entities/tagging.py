@@ -68,10 +68,15 @@ def invalidate() -> None:
 
 def matcher() -> entities.EntityMatcher:
     """The matcher for the entities as they are in the database (rebuilt when they change)."""
+    return matcher_and_version()[0]
+
+
+def matcher_and_version() -> tuple[entities.EntityMatcher, object]:
+    """matcher(), and the version of the gazetteer it was built from."""
     now = time.monotonic()
     with _cache_lock:
         if _cache["matcher"] is not None and now - _cache["checked"] < RECHECK_SECONDS:
-            return _cache["matcher"]
+            return _cache["matcher"], _cache["version"]
     version = _version()
     with _cache_lock:
         _cache["checked"] = now
@@ -84,21 +89,29 @@ def matcher() -> entities.EntityMatcher:
                 by_key={_full_key(row.kind, row.key): row.pk for row in rows},
                 names={_full_key(row.kind, row.key): (row.name_ar, row.name_en) for row in rows},
             )
-        return _cache["matcher"]
+        return _cache["matcher"], _cache["version"]
 
 
-# The last text looked at and what the matcher found in it: an import reads each article's
-# text twice in a row, for its preview (entities_in) and when tagging it at save.
+# The last text looked at, the gazetteer version it was matched with and what was found: an
+# import reads each article's text twice in a row, for its preview (entities_in) and when
+# tagging it at save, or has it matched ahead in another process (archive.ingest.ahead).
 _last_found: tuple = (None, "", {})
+
+
+def remember_found(text: str, version, found: dict[str, int]) -> None:
+    """What a matcher of gazetteer `version` found in `text` (matched elsewhere): the next
+    tagging of that text uses it if this process's gazetteer is of the same version."""
+    global _last_found
+    _last_found = (version, text, dict(found))
 
 
 def _find(text: str) -> dict[str, int]:
     global _last_found
-    current = matcher()
-    last_matcher, last_text, found = _last_found
-    if last_matcher is not current or last_text != text:
+    current, version = matcher_and_version()
+    last_version, last_text, found = _last_found
+    if last_version is None or last_version != version or last_text != text:
         found = current.find(text)
-        _last_found = (current, text, found)
+        _last_found = (version, text, found)
     return dict(found)
 
 

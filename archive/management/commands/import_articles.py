@@ -9,6 +9,7 @@ from django.db import DatabaseError
 
 from archive import collection
 from archive.dbstats import refresh_planner_statistics
+from archive.ingest.ahead import analysing_ahead
 from archive.ingest.fields import Defaults
 from archive.ingest.formats import find_files, supported
 from archive.ingest.neardup_lookup import forget_stored_signatures
@@ -95,7 +96,8 @@ class Command(BaseCommand):
                 report = importer.run_paths(paths)
                 alongside = None
             else:
-                with collection.paced(), drain_alongside() as alongside:
+                # The drain's fork first: the analysis's must not inherit its pipes.
+                with collection.paced(), drain_alongside() as alongside, analysing_ahead():
                     reading.alongside = alongside
                     report = importer.run_paths(paths)
                     # What is left to index when the storing ends is shared between both
