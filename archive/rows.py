@@ -72,31 +72,43 @@ def insert_rows(
         return
     quote = db.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    # One multi-row INSERT, not an executemany: on PostgreSQL each statement of an
+    named = ", ".join(f"column{number}" for number in range(1, len(fields) + 1))
+    # Many rows a statement, not an executemany: on PostgreSQL each statement of an
     # executemany is parsed and planned by the server, ~40 of them for the mentions of every
     # imported article.
-    per_statement = max(1, db.ops.bulk_batch_size(fields, values))
-    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
-    if present:
-        # VALUES names its columns column1, column2… on SQLite and PostgreSQL alike.
-        key = fields[list(field_names).index(present)]
-        target = key.target_field
-        named = ", ".join(f"column{number}" for number in range(1, len(fields) + 1))
-        insert += (
-            f" SELECT {named} FROM (VALUES %s) AS given WHERE EXISTS (SELECT 1 FROM"
-            f" {quote(target.model._meta.db_table)} AS target"
-            f" WHERE target.{quote(target.column)} = given.column{fields.index(key) + 1})"
-        )
+    if db.vendor == "postgresql":
+        # One array a column, unnested by the server: a statement of the same few parameters
+        # whatever the number of rows, parsed and planned in a fraction of the time a VALUES
+        # list of ~40 rows took (the mentions of every imported article).
+        arrays = ", ".join(f"%s::{field.db_type(db)}[]" for field in fields)
+        source = f"unnest({arrays}) AS given({named})"
+        params = [list(column) for column in zip(*values, strict=True)]
+        statements = [(source, params)]
     else:
-        insert += " VALUES %s"
-    with db.cursor() as cursor:
-        for start in range(0, len(values), per_statement):
-            chunk = values[start : start + per_statement]
-            cursor.execute(
-                insert.replace("%s", ", ".join([row_marks] * len(chunk)), 1),
+        # VALUES names its columns column1, column2… (the names given to unnest's above)
+        row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        per_statement = max(1, db.ops.bulk_batch_size(fields, values))
+        statements = [
+            (
+                f"(VALUES {', '.join([row_marks] * len(chunk))}) AS given",
                 [value for row in chunk for value in row],
             )
+            for chunk in (
+                values[start : start + per_statement]
+                for start in range(0, len(values), per_statement)
+            )
+        ]
+    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT {named} FROM %s"
+    if present:
+        key = fields[list(field_names).index(present)]
+        target = key.target_field
+        insert += (
+            f" WHERE EXISTS (SELECT 1 FROM {quote(target.model._meta.db_table)} AS target"
+            f" WHERE target.{quote(target.column)} = given.column{fields.index(key) + 1})"
+        )
+    with db.cursor() as cursor:
+        for source, params in statements:
+            cursor.execute(insert.replace("%s", source, 1), params)
 
 
 def insert_unless_present(instance, unique_field: str) -> int | None:
