@@ -223,6 +223,11 @@ class Article(models.Model):
         if getattr(self, "_derived_from", None) == (self.title, body) and self.minhash is not None:
             return  # nothing changed since the last refresh (the analysis is the costly part)
         self.body = body
+        adopted = getattr(self, "_adopted", None)
+        if adopted is not None and adopted[:2] == (self.title, body):
+            self.content_hash, self.minhash = adopted[2:]
+            self._derived_from = (self.title, body)
+            return
         content_hash, shingles = self.hash_and_shingles(self.title, body)
         if content_hash != self.content_hash or self.minhash is None:
             self._shingles = (body, shingles)
@@ -231,11 +236,10 @@ class Article(models.Model):
         self._derived_from = (self.title, body)
 
     def adopt_derived(self, title: str, body: str, content_hash: str, minhash: bytes) -> None:
-        """Take the content hash and signature computed elsewhere for this title and body (an
-        import's analysis ahead, archive.ingest.ahead); refresh_derived keeps them only while
-        the article's title and body are still these."""
-        self.body, self.content_hash, self.minhash = body, content_hash, minhash
-        self._derived_from = (title, body)
+        """The content hash and signature computed elsewhere for this title and body (an
+        import's analysis ahead, archive.ingest.ahead): refresh_derived takes them if the
+        article's title and body are these, and computes its own otherwise."""
+        self._adopted = (title, body, content_hash, minhash)
 
     @staticmethod
     def hash_and_shingles(title: str, body: str) -> tuple[str, frozenset[str]]:

@@ -62,8 +62,8 @@ class Analysed:
         tagging.remember_found(self.text, self.gazetteer, self.entities)
 
     def apply(self, article: Article) -> None:
-        """Give an Article made from the record its hash and signature: its save keeps them if
-        its title and body are still these."""
+        """Give an Article made from the record its hash and signature, taken (when it derives
+        its own) only if its title and body are these."""
         article.adopt_derived(self.title, self.body, self.content_hash, self.minhash)
 
 
