@@ -174,7 +174,7 @@ class Batch:
                 self._results[position] = Analysed(*texts, *result)
                 self._ahead.analysed += 1
             # A store batch that failed to commit stores its records again: keep the results
-            # of the last PART records only.
+            # of the last two parts only.
             self._results.pop(position - 2 * PART, None)
         return self._results.get(index)
 
